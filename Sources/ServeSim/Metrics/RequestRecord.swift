@@ -1,0 +1,65 @@
+/// How a request ended.
+public enum Outcome: Int, Sendable, CaseIterable {
+    case completed, rejected, timedOut, failed
+}
+
+/// What the metrics see of one finished request. Times are seconds of simulated time.
+///
+/// Invariants for completed requests: `arrival <= arrival + queueWait <= arrival + ttft <=
+/// arrival + e2e`; `tpot == (e2e - ttft) / (outputTokens - 1)` when `outputTokens > 1`, else 0.
+public struct RequestRecord: Sendable, Equatable {
+    public var classIndex: Int
+    public var outcome: Outcome
+    /// When the request arrived.
+    public var arrival: Double
+    /// When it ended (completion, rejection, timeout or failure).
+    public var end: Double
+    /// From arrival to the start of its first scheduled step.
+    public var queueWait: Double
+    /// From arrival to the end of the step that produced the first output token.
+    public var ttft: Double
+    /// Mean time per output token after the first.
+    public var tpot: Double
+    /// From arrival to the last output token.
+    public var e2e: Double
+    public var promptTokens: Int
+    public var outputTokens: Int
+
+    public init(classIndex: Int, outcome: Outcome, arrival: Double, end: Double, queueWait: Double,
+                ttft: Double, tpot: Double, e2e: Double, promptTokens: Int, outputTokens: Int) {
+        self.classIndex = classIndex
+        self.outcome = outcome
+        self.arrival = arrival
+        self.end = end
+        self.queueWait = queueWait
+        self.ttft = ttft
+        self.tpot = tpot
+        self.e2e = e2e
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+/// A service-level objective in OpenSLO style.
+public struct SLOSpec: Sendable, Equatable {
+    public enum SLI: String, Sendable, CaseIterable { case ttft, tpot, e2e, queueWait, availability }
+    public var name: String
+    public var sli: SLI
+    /// Seconds; a request is good when its SLI value is <= threshold. Unused for availability.
+    public var threshold: Double
+    /// Target fraction of good requests, strictly between 0 and 1.
+    public var objective: Double
+    /// SLO window in seconds (default 30 days), for budget projection.
+    public var window: Double
+    /// Request classes it covers (names); empty = all.
+    public var classes: [String]
+
+    public init(name: String, sli: SLI, threshold: Double, objective: Double, window: Double, classes: [String] = []) {
+        self.name = name
+        self.sli = sli
+        self.threshold = threshold
+        self.objective = objective
+        self.window = window
+        self.classes = classes
+    }
+}

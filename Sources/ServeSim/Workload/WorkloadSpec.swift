@@ -1,0 +1,89 @@
+/// A validated request class: who sends it, how often, and how long its prompts and outputs are.
+public struct RequestClassSpec: Sendable, Equatable {
+    public var name: String
+    public var tenant: String
+    public var arrivals: ArrivalSpec
+    /// Prompt (input) length in tokens, >= 1. Ignored for trace arrivals, which carry their own.
+    public var promptTokens: LengthDistribution
+    /// Output length in tokens, >= 1 (the first output token comes from the prefill step).
+    public var outputTokens: LengthDistribution
+
+    public init(name: String, tenant: String, arrivals: ArrivalSpec,
+                promptTokens: LengthDistribution, outputTokens: LengthDistribution) {
+        self.name = name
+        self.tenant = tenant
+        self.arrivals = arrivals
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+/// How requests of one class arrive. Rates are requests per second; times are seconds.
+public enum ArrivalSpec: Sendable, Equatable {
+    /// Exponential inter-arrival times.
+    case poisson(rate: Double)
+    /// Gamma inter-arrival times with the given rate and coefficient of variation (CV 1 = Poisson,
+    /// CV > 1 bursty).
+    case gamma(rate: Double, cv: Double)
+    /// Piecewise-constant Poisson rate: each step holds from its `start` until the next step's.
+    /// Steps are sorted by start; the first starts at 0.
+    case schedule(steps: [RateStep])
+    /// Replay of recorded requests (arrival time, prompt and output tokens from the file).
+    case trace(TraceSpec)
+}
+
+/// One step of a piecewise-constant rate schedule.
+public struct RateStep: Sendable, Equatable {
+    /// Seconds from the start of the simulation.
+    public var start: Double
+    /// Requests per second from `start` on (>= 0).
+    public var rate: Double
+    public init(start: Double, rate: Double) { self.start = start; self.rate = rate }
+}
+
+/// A trace file to replay.
+public struct TraceSpec: Sendable, Equatable {
+    public enum Format: String, Sendable, CaseIterable {
+        /// Azure LLM inference trace 2023 CSV: `TIMESTAMP,ContextTokens,GeneratedTokens` (timestamps
+        /// as dates) or the `arrived_at,num_prefill_tokens,num_decode_tokens` variant (seconds).
+        case azure
+        /// Mooncake JSONL: `timestamp` (ms), `input_length`, `output_length`, `hash_ids`.
+        case mooncake
+        /// Generic CSV with a header naming `time` (seconds), `prompt_tokens`, `output_tokens`.
+        case csv
+    }
+    /// Path as written in the scenario (resolved against the scenario file's folder).
+    public var file: String
+    public var format: Format
+    /// Multiplies inter-arrival times: 0.5 replays the trace twice as fast.
+    public var timeScale: Double
+    public init(file: String, format: Format, timeScale: Double = 1) {
+        self.file = file
+        self.format = format
+        self.timeScale = timeScale
+    }
+}
+
+/// A distribution of token counts. Samples are rounded to integers and clamped to >= 1.
+public enum LengthDistribution: Sendable, Equatable {
+    case fixed(Int)
+    /// Uniform integer in `min...max`.
+    case uniform(min: Int, max: Int)
+    /// exp(N(mu, sigma^2)); scenario files may give `mean` and `p95` instead (converted at parse).
+    case lognormal(mu: Double, sigma: Double)
+    /// Resampling of observed values (each equally likely).
+    case empirical([Int])
+}
+
+/// One request drawn from a class: when it arrives and how many tokens it has.
+public struct ArrivalDraw: Sendable, Equatable {
+    /// Seconds since the start of the simulation.
+    public var time: Double
+    public var promptTokens: Int
+    public var outputTokens: Int
+    public init(time: Double, promptTokens: Int, outputTokens: Int) {
+        self.time = time
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+    }
+}
