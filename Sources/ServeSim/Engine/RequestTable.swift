@@ -1,0 +1,54 @@
+/// The simulation's view of one request while it is in the system. Times in seconds, sizes in tokens.
+///
+/// Slots are reused once a request ends, so memory follows the number in flight, not the number
+/// simulated.
+struct RequestState {
+    var classIndex: Int32
+    var pool: Int32
+    /// Global index of the replica serving it, -1 while in a pool's shared queue.
+    var replica: Int32 = -1
+    var promptTokens: Int32
+    var outputTokens: Int32
+    /// Output tokens emitted so far (the first comes from the prefill step).
+    var generated: Int32 = 0
+    /// Tokens of the current prefill already in the KV cache.
+    var prefilled: Int32 = 0
+    /// Tokens the current prefill must process: the prompt, plus the tokens generated before a
+    /// preemption (recompute).
+    var prefillTarget: Int32
+    /// KV blocks held on its replica.
+    var heldBlocks: Int32 = 0
+    /// Prefill tokens scheduled in the step in flight (0 when decoding).
+    var chunkInFlight: Int32 = 0
+    var arrival: Double
+    var firstScheduled: Double = -1
+    var firstToken: Double = -1
+    /// Uniform (0, 1) quantile for service-time models (common random numbers across topologies).
+    var serviceQuantile: Double
+
+    /// Tokens of the sequence so far: prompt plus generated output.
+    @inline(__always) var tokens: Int32 { promptTokens + generated }
+    @inline(__always) var isPrefilling: Bool { prefilled < prefillTarget }
+}
+
+/// Storage of in-flight requests with slot reuse.
+final class RequestTable {
+    var slots: [RequestState] = []
+    private var freeSlots: [Int32] = []
+    private(set) var inFlight = 0
+
+    func insert(_ state: RequestState) -> Int32 {
+        inFlight += 1
+        if let slot = freeSlots.popLast() {
+            slots[Int(slot)] = state
+            return slot
+        }
+        slots.append(state)
+        return Int32(slots.count - 1)
+    }
+
+    func remove(_ slot: Int32) {
+        inFlight -= 1
+        freeSlots.append(slot)
+    }
+}

@@ -1,0 +1,106 @@
+extension Simulation {
+    func scheduleArrival(_ classIndex: Int) {
+        guard let draw = pendingDraws[classIndex] else { return }
+        let pool = scenario.classPools[classIndex]
+        events.schedule(at: draw.time + pools[pool].requestOverhead, kind: EventKind.arrival, target: classIndex)
+    }
+
+    /// A request of `classIndex` reaches its pool (after the pool's per-request overhead).
+    func handleArrival(classIndex: Int) {
+        guard let draw = pendingDraws[classIndex] else { return }
+        pendingDraws[classIndex] = arrivalSources[classIndex].next()
+        scheduleArrival(classIndex)
+
+        let p = scenario.classPools[classIndex]
+        let slot = requests.insert(RequestState(
+            classIndex: Int32(classIndex), pool: Int32(p), promptTokens: Int32(draw.promptTokens),
+            outputTokens: Int32(draw.outputTokens), prefillTarget: Int32(draw.promptTokens),
+            arrival: draw.time, serviceQuantile: serviceStreams[classIndex].uniformPositive()))
+        if draw.time >= scenario.warmup {
+            measuredArrived += 1
+            measuredInFlight += 1
+        }
+        if !canEverServe(slot, pool: p) || isQueueFull(p) {
+            pools[p].rejected += 1
+            finish(slot, .rejected)
+            return
+        }
+        route(slot, pool: p)
+    }
+
+    /// False when the request can never run on the pool: its tokens exceed a replica's KV cache, or
+    /// they exceed the step token budget while prefill cannot be chunked.
+    func canEverServe(_ slot: Int32, pool p: Int) -> Bool {
+        guard pools[p].stepModel != nil else { return true }
+        let r = requests.slots[Int(slot)]
+        let spec = pools[p].spec.scheduler
+        let blocksNeeded = (Int(r.promptTokens + r.outputTokens) + spec.blockSize - 1) / spec.blockSize
+        if blocksNeeded > replicas[pools[p].replicas.lowerBound].totalBlocks { return false }
+        // Without chunked prefill the whole sequence must fit one step's token budget, as vLLM requires
+        // max_num_batched_tokens >= max_model_len (a recompute after preemption re-prefills it all).
+        if !spec.chunkedPrefill && Int(r.promptTokens + r.outputTokens) > spec.maxBatchedTokens { return false }
+        return true
+    }
+
+    func isQueueFull(_ p: Int) -> Bool {
+        guard let cap = pools[p].spec.maxQueueLength else { return false }
+        return pools[p].queued >= cap
+    }
+
+    func route(_ slot: Int32, pool p: Int) {
+        let range = pools[p].replicas
+        pools[p].queued += 1
+        switch pools[p].spec.routing {
+        case .sharedQueue:
+            pools[p].shared.pushBack(slot)
+            for i in range {
+                if pools[p].shared.isEmpty { break }
+                poke(replicas[i])
+            }
+            return
+        case .roundRobin:
+            let i = range.lowerBound + pools[p].roundRobinNext
+            pools[p].roundRobinNext = (pools[p].roundRobinNext + 1) % range.count
+            assign(slot, to: replicas[i])
+        case .leastOutstanding:
+            var best = range.lowerBound
+            for i in range where replicas[i].outstanding < replicas[best].outstanding { best = i }
+            assign(slot, to: replicas[best])
+        }
+    }
+
+    func assign(_ slot: Int32, to replica: Replica) {
+        requests.slots[Int(slot)].replica = Int32(replica.index)
+        replica.waiting.pushBack(slot)
+        poke(replica)
+    }
+
+    /// Tells a replica that work may be waiting for it.
+    func poke(_ replica: Replica) {
+        if pools[replica.pool].service != nil {
+            startServices(replica)
+            return
+        }
+        switch replica.work {
+        case .idle:
+            replica.busySince = events.now
+            planStep(replica, continuing: false)
+        case .decode:
+            let config = pools[replica.pool].spec.scheduler
+            if config.policy == .continuous && replica.running.count < config.maxNumSeqs { interrupt(replica) }
+        case .mixed:
+            break  // its scheduler runs again when the step ends
+        }
+    }
+
+    /// The next request a replica may admit: its own queue first (preempted, then routed), then
+    /// the pool's shared queue.
+    func peekWaiting(_ replica: Replica) -> Int32? {
+        replica.waiting.first ?? pools[replica.pool].shared.first
+    }
+
+    func popWaiting(_ replica: Replica) {
+        if replica.waiting.popFront() == nil { pools[replica.pool].shared.popFront() }
+        pools[replica.pool].queued -= 1
+    }
+}

@@ -1,0 +1,36 @@
+/// Service-time replicas: each holds up to `maxNumSeqs` requests, each for its own service time
+/// (no tokens, no KV cache). With `maxNumSeqs: 1` and a shared queue a pool is an M/G/c queue.
+extension Simulation {
+    func startServices(_ replica: Replica) {
+        let pool = pools[replica.pool]
+        guard let distribution = pool.service else { return }
+        let now = events.now
+        while replica.running.count < pool.spec.scheduler.maxNumSeqs, let slot = peekWaiting(replica) {
+            popWaiting(replica)
+            let i = Int(slot)
+            requests.slots[i].firstScheduled = now
+            requests.slots[i].replica = Int32(replica.index)
+            replica.running.append(slot)
+            let serviceTime = distribution.quantile(requests.slots[i].serviceQuantile)
+            events.schedule(at: now + serviceTime, kind: EventKind.serviceDone, target: i)
+        }
+    }
+
+    /// A request's service ended: the whole response arrives at once (TTFT = E2E, TPOT = 0).
+    func handleServiceDone(slot: Int32) {
+        let i = Int(slot)
+        let replica = replicas[Int(requests.slots[i].replica)]
+        let now = events.now
+        if let position = replica.running.firstIndex(of: slot) { replica.running.remove(at: position) }
+        requests.slots[i].firstToken = now
+        requests.slots[i].generated = requests.slots[i].outputTokens
+        // Utilization of a service replica: busy slot-seconds over slots.
+        let from = max(requests.slots[i].firstScheduled, scenario.warmup)
+        if now > from {
+            replica.busySeconds += (now - from) / Double(pools[replica.pool].spec.scheduler.maxNumSeqs)
+        }
+        replica.steps += 1
+        finish(slot, .completed)
+        startServices(replica)
+    }
+}

@@ -1,0 +1,91 @@
+/// A validated scenario: defaults applied, durations in seconds, presets resolved.
+///
+/// Produced only by `ScenarioLoader`, so every value here has been range-checked.
+public struct Scenario: Sendable {
+    public var name: String
+    public var description: String
+    /// Master seed; every random stream derives from it and its own name.
+    public var seed: UInt64
+    /// Arrivals are generated on [0, duration) seconds; in-flight work then drains.
+    public var duration: Double
+    /// Requests arriving before this many seconds are simulated but excluded from statistics.
+    public var warmup: Double
+    /// Stop draining this many seconds after `duration` (nil: until the last request ends).
+    public var drainTimeout: Double?
+    public var classes: [RequestClassSpec]
+    /// Pool index serving each class (parallel to `classes`).
+    public var classPools: [Int]
+    public var pools: [PoolSpec]
+    public var slos: [SLOSpec]
+    /// Simulate every decode step as its own event (the reference for the jump-ahead mode).
+    public var perIteration: Bool
+    /// Trace records of trace-replay classes (parallel to `classes`; empty for other classes).
+    public var traces: [[TraceRecord]]
+    /// Folder of the scenario file, for resolving relative paths.
+    public var baseDirectory: String
+
+    public init(name: String, description: String = "", seed: UInt64 = 1, duration: Double,
+                warmup: Double = 0, drainTimeout: Double? = nil, classes: [RequestClassSpec],
+                classPools: [Int]? = nil, pools: [PoolSpec], slos: [SLOSpec] = [],
+                perIteration: Bool = false, traces: [[TraceRecord]]? = nil, baseDirectory: String = ".") {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.duration = duration
+        self.warmup = warmup
+        self.drainTimeout = drainTimeout
+        self.classes = classes
+        self.classPools = classPools ?? Array(repeating: 0, count: classes.count)
+        self.pools = pools
+        self.slos = slos
+        self.perIteration = perIteration
+        self.traces = traces ?? Array(repeating: [], count: classes.count)
+        self.baseDirectory = baseDirectory
+    }
+}
+
+/// How requests are spread over the replicas of a pool.
+public enum RoutingPolicy: String, Sendable, CaseIterable {
+    /// One FIFO queue per pool; replicas pull from it when they can admit (textbook M/G/c).
+    case sharedQueue = "shared-queue"
+    /// Replicas in turn.
+    case roundRobin = "round-robin"
+    /// The replica with the fewest requests waiting or running (lowest index on ties).
+    case leastOutstanding = "least-outstanding"
+}
+
+/// A pool of identical replicas.
+public struct PoolSpec: Sendable {
+    public var name: String
+    /// Hardware name (preset or explicit), for reports.
+    public var hardware: String
+    /// Model name, for reports.
+    public var model: String
+    /// GPUs per replica (tensor-parallel degree).
+    public var gpusPerReplica: Int
+    public var replicas: Int
+    /// USD per GPU-hour, idle time included.
+    public var pricePerGpuHour: Double
+    public var routing: RoutingPolicy
+    public var scheduler: SchedulerConfig
+    public var performance: PerformanceModel
+    /// Requests waiting in the pool (shared queue or all replicas' queues) beyond which new
+    /// arrivals are rejected; nil = unbounded.
+    public var maxQueueLength: Int?
+
+    public init(name: String, hardware: String, model: String, gpusPerReplica: Int = 1, replicas: Int,
+                pricePerGpuHour: Double, routing: RoutingPolicy = .leastOutstanding,
+                scheduler: SchedulerConfig = SchedulerConfig(), performance: PerformanceModel,
+                maxQueueLength: Int? = nil) {
+        self.name = name
+        self.hardware = hardware
+        self.model = model
+        self.gpusPerReplica = gpusPerReplica
+        self.replicas = replicas
+        self.pricePerGpuHour = pricePerGpuHour
+        self.routing = routing
+        self.scheduler = scheduler
+        self.performance = performance
+        self.maxQueueLength = maxQueueLength
+    }
+}

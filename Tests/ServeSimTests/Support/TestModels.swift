@@ -1,0 +1,58 @@
+import ServeSim
+
+/// A linear step-time model for tests: step = base + perToken * tokens + perContext * context.
+struct LinearTestModel: StepTimeModel {
+    var base = 0.004
+    var perToken = 2e-5
+    var perContext = 1e-8
+    var perPair = 1e-9
+
+    func stepTime(_ s: StepShape) -> Double {
+        base + perToken * Double(s.prefillTokens + s.decodeSeqs) + perPair * s.prefillAttentionPairs
+            + perContext * Double(s.decodeContext)
+    }
+
+    func decodeCost(batch: Int) -> DecodeCost {
+        DecodeCost(a: base + perToken * Double(batch), b: perContext)
+    }
+}
+
+/// A roofline-shaped test model (max of a compute and a memory line) to exercise both branches.
+struct TwoLineTestModel: StepTimeModel {
+    func stepTime(_ s: StepShape) -> Double {
+        if s.prefillTokens > 0 { return 0.003 + 2e-5 * Double(s.prefillTokens + s.decodeSeqs) + 1e-8 * Double(s.decodeContext) }
+        return decodeCost(batch: s.decodeSeqs).time(context: Double(s.decodeContext))
+    }
+    func decodeCost(batch: Int) -> DecodeCost {
+        DecodeCost(a1: 0.002 + 1e-4 * Double(batch), b1: 1e-9, a2: 0.005, b2: 4e-8)
+    }
+}
+
+enum TestScenarios {
+    /// A textbook queue: `servers` single-slot replicas behind a shared queue.
+    static func queue(rate: Double, service: ServiceTimeDistribution, servers: Int, duration: Double,
+                      warmup: Double, seed: UInt64) -> Scenario {
+        Scenario(
+            name: "queue", seed: seed, duration: duration, warmup: warmup,
+            classes: [RequestClassSpec(name: "c", tenant: "t", arrivals: .poisson(rate: rate),
+                                       promptTokens: .fixed(1), outputTokens: .fixed(1))],
+            pools: [PoolSpec(name: "p", hardware: "server", model: "none", replicas: servers, pricePerGpuHour: 1,
+                             routing: .sharedQueue, scheduler: SchedulerConfig(policy: .fcfs, maxNumSeqs: 1),
+                             performance: .service(service))])
+    }
+
+    /// Token-level continuous batching with a test step model.
+    static func batching(rate: Double, replicas: Int, kvTokens: Int, duration: Double, seed: UInt64,
+                         perIteration: Bool, model: any StepTimeModel = LinearTestModel(),
+                         scheduler: SchedulerConfig = SchedulerConfig(maxNumSeqs: 64, maxBatchedTokens: 2048),
+                         routing: RoutingPolicy = .leastOutstanding) -> Scenario {
+        Scenario(
+            name: "batching", seed: seed, duration: duration,
+            classes: [RequestClassSpec(name: "chat", tenant: "t", arrivals: .poisson(rate: rate),
+                                       promptTokens: .uniform(min: 50, max: 3000), outputTokens: .uniform(min: 1, max: 400))],
+            pools: [PoolSpec(name: "p", hardware: "test", model: "test", replicas: replicas, pricePerGpuHour: 2,
+                             routing: routing, scheduler: scheduler,
+                             performance: .steps(model, kvCapacityTokens: kvTokens, requestOverhead: 0))],
+            perIteration: perIteration)
+    }
+}
