@@ -1,2 +1,36 @@
+import Foundation
 import ServeSim
-print("servesim")
+
+/// servesim: parse, validate, run. Each subcommand lives in its own file; no simulation logic here.
+let usage = """
+    servesim: capacity and SLO simulator for LLM serving
+
+    USAGE: servesim <command> [options]
+
+    COMMANDS:
+      run [SCENARIO...]     simulate scenarios (none: the built-in default) and write reports
+      schema                print the JSON Schema of scenario files
+      bench                 simulated requests and events per wall second on a 1M-request scenario
+      calibrate             time the real transformer kernel and fit a timing profile
+
+    Run `servesim <command> --help` for the options of a command.
+    """
+
+ServeSimRuntime.start()
+let arguments = Array(CommandLine.arguments.dropFirst())
+let command = arguments.first ?? "--help"
+let rest = Array(arguments.dropFirst())
+let code: Int32
+switch command {
+case "run": code = runCommand(rest)
+case "schema": code = schemaCommand(rest)
+case "bench": code = benchCommand(rest)
+case "calibrate": code = calibrateCommand(rest)
+case "--help", "-h", "help":
+    print(usage)
+    code = Exit.ok
+default:
+    printError("servesim: \(command): unknown command (run, schema, bench, calibrate, --help)")
+    code = Exit.badInput
+}
+exit(code)

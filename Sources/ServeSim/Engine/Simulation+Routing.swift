@@ -16,6 +16,7 @@ extension Simulation {
             classIndex: Int32(classIndex), pool: Int32(p), promptTokens: Int32(draw.promptTokens),
             outputTokens: Int32(draw.outputTokens), prefillTarget: Int32(draw.promptTokens),
             arrival: draw.time, serviceQuantile: serviceStreams[classIndex].uniformPositive()))
+        changeInSystem(by: 1)
         if draw.time >= scenario.warmup {
             measuredArrived += 1
             measuredInFlight += 1

@@ -41,6 +41,11 @@ public final class Simulation {
     var measuredInFlight = 0
     let perIteration: Bool
     var endTime = 0.0
+    /// Requests in the system (all pools), and its integral over time (request-seconds), kept by
+    /// event times: an independent path to check Little's law against per-request sojourns.
+    var inSystem = 0
+    var inSystemArea = 0.0
+    var inSystemSince = 0.0
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
 
@@ -114,8 +119,16 @@ public final class Simulation {
         }
         metrics.record(record)
         recordObserver?(record)
+        changeInSystem(by: -1)
         if r.arrival >= scenario.warmup { measuredInFlight -= 1 }
         requests.remove(slot)
+    }
+
+    func changeInSystem(by delta: Int) {
+        let now = events.now
+        inSystemArea += Double(inSystem) * (now - inSystemSince)
+        inSystemSince = now
+        inSystem += delta
     }
 
     /// Adds a replica's busy time from `busySince` to `time`, clipped to the measured span.

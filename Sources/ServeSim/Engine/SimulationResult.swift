@@ -14,6 +14,8 @@ public struct SimulationResult {
     public let preemptions: Int
     /// Engine steps (or service completions), all pools.
     public let steps: Int
+    /// Time-average number of requests in the system over [0, endTime] (from event times).
+    public let meanInSystem: Double
 }
 
 extension Simulation {
@@ -31,6 +33,7 @@ extension Simulation {
         return SimulationResult(
             metrics: metrics, pools: usage, events: events.processed, endTime: endTime,
             arrived: measuredArrived, inFlightAtEnd: measuredInFlight,
-            preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps })
+            preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps },
+            meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300))
     }
 }

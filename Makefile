@@ -1,0 +1,29 @@
+# ServeSim: the two commands of the README, and a few conveniences.
+#   make run    run the default scenario (reports in ./out)
+#   make test   run the whole test suite (what CI runs)
+SWIFT ?= swift
+CONFIG ?= release
+
+.PHONY: run test build bench check-scenarios calibrate clean
+
+build:
+	@scripts/bootstrap.sh
+	$(SWIFT) build -c $(CONFIG) --product servesim
+
+run: build
+	.build/$(CONFIG)/servesim run
+
+# Release mode: the theory checks simulate millions of requests.
+test:
+	@scripts/bootstrap.sh
+	$(SWIFT) build -c $(CONFIG) --build-tests
+	$(SWIFT) test -c $(CONFIG) --skip-build
+
+bench: build
+	.build/$(CONFIG)/servesim bench
+
+calibrate: build
+	.build/$(CONFIG)/servesim calibrate
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,121 @@
+/// Reads one entry of `pools`: hardware, model, replicas, scheduler, routing, performance model.
+public enum PoolParser {
+    public struct Parsed {
+        public var spec: PoolSpec
+        /// Request classes this pool serves (empty: whatever no other pool claims).
+        public var classes: [String]
+    }
+
+    /// vLLM's default `gpu_memory_utilization`: the share of GPU memory for weights, activations
+    /// and KV cache (vLLM engine arguments documentation).
+    public static let defaultGpuMemoryUtilization = 0.9
+
+    public static func parse(_ node: FieldNode, baseDirectory: String) -> Parsed? {
+        guard let obj = node.object() else { return nil }
+        let sink = node.sink
+        let before = sink.diagnostics.count
+        let name = obj.required("name")?.string() ?? ""
+        let classes = obj.optional("classes")?.array()?.compactMap { $0.string() } ?? []
+        let replicas = obj.required("replicas", allowed: "an integer >= 1")?.int(min: 1, max: 100_000) ?? 1
+        let tp = obj.optional("tensorParallel")?.int(min: 1, max: 64) ?? 1
+        let routing = obj.optional("routing")?.oneOf(RoutingPolicy.allCases.map(\.rawValue))
+            .flatMap(RoutingPolicy.init(rawValue:)) ?? .leastOutstanding
+        let maxQueue = obj.optional("maxQueueLength")?.int(min: 0)
+        let scheduler = obj.optional("scheduler").flatMap(parseScheduler) ?? SchedulerConfig()
+        let memoryUtilization = obj.optional("gpuMemoryUtilization")?.fraction(exclusive: false) ?? defaultGpuMemoryUtilization
+        let kvTokensOverride = obj.optional("kvCacheTokens")?.int(min: 1)
+
+        let performanceNode = obj.required("performance", allowed: "{ model: \"roofline\" | \"profile\" | \"service\", ... }")
+        let performanceObj = performanceNode?.object()
+        let kind = performanceObj?.required("model")?.oneOf(["roofline", "profile", "service"]) ?? "roofline"
+        let needsShape = kind == "roofline"
+        let hardwareNode = needsShape ? obj.required("hardware", allowed: "a preset name or an object")
+                                      : obj.optional("hardware")
+        let hardware = hardwareNode.flatMap(ServingParser.hardware)
+        let modelNode = needsShape ? obj.required("model", allowed: "a preset name or an object") : obj.optional("model")
+        let model = modelNode.flatMap(ServingParser.model)
+        let price = obj.optional("pricePerGpuHour")?.double(min: 0) ?? hardware?.pricePerGpuHour
+        if price == nil && hardware == nil {
+            sink.report(obj.childPath("pricePerGpuHour"), "is missing", allowed: "USD per GPU-hour, or a hardware preset that has one")
+        }
+
+        var performance: PerformanceModel?
+        if let perf = performanceObj {
+            switch kind {
+            case "service":
+                performance = parseService(perf).map { .service($0) }
+            case "profile":
+                performance = parseProfile(perf, baseDirectory: baseDirectory, kvTokensOverride: kvTokensOverride)
+            default:
+                if let hw = hardware, let m = model, let roofline = ServingParser.roofline(perf, hardware: hw, model: m, tensorParallel: tp) {
+                    let available = hw.memoryBytes * Double(tp) * memoryUtilization - m.weightBytes
+                    let kvTokens = kvTokensOverride ?? Int(max(0, available) / m.kvBytesPerToken)
+                    if kvTokensOverride == nil && kvTokens < scheduler.blockSize {
+                        sink.report(obj.childPath("tensorParallel"),
+                                    "\(m.name) weights (\(Int(m.weightBytes / 1e9)) GB) leave no room for a KV cache on \(tp) x \(hw.name)",
+                                    allowed: "more GPUs per replica, a larger GPU, or kvCacheTokens")
+                    }
+                    performance = .steps(roofline, kvCapacityTokens: kvTokens, requestOverhead: roofline.requestOverhead)
+                }
+            }
+            perf.finish()
+        }
+        if scheduler.maxBatchedTokens < scheduler.maxNumSeqs {
+            sink.report(obj.childPath("scheduler.maxBatchedTokens"), "is smaller than maxNumSeqs (\(scheduler.maxNumSeqs))",
+                        allowed: "at least maxNumSeqs, so every running sequence can decode each step")
+        }
+        obj.finish()
+        guard sink.diagnostics.count == before, let performance, let price else { return nil }
+        let spec = PoolSpec(name: name, hardware: hardware?.name ?? "none", model: model?.name ?? "none",
+                            gpusPerReplica: tp, replicas: replicas, pricePerGpuHour: price, routing: routing,
+                            scheduler: scheduler, performance: performance, maxQueueLength: maxQueue)
+        return Parsed(spec: spec, classes: classes)
+    }
+
+    static func parseScheduler(_ node: FieldNode) -> SchedulerConfig? {
+        guard let obj = node.object() else { return nil }
+        var config = SchedulerConfig()
+        if let p = obj.optional("policy")?.oneOf(SchedulerConfig.Policy.allCases.map(\.rawValue)) {
+            config.policy = SchedulerConfig.Policy(rawValue: p)!
+        }
+        if let n = obj.optional("maxNumSeqs")?.int(min: 1, max: 65_536) { config.maxNumSeqs = n }
+        if let n = obj.optional("maxBatchedTokens")?.int(min: 1, max: 10_000_000) { config.maxBatchedTokens = n }
+        if let b = obj.optional("chunkedPrefill")?.bool() { config.chunkedPrefill = b }
+        if let n = obj.optional("blockSize")?.int(min: 1, max: 1024) { config.blockSize = n }
+        obj.finish()
+        return config
+    }
+
+    static func parseService(_ obj: ObjectReader) -> ServiceTimeDistribution? {
+        let kind = obj.required("distribution")?.oneOf(["exponential", "deterministic", "lognormal", "gamma"])
+        let mean = obj.required("mean", allowed: "seconds per request")?.duration(min: 0, exclusiveMin: true)
+        var cv: Double?
+        if kind == "lognormal" || kind == "gamma" {
+            cv = obj.required("cv", allowed: "coefficient of variation > 0")?.double(min: 0, exclusiveMin: true)
+        }
+        guard let kind, let mean else { return nil }
+        switch kind {
+        case "exponential": return .exponential(mean: mean)
+        case "deterministic": return .deterministic(mean: mean)
+        case "lognormal": return cv.map { .lognormal(mean: mean, cv: $0) }
+        default: return cv.map { .gamma(mean: mean, cv: $0) }
+        }
+    }
+
+    static func parseProfile(_ obj: ObjectReader, baseDirectory: String, kvTokensOverride: Int?) -> PerformanceModel? {
+        let overhead = obj.optional("requestOverhead")?.duration() ?? 0
+        guard let fileNode = obj.required("file", allowed: "path of a profile JSON written by `servesim calibrate`"),
+              let file = fileNode.string() else { return nil }
+        let path = file.hasPrefix("/") ? file : baseDirectory + "/" + file
+        do {
+            let profile = try CalibratedProfile.load(path: path)
+            return .steps(ProfileStepModel(profile: profile), kvCapacityTokens: kvTokensOverride ?? profile.kvCapacityTokens,
+                          requestOverhead: overhead)
+        } catch let error as InputError {
+            for d in error.diagnostics { fileNode.report("profile \(d.description)") }
+        } catch {
+            fileNode.report("cannot read profile: \(error)")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Reads a scenario file (JSON5) into a validated `Scenario`, or throws an `InputError` listing
+/// every problem found, one per field, as `FILE: path.to.field: what is wrong (what is allowed)`.
+public enum ScenarioLoader {
+    /// Loads and validates the scenario at `path`; `seed` overrides the file's seed.
+    public static func load(path: String, seed: UInt64? = nil, perIteration: Bool? = nil) throws -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
+        }
+        let base = (path as NSString).deletingLastPathComponent
+        return try parse(data: data, file: path, baseDirectory: base.isEmpty ? "." : base, seed: seed,
+                         perIteration: perIteration)
+    }
+
+    /// Parses scenario text. `file` names it in diagnostics; relative paths resolve against
+    /// `baseDirectory`.
+    public static func parse(data: Data, file: String, baseDirectory: String, seed: UInt64? = nil,
+                             perIteration: Bool? = nil) throws -> Scenario {
+        let sink = DiagnosticSink(file: file)
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(data)
+        } catch {
+            throw InputError(file: file, "is not valid JSON5: \(Self.describe(error))",
+                             allowed: "JSON5: comments, trailing commas and unquoted keys are fine")
+        }
+        guard let top = FieldNode(value: root, path: "", sink: sink).object() else { throw InputError(sink.diagnostics) }
+
+        if let version = top.required("version", allowed: "1")?.int(), version != 1 {
+            sink.report("version", "version \(version) is not supported", allowed: "1")
+        }
+        let name = top.required("name", allowed: "a short identifier")?.string() ?? ""
+        if !name.isEmpty && !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+            sink.report("name", "\"\(name)\" is not a file-safe name", allowed: "letters, digits, '-', '_', '.'")
+        }
+        let description = top.optional("description")?.string(nonEmpty: false) ?? ""
+        let fileSeed = top.optional("seed")?.int(min: 0).map { UInt64($0) } ?? 1
+        let duration = top.required("duration", allowed: DurationParser.allowed)?.duration(min: 0, exclusiveMin: true) ?? 1
+        let warmup = top.optional("warmup")?.duration() ?? 0
+        if warmup >= duration { sink.report("warmup", "must be shorter than the duration", allowed: "0 <= warmup < duration") }
+        let drainTimeout = top.optional("drainTimeout")?.duration()
+        var mode = false
+        if let engine = top.optional("engine")?.object() {
+            mode = engine.optional("mode")?.oneOf(["jump-ahead", "per-iteration"]) == "per-iteration"
+            engine.finish()
+        }
+
+        var classes: [RequestClassSpec] = []
+        if let workload = top.required("workload") {
+            classes = WorkloadParser.parse(workload, baseDirectory: baseDirectory) ?? []
+        }
+        var pools: [PoolSpec] = []
+        var classPools = Array(repeating: 0, count: classes.count)
+        if let poolNodes = top.required("pools", allowed: "an array of pools")?.array(minCount: 1) {
+            var claimed = Array(repeating: -1, count: classes.count)
+            for (index, node) in poolNodes.enumerated() {
+                guard let parsed = PoolParser.parse(node, baseDirectory: baseDirectory) else { continue }
+                if pools.contains(where: { $0.name == parsed.spec.name }) {
+                    sink.report("\(node.path).name", "duplicate pool name \"\(parsed.spec.name)\"", allowed: "unique names")
+                }
+                for className in parsed.classes {
+                    guard let c = classes.firstIndex(where: { $0.name == className }) else {
+                        sink.report("\(node.path).classes", "no request class named \"\(className)\"",
+                                    allowed: classes.map(\.name).joined(separator: ", "))
+                        continue
+                    }
+                    if claimed[c] >= 0 {
+                        sink.report("\(node.path).classes", "class \"\(className)\" is already served by pool \(claimed[c])",
+                                    allowed: "each class served by one pool")
+                    }
+                    claimed[c] = index
+                }
+                pools.append(parsed.spec)
+            }
+            // Classes no pool names go to the first pool.
+            classPools = claimed.map { max($0, 0) }
+        }
+        var slos: [SLOSpec] = []
+        if let sloNode = top.optional("slos") { slos = SLOParser.parse(sloNode) ?? [] }
+        for (i, slo) in slos.enumerated() {
+            for c in slo.classes where !classes.contains(where: { $0.name == c }) {
+                sink.report("slos.\(i).classes", "no request class named \"\(c)\"", allowed: classes.map(\.name).joined(separator: ", "))
+            }
+        }
+        top.finish()
+        try sink.throwIfAny()
+
+        var traces: [[TraceRecord]] = []
+        for spec in classes {
+            if case .trace(let trace) = spec.arrivals {
+                traces.append(try WorkloadParser.loadTrace(trace, baseDirectory: baseDirectory))
+            } else {
+                traces.append([])
+            }
+        }
+        return Scenario(name: name, description: description, seed: seed ?? fileSeed, duration: duration,
+                        warmup: warmup, drainTimeout: drainTimeout, classes: classes, classPools: classPools,
+                        pools: pools, slos: slos, perIteration: perIteration ?? mode, traces: traces,
+                        baseDirectory: baseDirectory)
+    }
+
+    /// A one-line description of a JSON parse error (Foundation's messages carry the position).
+    static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,167 @@
+/// JSON Schema (draft 2020-12) of scenario files, printed by `servesim schema`.
+///
+/// Editors use it for completion and validation; the loader remains the authority (it also checks
+/// cross-field rules such as warmup < duration). Keep it in step with the parsers: a test checks
+/// that every key used in scenarios/ is declared here.
+public enum ScenarioSchema {
+    public static let text = #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://servesim.dev/schema/scenario-v1.json",
+  "title": "ServeSim scenario",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["version", "name", "duration", "workload", "pools"],
+  "properties": {
+    "version": { "const": 1 },
+    "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$", "description": "Report file names derive from it." },
+    "description": { "type": "string", "description": "The planning question this scenario answers." },
+    "seed": { "type": "integer", "minimum": 0, "default": 1 },
+    "duration": { "$ref": "#/$defs/duration", "description": "Arrivals are generated for this long; in-flight work then drains." },
+    "warmup": { "$ref": "#/$defs/duration", "default": 0, "description": "Requests arriving earlier are excluded from statistics." },
+    "drainTimeout": { "$ref": "#/$defs/duration", "description": "Stop this long after duration (default: drain until empty)." },
+    "engine": {
+      "type": "object", "additionalProperties": false,
+      "properties": { "mode": { "enum": ["jump-ahead", "per-iteration"], "default": "jump-ahead" } }
+    },
+    "workload": {
+      "type": "object", "additionalProperties": false, "required": ["classes"],
+      "properties": { "classes": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requestClass" } } }
+    },
+    "pools": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/pool" } },
+    "slos": { "type": "array", "items": { "$ref": "#/$defs/slo" } }
+  },
+  "$defs": {
+    "duration": {
+      "description": "Seconds as a number, or a string with a unit: ms, s, m, h, d.",
+      "oneOf": [ { "type": "number", "minimum": 0 }, { "type": "string", "pattern": "^[0-9.]+(us|ms|s|m|h|d)?$" } ]
+    },
+    "fraction": { "oneOf": [ { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 }, { "type": "string", "pattern": "^[0-9.]+%$" } ] },
+    "requestClass": {
+      "type": "object", "additionalProperties": false, "required": ["name", "arrivals"],
+      "properties": {
+        "name": { "type": "string" },
+        "tenant": { "type": "string", "default": "default" },
+        "arrivals": { "$ref": "#/$defs/arrivals" },
+        "promptTokens": { "$ref": "#/$defs/lengths" },
+        "outputTokens": { "$ref": "#/$defs/lengths" }
+      }
+    },
+    "arrivals": {
+      "type": "object", "additionalProperties": false, "required": ["process"],
+      "properties": {
+        "process": { "enum": ["poisson", "gamma", "schedule", "trace"] },
+        "rate": { "type": "number", "exclusiveMinimum": 0, "description": "requests per second (poisson, gamma)" },
+        "cv": { "type": "number", "exclusiveMinimum": 0, "description": "coefficient of variation of inter-arrival times (gamma)" },
+        "steps": {
+          "type": "array", "minItems": 1, "description": "piecewise-constant rate (schedule); the first step is at 0",
+          "items": { "type": "object", "additionalProperties": false, "required": ["at", "rate"],
+                     "properties": { "at": { "$ref": "#/$defs/duration" }, "rate": { "type": "number", "minimum": 0 } } }
+        },
+        "file": { "type": "string", "description": "trace path, relative to the scenario file (trace)" },
+        "format": { "enum": ["azure", "mooncake", "csv"] },
+        "timeScale": { "type": "number", "exclusiveMinimum": 0, "default": 1, "description": "multiplies trace inter-arrival times" }
+      }
+    },
+    "lengths": {
+      "type": "object", "additionalProperties": false, "required": ["distribution"],
+      "properties": {
+        "distribution": { "enum": ["fixed", "uniform", "lognormal", "empirical"] },
+        "value": { "type": "integer", "minimum": 1 },
+        "min": { "type": "integer", "minimum": 1 },
+        "max": { "type": "integer", "minimum": 1 },
+        "mean": { "type": "number", "exclusiveMinimum": 0 },
+        "p95": { "type": "number", "exclusiveMinimum": 0 },
+        "mu": { "type": "number" },
+        "sigma": { "type": "number", "exclusiveMinimum": 0 },
+        "values": { "type": "array", "items": { "type": "integer", "minimum": 1 } },
+        "file": { "type": "string" },
+        "column": { "type": "string" }
+      }
+    },
+    "hardware": {
+      "oneOf": [
+        { "enum": ["H100-SXM-80GB", "A100-80GB", "L40S", "L4", "A10G", "RTX-PRO-6000-96GB", "RTX-4090-24GB"] },
+        { "type": "object", "additionalProperties": false,
+          "required": ["name", "peakFlops", "memoryBandwidth", "memoryBytes"],
+          "properties": {
+            "name": { "type": "string" },
+            "peakFlops": { "type": "number", "exclusiveMinimum": 0, "description": "dense BF16 FLOP/s" },
+            "memoryBandwidth": { "type": "number", "exclusiveMinimum": 0, "description": "bytes/s" },
+            "memoryBytes": { "type": "number", "exclusiveMinimum": 0 },
+            "pricePerGpuHour": { "type": "number", "minimum": 0, "description": "USD" },
+            "interconnectBandwidth": { "type": "number", "exclusiveMinimum": 0, "description": "bytes/s per GPU" }
+          } }
+      ]
+    },
+    "model": {
+      "oneOf": [
+        { "enum": ["llama-3.1-8b", "llama-3.1-70b", "mistral-7b", "qwen2.5-0.5b", "llama-2-7b"] },
+        { "type": "object", "additionalProperties": false,
+          "required": ["name", "layers", "hidden", "heads", "kvHeads", "intermediate", "vocab"],
+          "properties": {
+            "name": { "type": "string" },
+            "layers": { "type": "integer", "minimum": 1 }, "hidden": { "type": "integer", "minimum": 1 },
+            "heads": { "type": "integer", "minimum": 1 }, "kvHeads": { "type": "integer", "minimum": 1 },
+            "headDim": { "type": "integer", "minimum": 1 }, "intermediate": { "type": "integer", "minimum": 1 },
+            "vocab": { "type": "integer", "minimum": 1 }, "bytesPerParam": { "type": "number", "exclusiveMinimum": 0 },
+            "tiedEmbeddings": { "type": "boolean" }
+          } }
+      ]
+    },
+    "pool": {
+      "type": "object", "additionalProperties": false, "required": ["name", "replicas", "performance"],
+      "properties": {
+        "name": { "type": "string" },
+        "classes": { "type": "array", "items": { "type": "string" }, "description": "classes served (default: the first pool serves unclaimed classes)" },
+        "hardware": { "$ref": "#/$defs/hardware" },
+        "model": { "$ref": "#/$defs/model" },
+        "tensorParallel": { "type": "integer", "minimum": 1, "default": 1 },
+        "replicas": { "type": "integer", "minimum": 1 },
+        "pricePerGpuHour": { "type": "number", "minimum": 0, "description": "USD per GPU-hour (default: the hardware preset's)" },
+        "routing": { "enum": ["shared-queue", "round-robin", "least-outstanding"], "default": "least-outstanding" },
+        "maxQueueLength": { "type": "integer", "minimum": 0, "description": "arrivals beyond this many waiting are rejected" },
+        "gpuMemoryUtilization": { "type": "number", "minimum": 0, "maximum": 1, "default": 0.9 },
+        "kvCacheTokens": { "type": "integer", "minimum": 1, "description": "KV cache capacity per replica (default: from memory)" },
+        "scheduler": {
+          "type": "object", "additionalProperties": false,
+          "properties": {
+            "policy": { "enum": ["continuous", "fcfs"], "default": "continuous" },
+            "maxNumSeqs": { "type": "integer", "minimum": 1, "default": 256 },
+            "maxBatchedTokens": { "type": "integer", "minimum": 1, "default": 8192 },
+            "chunkedPrefill": { "type": "boolean", "default": true },
+            "blockSize": { "type": "integer", "minimum": 1, "default": 16 }
+          }
+        },
+        "performance": {
+          "type": "object", "additionalProperties": false, "required": ["model"],
+          "properties": {
+            "model": { "enum": ["roofline", "profile", "service"] },
+            "computeEfficiency": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
+            "memoryEfficiency": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
+            "stepOverhead": { "$ref": "#/$defs/duration" },
+            "requestOverhead": { "$ref": "#/$defs/duration" },
+            "allReduceLatency": { "$ref": "#/$defs/duration" },
+            "file": { "type": "string", "description": "profile JSON (profile)" },
+            "distribution": { "enum": ["exponential", "deterministic", "lognormal", "gamma"] },
+            "mean": { "$ref": "#/$defs/duration" },
+            "cv": { "type": "number", "exclusiveMinimum": 0 }
+          }
+        }
+      }
+    },
+    "slo": {
+      "type": "object", "additionalProperties": false, "required": ["name", "sli", "objective"],
+      "properties": {
+        "name": { "type": "string" },
+        "sli": { "enum": ["ttft", "tpot", "e2e", "queueWait", "availability"] },
+        "threshold": { "$ref": "#/$defs/duration" },
+        "objective": { "$ref": "#/$defs/fraction" },
+        "window": { "$ref": "#/$defs/duration", "default": "30d" },
+        "classes": { "type": "array", "items": { "type": "string" } }
+      }
+    }
+  }
+}
+"""#
+}

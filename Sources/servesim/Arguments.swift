@@ -1,0 +1,70 @@
+import Foundation
+
+/// Command-line arguments of one subcommand: `--flag`, `--option value` (or `--option=value`) and
+/// positionals. Unknown options are errors; `--help` is always known.
+struct Arguments {
+    var positionals: [String] = []
+    var options: [String: String] = [:]
+    var flags: Set<String> = []
+
+    /// Parses `arguments` against the known option names (which take a value) and flag names.
+    static func parse(_ arguments: [String], command: String, options known: [String], flags knownFlags: [String]) throws -> Arguments {
+        var result = Arguments()
+        var i = 0
+        while i < arguments.count {
+            let arg = arguments[i]
+            if arg == "--help" || arg == "-h" {
+                result.flags.insert("help")
+            } else if arg.hasPrefix("--") {
+                var name = String(arg.dropFirst(2))
+                var value: String?
+                if let eq = name.firstIndex(of: "=") {
+                    value = String(name[name.index(after: eq)...])
+                    name = String(name[..<eq])
+                }
+                if known.contains(name) {
+                    if value == nil {
+                        i += 1
+                        guard i < arguments.count else { throw UsageError("servesim \(command): --\(name): missing value") }
+                        value = arguments[i]
+                    }
+                    result.options[name] = value
+                } else if knownFlags.contains(name) && value == nil {
+                    result.flags.insert(name)
+                } else {
+                    let all = (known + knownFlags).map { "--" + $0 }.joined(separator: ", ")
+                    throw UsageError("servesim \(command): --\(name): unknown option (known: \(all), --help)")
+                }
+            } else {
+                result.positionals.append(arg)
+            }
+            i += 1
+        }
+        return result
+    }
+
+    var help: Bool { flags.contains("help") }
+}
+
+/// A command-line usage problem: printed on one line, exit code 2.
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+enum Exit {
+    static let ok: Int32 = 0
+    static let failure: Int32 = 1
+    static let badInput: Int32 = 2
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Writes `data` to `path` atomically (temporary file in the same folder, then rename).
+func writeAtomically(_ data: Data, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try data.write(to: url, options: .atomic)
+}

@@ -1,0 +1,121 @@
+import Foundation
+import ServeSim
+
+let runHelp = """
+    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv] [--per-iteration] [--quiet]
+
+    Simulates each scenario (a folder means every .json5 file in it; none means the built-in
+    default, scenarios/chat-h100.json5) and writes DIR/<name>.<format> for each format (default
+    json,md,csv into ./out). The Markdown summary also goes to stdout; a timing line goes to stderr.
+
+    OPTIONS:
+      --out DIR          folder for reports (default: out)
+      --seed N           override the scenarios' seed
+      --format LIST      comma-separated: json, md, csv (default: json,md,csv)
+      --per-iteration    simulate every decode step as an event (the reference mode; slower)
+      --quiet            no timing line on stderr
+    Exit codes: 0 ran, 2 bad input (nothing is written).
+    """
+
+func runCommand(_ raw: [String]) -> Int32 {
+    let args: Arguments
+    do {
+        args = try Arguments.parse(raw, command: "run", options: ["out", "seed", "format"], flags: ["per-iteration", "quiet"])
+    } catch let e as UsageError {
+        printError(e.message); return Exit.badInput
+    } catch { return Exit.badInput }
+    if args.help { print(runHelp); return Exit.ok }
+
+    var problems: [String] = []
+    let seed = parseSeed(args.options["seed"], command: "run", problems: &problems)
+    let formats = parseFormats(args.options["format"] ?? "json,md,csv", allowed: ["json", "md", "csv"],
+                               command: "run", problems: &problems)
+    let scenarios = loadScenarios(args.positionals, seed: seed, perIteration: args.flags.contains("per-iteration") ? true : nil,
+                                  problems: &problems)
+    if !problems.isEmpty {
+        problems.forEach(printError)
+        return Exit.badInput
+    }
+    let outDir = args.options["out"] ?? "out"
+    for scenario in scenarios {
+        let started = Date()
+        let (report, result) = ScenarioRunner.run(scenario)
+        let wall = Date().timeIntervalSince(started)
+        do {
+            for format in formats {
+                try writeAtomically(ReportRenderer.render(report, format: format), to: "\(outDir)/\(scenario.name).\(format)")
+            }
+        } catch {
+            printError("servesim run: \(outDir): cannot write reports: \(error.localizedDescription)")
+            return Exit.badInput
+        }
+        print(String(decoding: ReportRenderer.render(report, format: "md"), as: UTF8.self))
+        if !args.flags.contains("quiet") {
+            printError(timingLine(scenario.name, wall: wall, events: result.events, requests: result.arrived))
+        }
+    }
+    return Exit.ok
+}
+
+func timingLine(_ name: String, wall: Double, events: Int, requests: Int) -> String {
+    let w = max(wall, 1e-9)
+    return String(format: "%@: %.3f s wall, %d events (%.0f/s), %d requests (%.0f simulated requests/s)",
+                  name, wall, events, Double(events) / w, requests, Double(requests) / w)
+}
+
+func parseSeed(_ text: String?, command: String, problems: inout [String]) -> UInt64? {
+    guard let text else { return nil }
+    guard let seed = UInt64(text) else {
+        problems.append("servesim \(command): --seed: \"\(text)\" is not a seed (a non-negative integer)")
+        return nil
+    }
+    return seed
+}
+
+func parseFormats(_ text: String, allowed: [String], command: String, problems: inout [String]) -> [String] {
+    let formats = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    for f in formats where !allowed.contains(f) {
+        problems.append("servesim \(command): --format: \"\(f)\" is not a format (\(allowed.joined(separator: ", ")))")
+    }
+    return formats.isEmpty ? ["json"] : formats
+}
+
+/// Loads every scenario (files, folders of .json5 files, or the built-in default), collecting
+/// all problems of all files before anything runs.
+func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, problems: inout [String]) -> [Scenario] {
+    var files: [String] = []
+    for path in paths {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files += entries.filter { $0.hasSuffix(".json5") || $0.hasSuffix(".json") }.sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+        } else {
+            files.append(path)
+        }
+    }
+    var scenarios: [Scenario] = []
+    if paths.isEmpty {
+        do {
+            scenarios.append(try ScenarioLoader.parse(data: Data(DefaultScenario.text.utf8), file: DefaultScenario.name,
+                                                      baseDirectory: ".", seed: seed, perIteration: perIteration))
+        } catch let e as InputError { problems += e.diagnostics.map(\.description) } catch { problems.append("\(error)") }
+    }
+    for file in files {
+        do {
+            scenarios.append(try ScenarioLoader.load(path: file, seed: seed, perIteration: perIteration))
+        } catch let e as InputError {
+            problems += e.diagnostics.map(\.description)
+        } catch {
+            problems.append("\(file): \(error)")
+        }
+    }
+    var seen: [String: String] = [:]
+    for (s, file) in zip(scenarios, paths.isEmpty ? [DefaultScenario.name] : files) {
+        if let other = seen[s.name] {
+            problems.append("\(file): name: \"\(s.name)\" is also the name of \(other) (unique names: reports are named after them)")
+        }
+        seen[s.name] = file
+    }
+    return scenarios
+}
