@@ -43,6 +43,14 @@ public struct ClassMetrics: Sendable, Equatable {
     public var finished: Int { outcomes.reduce(0, +) }
     public var completed: Int { count(.completed) }
 
+    /// Adds everything `other` counted.
+    public mutating func merge(_ other: ClassMetrics) {
+        for i in outcomes.indices { outcomes[i] += other.outcomes[i] }
+        latency.merge(other.latency)
+        promptTokens += other.promptTokens
+        outputTokens += other.outputTokens
+    }
+
     @inline(__always)
     mutating func add(_ r: RequestRecord) {
         outcomes[r.outcome.rawValue] += 1

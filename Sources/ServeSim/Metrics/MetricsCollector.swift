@@ -18,8 +18,11 @@ public final class MetricsCollector {
     public let warmup: Double
     /// Width of the SLO time buckets (burn-rate evaluation step), seconds.
     public let burnWindowBucket: Double
-    /// All classes together.
-    public private(set) var overall = ClassMetrics()
+    /// All classes together, merged from `perClass` on each access (the hot path records each
+    /// request once, per class; merging is exact because all histograms share one bucket layout).
+    public var overall: ClassMetrics {
+        perClass.reduce(into: ClassMetrics()) { $0.merge($1) }
+    }
     /// Indexed like `classes`.
     public private(set) var perClass: [ClassMetrics]
     /// Indexed like the `slos` given at init.
@@ -56,7 +59,6 @@ public final class MetricsCollector {
     public func record(_ r: RequestRecord) {
         if r.arrival < warmup { warmupExcluded += 1; return }
         precondition(r.classIndex >= 0 && r.classIndex < perClass.count, "classIndex out of range")
-        overall.add(r)
         perClass[r.classIndex].add(r)
         if r.end > lastEnd { lastEnd = r.end }
         if slos.isEmpty { return }

@@ -4,6 +4,8 @@ extension ReportRenderer {
     public static func markdown(_ report: Report) -> String {
         typealias F = NumberFormat
         var out: [String] = []
+        // Escapes `|` so a name cannot break a table row.
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         out.append("# \(report.scenario)")
         if !report.description.isEmpty { out += ["", report.description] }
         out += ["", "Seed \(report.seed); simulated \(F.fixed(report.simulatedSeconds, 1)) s, measured "
@@ -35,7 +37,7 @@ extension ReportRenderer {
                 let fired = s.alerts.filter(\.fired).map { a in
                     "\(a.name) at \(F.fixed(a.firstFiredAt ?? 0, 0)) s"
                 }
-                out.append("| \(s.name) | \(s.sli) | \(s.sli == "availability" ? "-" : F.seconds(s.threshold)) "
+                out.append("| \(cell(s.name)) | \(s.sli) | \(s.sli == "availability" ? "-" : F.seconds(s.threshold)) "
                     + "| \(F.percent(s.objective, 3)) | \(F.percent(s.compliance, 3)) | \(F.fixed(s.burnRate, 2)) "
                     + "| \(F.percent(s.errorBudgetConsumed)) | \(F.percent(s.errorBudgetConsumedProjected)) "
                     + "| \(s.met ? "yes" : "**no**") | \(s.policy.rawValue) | \(fired.isEmpty ? "none" : fired.joined(separator: "; ")) |")
@@ -56,7 +58,7 @@ extension ReportRenderer {
                     "| pool | hardware | replicas | GPUs | GPU-hours | utilization | cost |",
                     "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
             for p in report.pools {
-                out.append("| \(p.name) | \(p.hardware) | \(p.replicas) | \(p.gpus) | \(F.fixed(p.gpuHours, 3)) "
+                out.append("| \(cell(p.name)) | \(cell(p.hardware)) | \(p.replicas) | \(p.gpus) | \(F.fixed(p.gpuHours, 3)) "
                     + "| \(F.percent(p.utilization, 1)) | \(F.usd(p.cost)) |")
             }
         }
@@ -67,7 +69,7 @@ extension ReportRenderer {
                     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for k in report.classes {
                 let q = k.requests
-                out.append("| \(k.name) | \(k.tenant) | \(q.arrived) | \(q.completed) | \(q.rejected) | \(q.timedOut) "
+                out.append("| \(cell(k.name)) | \(cell(k.tenant)) | \(q.arrived) | \(q.completed) | \(q.rejected) | \(q.timedOut) "
                     + "| \(q.failed) | \(F.seconds(k.latency.ttft.p95)) | \(F.seconds(k.latency.tpot.p95)) "
                     + "| \(F.seconds(k.latency.e2e.p95)) | \(F.usd(k.cost)) |")
             }
