@@ -1,0 +1,156 @@
+/// What one pool provisioned and used over the measured span `[warmup, end]`.
+///
+/// For a fixed pool, `provisionedGpuSeconds = replicas * gpusPerReplica * (end - warmup)`; an
+/// autoscaled pool counts each replica's provisioned time (cold start included) inside that span.
+public struct PoolUsage: Sendable, Equatable {
+    public var name: String
+    public var hardware: String
+    /// Replicas at the end (or the configured count for a fixed pool).
+    public var replicas: Int
+    public var gpusPerReplica: Int
+    /// GPU-seconds provisioned (paid for) in the measured span.
+    public var provisionedGpuSeconds: Double
+    /// GPU-seconds spent running steps in the measured span (<= provisioned).
+    public var busyGpuSeconds: Double
+    /// USD per GPU-hour.
+    public var pricePerGpuHour: Double
+
+    public init(name: String, hardware: String, replicas: Int, gpusPerReplica: Int,
+                provisionedGpuSeconds: Double, busyGpuSeconds: Double, pricePerGpuHour: Double) {
+        self.name = name
+        self.hardware = hardware
+        self.replicas = replicas
+        self.gpusPerReplica = gpusPerReplica
+        self.provisionedGpuSeconds = provisionedGpuSeconds
+        self.busyGpuSeconds = busyGpuSeconds
+        self.pricePerGpuHour = pricePerGpuHour
+    }
+}
+
+/// A finite value, or 0 (no NaN or infinity ever reaches a report).
+@inline(__always) func finite(_ x: Double) -> Double { x.isFinite ? x : 0 }
+
+/// `a / b`, or 0 when `b` is 0 or the result is not finite.
+@inline(__always) func ratio(_ a: Double, _ b: Double) -> Double { b == 0 ? 0 : finite(a / b) }
+
+extension LatencySummary {
+    /// Summary of a histogram; all zeros when it is empty.
+    public init(_ h: LogHistogram) {
+        guard h.count > 0 else {
+            self.init(count: 0, mean: 0, min: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0)
+            return
+        }
+        self.init(count: h.count, mean: finite(h.mean), min: finite(h.min),
+                  p50: finite(h.percentile(0.50)), p90: finite(h.percentile(0.90)),
+                  p95: finite(h.percentile(0.95)), p99: finite(h.percentile(0.99)), max: finite(h.max))
+    }
+}
+
+extension LatencyReport {
+    public init(_ h: LatencyHistograms) {
+        self.init(ttft: LatencySummary(h.ttft), tpot: LatencySummary(h.tpot),
+                  e2e: LatencySummary(h.e2e), queueWait: LatencySummary(h.queueWait))
+    }
+}
+
+/// Builds the report of one run.
+///
+/// - Parameters:
+///   - scenario, description: the scenario's name and description.
+///   - seed: the scenario seed actually used.
+///   - collector: the run's metrics (its `warmup` starts the measured span).
+///   - pools: usage of each pool over the measured span, in scenario order.
+///   - arrived: requests that arrived at or after warmup.
+///   - inFlightAtEnd: of those, requests that had not ended when the run stopped.
+///   - arrivedByClass: the same per class (indexed like `collector.classes`); when nil, a class's
+///     `arrived` is the number of its requests that ended and its `inFlightAtEnd` is 0.
+///   - inFlightByClass: in-flight requests per class; when nil, 0 for every class.
+///   - events: events processed.
+///   - end: simulated end time, seconds.
+///
+/// Cost covers the measured span only, like every count and latency: total = sum over pools of
+/// provisioned GPU-hours x price (idle included); per request = total / completed requests;
+/// tenants and classes get the total in proportion to the tokens they had processed (prompt +
+/// output of completed requests). SLO budget consumption uses the measured span `end - warmup`.
+public func makeReport(scenario: String, description: String, seed: UInt64, collector: MetricsCollector,
+                       pools: [PoolUsage], arrived: Int, inFlightAtEnd: Int,
+                       arrivedByClass: [Int]? = nil, inFlightByClass: [Int]? = nil,
+                       events: Int, end: Double) -> Report {
+    let span = Swift.max(0, end - collector.warmup)
+    let overall = collector.overall
+
+    // Cost.
+    let poolReports = pools.map { p -> PoolReport in
+        let hours = finite(p.provisionedGpuSeconds / 3600)
+        return PoolReport(name: p.name, hardware: p.hardware, replicas: p.replicas,
+                          gpus: p.replicas * p.gpusPerReplica, pricePerGpuHour: finite(p.pricePerGpuHour),
+                          gpuHours: hours, busyGpuHours: finite(p.busyGpuSeconds / 3600),
+                          utilization: ratio(p.busyGpuSeconds, p.provisionedGpuSeconds),
+                          cost: finite(hours * p.pricePerGpuHour))
+    }
+    let total = poolReports.reduce(0) { $0 + $1.cost }
+    let gpuHours = poolReports.reduce(0) { $0 + $1.gpuHours }
+    let allTokens = overall.promptTokens + overall.outputTokens
+    let classTokens = collector.perClass.map { $0.promptTokens + $0.outputTokens }
+    let classCosts = classTokens.map { ratio(Double($0), Double(allTokens)) * total }
+    var tenants: [String: (cost: Double, tokens: Int)] = [:]
+    for (i, c) in collector.classes.enumerated() {
+        let t = tenants[c.tenant] ?? (0, 0)
+        tenants[c.tenant] = (t.cost + classCosts[i], t.tokens + classTokens[i])
+    }
+    let cost = CostReport(
+        total: total,
+        perRequest: ratio(total, Double(overall.completed)),
+        perMillionOutputTokens: ratio(total * 1e6, Double(overall.outputTokens)),
+        gpuHours: gpuHours,
+        byPool: poolReports.map { PoolCost(pool: $0.name, cost: $0.cost, gpuHours: $0.gpuHours) },
+        byTenant: tenants.keys.sorted().map { TenantCost(tenant: $0, cost: tenants[$0]!.cost, tokens: tenants[$0]!.tokens) },
+        byClass: collector.classes.indices.map {
+            ClassCost(name: collector.classes[$0].name, tenant: collector.classes[$0].tenant,
+                      cost: classCosts[$0], tokens: classTokens[$0])
+        })
+
+    // Requests and classes.
+    func counts(_ m: ClassMetrics, arrived: Int, inFlight: Int) -> RequestCounts {
+        RequestCounts(arrived: arrived, completed: m.count(.completed), rejected: m.count(.rejected),
+                      timedOut: m.count(.timedOut), failed: m.count(.failed), inFlightAtEnd: inFlight,
+                      warmupExcluded: 0)
+    }
+    var requests = counts(overall, arrived: arrived, inFlight: inFlightAtEnd)
+    requests.warmupExcluded = collector.warmupExcluded
+    let classes = collector.classes.indices.map { i -> ClassReport in
+        let m = collector.perClass[i]
+        let inFlight = inFlightByClass?[i] ?? 0
+        return ClassReport(name: collector.classes[i].name, tenant: collector.classes[i].tenant,
+                           requests: counts(m, arrived: arrivedByClass?[i] ?? m.finished + inFlight, inFlight: inFlight),
+                           latency: LatencyReport(m.latency), promptTokens: m.promptTokens,
+                           outputTokens: m.outputTokens, cost: classCosts[i])
+    }
+
+    // SLOs.
+    let slos = collector.slos.indices.map { i -> SLOReport in
+        let tally = collector.slos[i], spec = tally.spec
+        let compliance = ErrorBudget.compliance(good: tally.good, total: tally.total)
+        let burn = finite(ErrorBudget.burnRate(compliance: compliance, objective: spec.objective))
+        let projected = ErrorBudget.projectedBudgetConsumed(burnRate: burn)
+        return SLOReport(name: spec.name, sli: spec.sli.rawValue,
+                         threshold: spec.sli == .availability ? 0 : finite(spec.threshold),
+                         objective: spec.objective, target: spec.objective, window: spec.window,
+                         classes: spec.classes, good: tally.good, total: tally.total, compliance: compliance,
+                         burnRate: burn,
+                         errorBudgetConsumed: finite(ErrorBudget.budgetConsumed(burnRate: burn, span: span, window: spec.window)),
+                         errorBudgetConsumedProjected: projected,
+                         met: ErrorBudget.met(compliance: compliance, objective: spec.objective),
+                         policy: ErrorBudget.policy(consumed: projected),
+                         alerts: collector.alerts(sloIndex: i))
+    }
+
+    return Report(
+        scenario: scenario, description: description, seed: seed, requests: requests,
+        latency: LatencyReport(overall.latency),
+        throughput: Throughput(requestsPerSecond: ratio(Double(overall.completed), span),
+                               outputTokensPerSecond: ratio(Double(overall.outputTokens), span),
+                               promptTokensPerSecond: ratio(Double(overall.promptTokens), span)),
+        slos: slos, cost: cost, events: events, simulatedSeconds: finite(end),
+        warmupSeconds: collector.warmup, measuredSeconds: span, classes: classes, pools: poolReports)
+}

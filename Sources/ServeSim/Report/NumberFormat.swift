@@ -1,0 +1,21 @@
+import Foundation
+
+/// Deterministic number text for the human-readable renderers (POSIX format, no locale, no
+/// grouping). Non-finite values print as 0.
+enum NumberFormat {
+    /// `x` with exactly `digits` decimals.
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", x.isFinite ? x : 0)
+    }
+
+    /// Seconds, in ms with 1 decimal below 1 s, else in s with 3 decimals ("812.3 ms", "1.502 s").
+    static func seconds(_ x: Double) -> String {
+        abs(x) < 1 ? fixed(x * 1000, 1) + " ms" : fixed(x, 3) + " s"
+    }
+
+    /// A fraction as a percentage with `digits` decimals ("99.95%").
+    static func percent(_ x: Double, _ digits: Int = 2) -> String { fixed(x * 100, digits) + "%" }
+
+    /// US dollars: 2 decimals from $1, else 4 decimals.
+    static func usd(_ x: Double) -> String { "$" + fixed(x, abs(x) >= 1 ? 2 : 4) }
+}

@@ -1,0 +1,183 @@
+/// The simulation report (JSON contract: camelCase keys, seconds, USD; see DESIGN.md "Report
+/// contract"). Nothing in it depends on wall-clock time.
+///
+/// Statistics cover the measured span: requests that arrived at or after warmup, and cost of the
+/// GPUs provisioned from warmup to the simulated end. Every number is finite: a statistic with no
+/// samples (a latency of zero completed requests, cost per request with none completed) is 0,
+/// and its `count` (or the request counts) says so. The only null is an alert's `firstFiredAt`
+/// when it never fired.
+public struct Report: Codable, Sendable, Equatable {
+    /// Scenario name.
+    public var scenario: String
+    public var description: String
+    public var seed: UInt64
+    public var requests: RequestCounts
+    public var latency: LatencyReport
+    public var throughput: Throughput
+    public var slos: [SLOReport]
+    public var cost: CostReport
+    /// Number of events the simulation processed.
+    public var events: Int
+    /// Simulated end time (last event), seconds from the start.
+    public var simulatedSeconds: Double
+    /// Warmup, seconds: statistics start here.
+    public var warmupSeconds: Double
+    /// Measured span `simulatedSeconds - warmupSeconds`, the denominator of rates.
+    public var measuredSeconds: Double
+    public var classes: [ClassReport]
+    public var pools: [PoolReport]
+}
+
+/// Request counts over the measured span.
+public struct RequestCounts: Codable, Sendable, Equatable {
+    /// Requests that arrived at or after warmup (overall: as given to `makeReport`; per class:
+    /// see `makeReport`).
+    public var arrived: Int
+    public var completed: Int
+    public var rejected: Int
+    public var timedOut: Int
+    public var failed: Int
+    /// Arrived but not ended when the simulation stopped.
+    public var inFlightAtEnd: Int
+    /// Requests that arrived before warmup and were left out of every statistic.
+    public var warmupExcluded: Int
+}
+
+/// Summary of one latency distribution, seconds. Percentiles are nearest-rank, within 0.5%
+/// (`LogHistogram`). All 0 when `count` is 0.
+public struct LatencySummary: Codable, Sendable, Equatable {
+    public var count: Int
+    public var mean: Double
+    public var min: Double
+    public var p50: Double
+    public var p90: Double
+    public var p95: Double
+    public var p99: Double
+    public var max: Double
+
+    public init(count: Int, mean: Double, min: Double, p50: Double, p90: Double, p95: Double, p99: Double, max: Double) {
+        self.count = count
+        self.mean = mean
+        self.min = min
+        self.p50 = p50
+        self.p90 = p90
+        self.p95 = p95
+        self.p99 = p99
+        self.max = max
+    }
+}
+
+/// Latencies of completed requests (TPOT: of those with more than one output token).
+public struct LatencyReport: Codable, Sendable, Equatable {
+    public var ttft: LatencySummary
+    public var tpot: LatencySummary
+    public var e2e: LatencySummary
+    public var queueWait: LatencySummary
+}
+
+/// Rates over the measured span.
+public struct Throughput: Codable, Sendable, Equatable {
+    /// Completed requests per second.
+    public var requestsPerSecond: Double
+    /// Output tokens of completed requests per second.
+    public var outputTokensPerSecond: Double
+    /// Prompt tokens of completed requests per second.
+    public var promptTokensPerSecond: Double
+}
+
+/// One SLO's result over the measured span.
+public struct SLOReport: Codable, Sendable, Equatable {
+    public var name: String
+    /// `ttft`, `tpot`, `e2e`, `queueWait` or `availability`.
+    public var sli: String
+    /// Seconds; 0 for availability.
+    public var threshold: Double
+    public var objective: Double
+    /// Same as `objective` (the contract's name).
+    public var target: Double
+    /// SLO window, seconds.
+    public var window: Double
+    /// Classes it covers; empty = all.
+    public var classes: [String]
+    public var good: Int
+    public var total: Int
+    /// good / total (1 when total is 0).
+    public var compliance: Double
+    /// (1 - compliance) / (1 - objective).
+    public var burnRate: Double
+    /// Fraction of the window's error budget the measured span used: burnRate * span / window.
+    public var errorBudgetConsumed: Double
+    /// Fraction of the budget consumed if this behaviour held for the whole window (= burnRate).
+    public var errorBudgetConsumedProjected: Double
+    public var met: Bool
+    /// `ok`, `freeze` (> 25% projected consumed) or `rollback` (> 50%).
+    public var policy: BudgetPolicy
+    public var alerts: [BurnRateAlertResult]
+}
+
+/// Cost in USD over the measured span.
+public struct CostReport: Codable, Sendable, Equatable {
+    /// Sum over pools of provisioned GPU-hours x price (idle GPUs included).
+    public var total: Double
+    /// total / completed requests (0 when none completed).
+    public var perRequest: Double
+    /// total / output tokens of completed requests x 1e6 (0 when none).
+    public var perMillionOutputTokens: Double
+    /// Provisioned GPU-hours.
+    public var gpuHours: Double
+    public var byPool: [PoolCost]
+    /// Allocated by share of tokens processed (prompt + output of completed requests); sorted
+    /// by tenant.
+    public var byTenant: [TenantCost]
+    /// Allocated like `byTenant`; in class order.
+    public var byClass: [ClassCost]
+}
+
+public struct PoolCost: Codable, Sendable, Equatable {
+    public var pool: String
+    public var cost: Double
+    public var gpuHours: Double
+}
+
+public struct TenantCost: Codable, Sendable, Equatable {
+    public var tenant: String
+    public var cost: Double
+    /// Prompt + output tokens of its completed requests.
+    public var tokens: Int
+}
+
+public struct ClassCost: Codable, Sendable, Equatable {
+    public var name: String
+    public var tenant: String
+    public var cost: Double
+    public var tokens: Int
+}
+
+/// One request class over the measured span.
+public struct ClassReport: Codable, Sendable, Equatable {
+    public var name: String
+    public var tenant: String
+    public var requests: RequestCounts
+    public var latency: LatencyReport
+    public var promptTokens: Int
+    public var outputTokens: Int
+    /// USD, allocated by token share (see `CostReport.byClass`).
+    public var cost: Double
+}
+
+/// One pool over the measured span.
+public struct PoolReport: Codable, Sendable, Equatable {
+    public var name: String
+    public var hardware: String
+    public var replicas: Int
+    /// replicas x GPUs per replica.
+    public var gpus: Int
+    public var pricePerGpuHour: Double
+    /// Provisioned GPU-hours.
+    public var gpuHours: Double
+    /// GPU-hours spent running steps.
+    public var busyGpuHours: Double
+    /// busy / provisioned (0 when nothing was provisioned).
+    public var utilization: Double
+    public var cost: Double
+}
