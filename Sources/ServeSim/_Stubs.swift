@@ -1,12 +1,5 @@
 // TEMPORARY: replaced by the workload and metrics branches at merge.
 public struct TraceRecord: Sendable, Equatable { public var time: Double; public var promptTokens: Int; public var outputTokens: Int; public var hashIds: [Int] }
-public struct PoolUsage { public var name: String; public var hardware: String; public var replicas: Int; public var gpusPerReplica: Int; public var provisionedGpuSeconds: Double; public var busyGpuSeconds: Double; public var pricePerGpuHour: Double }
-public final class MetricsCollector {
-    public var records: [RequestRecord] = []
-    let warmup: Double
-    public init(classes: [(String, String)], slos: [SLOSpec], warmup: Double) { self.warmup = warmup }
-    public func record(_ r: RequestRecord) { if r.arrival >= warmup { records.append(r) } }
-}
 public final class ClassArrivals {
     let rng: RandomStream; let spec: RequestClassSpec; let duration: Double; var t = 0.0
     public init(spec: RequestClassSpec, seed: UInt64, duration: Double, trace: [TraceRecord]) {

@@ -20,6 +20,8 @@ extension Simulation {
         if draw.time >= scenario.warmup {
             measuredArrived += 1
             measuredInFlight += 1
+            measuredArrivedByClass[classIndex] += 1
+            measuredInFlightByClass[classIndex] += 1
         }
         if !canEverServe(slot, pool: p) || isQueueFull(p) {
             pools[p].rejected += 1

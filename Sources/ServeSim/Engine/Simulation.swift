@@ -39,6 +39,8 @@ public final class Simulation {
     /// Arrivals at or after warm-up, and how many of them are still in the system.
     var measuredArrived = 0
     var measuredInFlight = 0
+    var measuredArrivedByClass: [Int]
+    var measuredInFlightByClass: [Int]
     let perIteration: Bool
     var endTime = 0.0
     /// Requests in the system (all pools), and its integral over time (request-seconds), kept by
@@ -52,8 +54,10 @@ public final class Simulation {
     public init(scenario: Scenario) {
         self.scenario = scenario
         perIteration = scenario.perIteration
+        measuredArrivedByClass = Array(repeating: 0, count: scenario.classes.count)
+        measuredInFlightByClass = measuredArrivedByClass
         metrics = MetricsCollector(
-            classes: scenario.classes.map { ($0.name, $0.tenant) }, slos: scenario.slos, warmup: scenario.warmup)
+            classes: scenario.classes.map(MetricsClass.init), slos: scenario.slos, warmup: scenario.warmup)
         for (p, spec) in scenario.pools.enumerated() {
             let first = replicas.count
             var stepModel: (any StepTimeModel)?
@@ -120,7 +124,10 @@ public final class Simulation {
         metrics.record(record)
         recordObserver?(record)
         changeInSystem(by: -1)
-        if r.arrival >= scenario.warmup { measuredInFlight -= 1 }
+        if r.arrival >= scenario.warmup {
+            measuredInFlight -= 1
+            measuredInFlightByClass[Int(r.classIndex)] -= 1
+        }
         requests.remove(slot)
     }
 

@@ -10,6 +10,9 @@ public struct SimulationResult {
     public let arrived: Int
     /// Of those, requests still in the system when the simulation stopped (drain timeout).
     public let inFlightAtEnd: Int
+    /// Per class: arrivals at or after warm-up, and those still in flight at the end.
+    public let arrivedByClass: [Int]
+    public let inFlightByClass: [Int]
     /// Preemptions by recompute, all pools.
     public let preemptions: Int
     /// Engine steps (or service completions), all pools.
@@ -33,6 +36,7 @@ extension Simulation {
         return SimulationResult(
             metrics: metrics, pools: usage, events: events.processed, endTime: endTime,
             arrived: measuredArrived, inFlightAtEnd: measuredInFlight,
+            arrivedByClass: measuredArrivedByClass, inFlightByClass: measuredInFlightByClass,
             preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps },
             meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300))
     }

@@ -77,12 +77,7 @@ public enum ScenarioLoader {
             classPools = claimed.map { max($0, 0) }
         }
         var slos: [SLOSpec] = []
-        if let sloNode = top.optional("slos") { slos = SLOParser.parse(sloNode) ?? [] }
-        for (i, slo) in slos.enumerated() {
-            for c in slo.classes where !classes.contains(where: { $0.name == c }) {
-                sink.report("slos.\(i).classes", "no request class named \"\(c)\"", allowed: classes.map(\.name).joined(separator: ", "))
-            }
-        }
+        if let sloNode = top.optional("slos") { slos = SLOParser.parse(sloNode, knownClasses: classes.map(\.name)) ?? [] }
         top.finish()
         try sink.throwIfAny()
 

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Runs a validated scenario and turns the result into a report: the one entry point the CLI uses.
+public enum ScenarioRunner {
+    public static func run(_ scenario: Scenario) -> (Report, SimulationResult) {
+        let result = Simulation(scenario: scenario).run()
+        let report = makeReport(
+            scenario: scenario.name, description: scenario.description, seed: scenario.seed,
+            collector: result.metrics, pools: result.pools, arrived: result.arrived, inFlightAtEnd: result.inFlightAtEnd,
+            arrivedByClass: result.arrivedByClass, inFlightByClass: result.inFlightByClass,
+            events: result.events, end: result.endTime)
+        return (report, result)
+    }
+}
+
+extension ReportRenderer {
+    /// Formats the CLI can write.
+    public static let formats = ["json", "md", "csv"]
+
+    /// Renders a report in one of `formats`.
+    public static func render(_ report: Report, format: String) -> Data {
+        switch format {
+        case "json": (try? json(report)) ?? Data()
+        case "csv": Data(csv(report).utf8)
+        default: Data(markdown(report).utf8)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+import ServeSim
+
+/// End-to-end tests: spawn the binary, check exit codes, messages and files.
+@Suite struct CLITests {
+    func write(_ text: String, name: String = "s.json5", in dir: URL) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// Runs a bad scenario and checks: exit 2, the expected `FILE: path: ...` line, nothing written.
+    func expectBadInput(_ text: String, path expected: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = try write(text, in: dir)
+        let out = dir.appendingPathComponent("out")
+        let result = try CLI.run(["run", file, "--out", out.path])
+        #expect(result.code == 2, "exit \(result.code): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains("\(file): \(expected)"), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(!FileManager.default.fileExists(atPath: out.path), "wrote output on bad input", sourceLocation: sourceLocation)
+        #expect(!result.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
+    }
+
+    func patched(_ from: String, _ to: String) -> String {
+        precondition(CLI.smallScenario.contains(from))
+        return CLI.smallScenario.replacingOccurrences(of: from, with: to)
+    }
+
+    @Test func smallScenarioRuns() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = try write(CLI.smallScenario, in: dir)
+        let result = try CLI.run(["run", file, "--out", dir.appendingPathComponent("out").path, "--quiet"])
+        #expect(result.code == 0, "\(result.stderr)")
+        for ext in ["json", "md", "csv"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/small.\(ext)").path))
+        }
+    }
+
+    @Test func unknownKey() throws {
+        try expectBadInput(patched("replicas: 1,", "replicas: 1, replicaz: 2,"), path: "pools.0.replicaz: unknown key")
+    }
+
+    @Test func negativeRate() throws {
+        try expectBadInput(patched("rate: 5", "rate: -5"), path: "workload.classes.0.arrivals.rate:")
+    }
+
+    @Test func objectiveOutsideZeroOne() throws {
+        try expectBadInput(patched("objective: 0.95", "objective: 95"), path: "slos.0.objective:")
+        try expectBadInput(patched("objective: 0.999", "objective: 1"), path: "slos.1.objective:")
+    }
+
+    @Test func wrongUnits() throws {
+        try expectBadInput(patched("duration: \"2m\"", "duration: \"2 fortnights\""), path: "duration:")
+        try expectBadInput(patched("threshold: \"500ms\"", "threshold: \"fast\""), path: "slos.0.threshold:")
+    }
+
+    @Test func missingTraceFile() throws {
+        try expectBadInput(patched("process: \"poisson\", rate: 5", "process: \"trace\", file: \"nope.csv\", format: \"azure\""),
+                           path: "workload.classes.0.arrivals.file:")
+    }
+
+    @Test func malformedTraceRowNamesItsLine() throws {
+        let dir = try CLI.temporaryDirectory()
+        try "time,prompt_tokens,output_tokens\n0.5,100,20\n1.0,abc,20\n".write(
+            to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let text = CLI.smallScenario
+            .replacingOccurrences(of: "process: \"poisson\", rate: 5", with: "process: \"trace\", file: \"t.csv\", format: \"csv\"")
+            .replacingOccurrences(of: "promptTokens: { distribution: \"lognormal\", mean: 600, p95: 2000 },", with: "")
+            .replacingOccurrences(of: "outputTokens: { distribution: \"uniform\", min: 20, max: 300 } }", with: "}")
+        let file = try write(text, in: dir)
+        let result = try CLI.run(["run", file, "--out", dir.appendingPathComponent("out").path])
+        #expect(result.code == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("t.csv: line 3"), "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
+    }
+
+    @Test func malformedJSON5() throws {
+        try expectBadInput("{ version: 1, name: ", path: "is not valid JSON5")
+    }
+
+    @Test func everyProblemIsReportedOnItsOwnLine() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = try write(patched("rate: 5", "rate: -5").replacingOccurrences(of: "replicas: 1,", with: "replicas: 0,"), in: dir)
+        let result = try CLI.run(["run", file])
+        #expect(result.code == 2)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 2, "\(result.stderr)")
+        #expect(lines.allSatisfy { $0.hasPrefix("\(file): ") })
+    }
+
+    @Test func unknownOptionAndCommand() throws {
+        let a = try CLI.run(["run", "--bogus"])
+        #expect(a.code == 2 && a.stderr.contains("--bogus: unknown option"))
+        let b = try CLI.run(["frobnicate"])
+        #expect(b.code == 2 && b.stderr.contains("unknown command"))
+        let c = try CLI.run(["run", "--seed", "minus-one"])
+        #expect(c.code == 2 && c.stderr.contains("--seed"))
+    }
+
+    @Test func helpOnEveryCommand() throws {
+        for command in ["run", "schema", "bench", "calibrate"] {
+            let r = try CLI.run([command, "--help"])
+            #expect(r.code == 0 && r.stdout.contains("USAGE: servesim \(command)"), "\(command): \(r.stdout)")
+        }
+    }
+
+    @Test func sameSeedGivesByteIdenticalJSONAndAnotherSeedDiffers() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = try write(CLI.smallScenario, in: dir)
+        var reports: [Data] = []
+        for (i, seed) in ["7", "7", "8"].enumerated() {
+            let out = dir.appendingPathComponent("out\(i)")
+            let r = try CLI.run(["run", file, "--out", out.path, "--seed", seed, "--format", "json", "--quiet"])
+            #expect(r.code == 0, "\(r.stderr)")
+            reports.append(try Data(contentsOf: out.appendingPathComponent("small.json")))
+        }
+        #expect(reports[0] == reports[1])
+        #expect(reports[0] != reports[2])
+    }
+
+    @Test func schemaIsJSONAndDeclaresEveryKeyUsedInScenarios() throws {
+        let r = try CLI.run(["schema"])
+        #expect(r.code == 0)
+        let schema = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+        var declared: Set<String> = []
+        func collect(_ v: Any) {
+            if let d = v as? [String: Any] {
+                if let props = d["properties"] as? [String: Any] { declared.formUnion(props.keys) }
+                d.values.forEach(collect)
+            } else if let a = v as? [Any] { a.forEach(collect) }
+        }
+        collect(schema)
+        let folder = CLI.repoRoot.appendingPathComponent("scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json5") }
+        #expect(!files.isEmpty)
+        for f in files {
+            let decoder = JSONDecoder()
+            decoder.allowsJSON5 = true
+            let text = try Data(contentsOf: folder.appendingPathComponent(f))
+            let value = try JSONSerialization.jsonObject(with: text, options: [.json5Allowed])
+            var used: Set<String> = []
+            func keys(_ v: Any) {
+                if let d = v as? [String: Any] { used.formUnion(d.keys); d.values.forEach(keys) }
+                else if let a = v as? [Any] { a.forEach(keys) }
+            }
+            keys(value)
+            #expect(used.subtracting(declared).isEmpty, "\(f): undeclared keys \(used.subtracting(declared).sorted())")
+        }
+    }
+
+    @Test func defaultScenarioFileMatchesTheBuiltIn() throws {
+        let r = try CLI.run(["run", "--out", try CLI.temporaryDirectory().path, "--format", "json", "--quiet"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let file = try String(contentsOf: CLI.repoRoot.appendingPathComponent("scenarios/chat-h100.json5"), encoding: .utf8)
+        #expect(r.stdout.contains("chat-h100"))
+        // The binary's built-in text is DefaultScenario.text; compare through the library.
+        #expect(file == DefaultScenario.text)
+    }
+}
