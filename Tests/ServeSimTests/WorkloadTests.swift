@@ -423,3 +423,22 @@ private func parseWorkload(_ text: String, base: String = "/") -> ([RequestClass
         }
     }
 }
+
+@Suite struct WorkloadMergeTests {
+    @Test func mergesClassesInTimeOrderWithSameDrawsAsAlone() {
+        let specs = [synthetic(.poisson(rate: 5), name: "a"), synthetic(.gamma(rate: 3, cv: 2), name: "b"),
+                     synthetic(.trace(TraceSpec(file: "t", format: .csv)), name: "c")]
+        let trace = [TraceRecord(time: 7, promptTokens: 1, outputTokens: 1), TraceRecord(time: 9, promptTokens: 2, outputTokens: 2)]
+        let merged = WorkloadArrivals(specs: specs, seed: 3, duration: 100, traces: [[], [], trace])
+        var perClass: [[Double]] = [[], [], []]
+        var last = -Double.infinity
+        while let (index, draw) = merged.next() {
+            #expect(draw.time >= last)
+            last = draw.time
+            perClass[index].append(draw.time)
+        }
+        #expect(perClass[0] == times(ClassArrivals(spec: specs[0], seed: 3, duration: 100)))
+        #expect(perClass[1] == times(ClassArrivals(spec: specs[1], seed: 3, duration: 100)))
+        #expect(perClass[2] == [0, 2])
+    }
+}
