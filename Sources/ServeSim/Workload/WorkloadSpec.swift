@@ -81,9 +81,13 @@ public struct ArrivalDraw: Sendable, Equatable {
     public var time: Double
     public var promptTokens: Int
     public var outputTokens: Int
-    public init(time: Double, promptTokens: Int, outputTokens: Int) {
+    /// Prompt block hashes from a Mooncake trace (one per 512-token block, for prefix reuse);
+    /// empty for synthetic classes and formats without them.
+    public var hashIds: [Int]
+    public init(time: Double, promptTokens: Int, outputTokens: Int, hashIds: [Int] = []) {
         self.time = time
         self.promptTokens = promptTokens
         self.outputTokens = outputTokens
+        self.hashIds = hashIds
     }
 }
