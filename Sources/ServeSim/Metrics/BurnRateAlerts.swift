@@ -86,7 +86,9 @@ public struct BurnRateAlertResult: Sendable, Equatable, Codable {
 /// windows ending there. A window covers `round(window / bucket)` buckets (at least 1), clipped
 /// to the buckets that exist so far: early in a run, a 1-day window is really "since the start",
 /// so a run that starts badly fires the long-window rules sooner than a long-running service
-/// would. A window with no requests has burn rate 0.
+/// would. A rule is judged only once its short window is fully inside the measured span, so a
+/// "3 days over 6 hours" ticket never fires on the first minute's noise (and never in a run
+/// shorter than 6 hours). A window with no requests has burn rate 0.
 public enum BurnRateAlerts {
     public static func evaluate(good: [Int], bad: [Int], bucket: Double, origin: Double, objective: Double,
                                 rules: [BurnRateAlertRule] = BurnRateAlertRule.sreWorkbook) -> [BurnRateAlertResult] {
@@ -110,7 +112,7 @@ public enum BurnRateAlerts {
             let shortBuckets = Swift.max(1, Int((rule.shortWindow / bucket).rounded()))
             var first: Double?
             var firing = 0
-            for k in 0..<n where burn(endingAfter: k, buckets: longBuckets) > rule.burnRate
+            for k in Swift.min(shortBuckets - 1, n)..<n where burn(endingAfter: k, buckets: longBuckets) > rule.burnRate
                 && burn(endingAfter: k, buckets: shortBuckets) > rule.burnRate {
                 firing += 1
                 if first == nil { first = origin + Double(k + 1) * bucket }

@@ -14,9 +14,11 @@ public enum DefaultScenario {
     classes: [{
       name: "chat", tenant: "acme",
       arrivals: { process: "poisson", rate: 40 },
-      // Chat lengths as in the Azure LLM inference trace 2023 (conversation): mean and p95.
-      promptTokens: { distribution: "lognormal", mean: 1020, p95: 4083 },
-      outputTokens: { distribution: "lognormal", mean: 240, p95: 451 },
+      // Lognormal lengths with the median and p95 of the Azure LLM inference trace 2023
+      // (conversation): prompts median 1020, p95 4083 -> mu = ln 1020, sigma = ln(4083/1020)/1.645;
+      // outputs median 129, p95 451 -> mu = ln 129, sigma = ln(451/129)/1.645.
+      promptTokens: { distribution: "lognormal", mu: 6.9276, sigma: 0.8433 },
+      outputTokens: { distribution: "lognormal", mu: 4.8598, sigma: 0.7609 },
     }],
   },
   pools: [{

@@ -81,14 +81,7 @@ public enum ScenarioLoader {
         top.finish()
         try sink.throwIfAny()
 
-        var traces: [[TraceRecord]] = []
-        for spec in classes {
-            if case .trace(let trace) = spec.arrivals {
-                traces.append(try WorkloadParser.loadTrace(trace, baseDirectory: baseDirectory))
-            } else {
-                traces.append([])
-            }
-        }
+        let traces = try WorkloadParser.loadTraces(classes, baseDirectory: baseDirectory)
         return Scenario(name: name, description: description, seed: seed ?? fileSeed, duration: duration,
                         warmup: warmup, drainTimeout: drainTimeout, classes: classes, classPools: classPools,
                         pools: pools, slos: slos, perIteration: perIteration ?? mode, traces: traces,
