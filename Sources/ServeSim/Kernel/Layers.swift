@@ -5,6 +5,11 @@ import Foundation
 /// through OpenBLAS (`cblas_sgemm`); the element-wise parts are plain loops.
 enum Layers {
     /// `Y[m x n] = X[m x k] * W^T + beta * Y` for a weight `W` stored `[n x k]` (PyTorch layout).
+    ///
+    /// Always sgemm, also for one row: `cblas_sgemv` for a batch-1 decode was measured about 2x
+    /// faster (it streams the weights without packing them), but then batch 1 and batch 2 take
+    /// different code paths and the decode step time jumps ~2.5x from B = 1 to B = 2, which no
+    /// smooth step-time model fits. One code path keeps the kernel's cost curve honest.
     @inline(__always)
     static func linear(_ x: UnsafePointer<Float>, rows m: Int, inFeatures k: Int,
                        _ w: UnsafePointer<Float>, outFeatures n: Int,
