@@ -43,4 +43,6 @@ public final class RandomStream {
     @inline(__always) public func weibull(scale: Double, shape: Double) -> Double { gsl_ran_weibull(rng, scale, shape) }
     /// Uniform on [a, b).
     @inline(__always) public func flat(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(rng, a, b) }
+    /// Gaussian variate with mean 0 and standard deviation sigma.
+    @inline(__always) public func gaussian(sigma: Double) -> Double { gsl_ran_gaussian(rng, sigma) }
 }
