@@ -117,7 +117,8 @@ public final class Simulation {
                                    queueWait: 0, ttft: 0, tpot: 0, e2e: now - r.arrival,
                                    promptTokens: Int(r.promptTokens), outputTokens: Int(r.outputTokens))
         if outcome == .completed {
-            record.queueWait = r.firstScheduled - r.arrival
+            // Time in the scheduler's queue: from reaching the pool (after its request overhead).
+            record.queueWait = r.firstScheduled - r.arrival - pools[Int(r.pool)].requestOverhead
             record.ttft = r.firstToken - r.arrival
             record.tpot = r.outputTokens > 1 ? (record.e2e - record.ttft) / Double(r.outputTokens - 1) : 0
         }

@@ -5,8 +5,7 @@ public enum Outcome: Int, Sendable, CaseIterable {
 
 /// What the metrics see of one finished request. Times are seconds of simulated time.
 ///
-/// Invariants for completed requests: `arrival <= arrival + queueWait <= arrival + ttft <=
-/// arrival + e2e`; `tpot == (e2e - ttft) / (outputTokens - 1)` when `outputTokens > 1`, else 0.
+/// Invariants for completed requests: `0 <= queueWait < ttft <= e2e`; `tpot == (e2e - ttft) / (outputTokens - 1)` when `outputTokens > 1`, else 0.
 public struct RequestRecord: Sendable, Equatable {
     public var classIndex: Int
     public var outcome: Outcome
@@ -14,7 +13,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var arrival: Double
     /// When it ended (completion, rejection, timeout or failure).
     public var end: Double
-    /// From arrival to the start of its first scheduled step.
+    /// From reaching its pool (arrival plus the pool's request overhead) to the start of its first
+    /// scheduled step: time spent in the scheduler's queue.
     public var queueWait: Double
     /// From arrival to the end of the step that produced the first output token.
     public var ttft: Double
