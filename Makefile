@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: run test build bench check-scenarios calibrate clean
+.PHONY: run test build bench calibrate clean default-scenario
 
 build:
 	@scripts/bootstrap.sh
@@ -27,3 +27,7 @@ calibrate: build
 
 clean:
 	rm -rf .build out
+
+# Rebuild the built-in default scenario from scenarios/chat-h100.json5.
+default-scenario:
+	scripts/sync-default-scenario.sh

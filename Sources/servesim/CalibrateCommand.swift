@@ -8,7 +8,7 @@ import ServeSim
 /// arguments or when the profile cannot be written.
 func calibrateCommand(_ arguments: [String]) -> Int32 {
     let usage = """
-        usage: servesim calibrate [--model tiny|small|base] [--out FILE] [--threads N] [--kv-memory GIB] [--quick]
+        USAGE: servesim calibrate [--model tiny|small|base] [--out FILE] [--threads N] [--kv-memory GIB] [--quick]
           --model      kernel size to time (default base)
           --out        profile to write (default profiles/kernel-<model>.json)
           --threads    OpenBLAS threads (default: all cores)

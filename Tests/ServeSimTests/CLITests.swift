@@ -135,14 +135,11 @@ import ServeSim
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json5") }
         #expect(!files.isEmpty)
         for f in files {
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = true
-            let text = try Data(contentsOf: folder.appendingPathComponent(f))
-            let value = try JSONSerialization.jsonObject(with: text, options: [.json5Allowed])
+            let value = try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent(f)))
             var used: Set<String> = []
-            func keys(_ v: Any) {
-                if let d = v as? [String: Any] { used.formUnion(d.keys); d.values.forEach(keys) }
-                else if let a = v as? [Any] { a.forEach(keys) }
+            func keys(_ v: JSONValue) {
+                if case .object(let d) = v { used.formUnion(d.keys); d.values.forEach(keys) }
+                else if case .array(let a) = v { a.forEach(keys) }
             }
             keys(value)
             #expect(used.subtracting(declared).isEmpty, "\(f): undeclared keys \(used.subtracting(declared).sorted())")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ServeSim
+import ServeSim
 
 /// Calibration end to end on the "tiny" model, the profile file format and `ProfileStepModel`.
 /// No assertion looks at timing values (they depend on the machine and its load).

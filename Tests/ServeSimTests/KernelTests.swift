@@ -1,5 +1,5 @@
 import Testing
-@testable import ServeSim
+import ServeSim
 
 /// Kernel correctness on the "tiny" model.
 ///

@@ -143,8 +143,10 @@ func rejected(_ cls: Int, at t: Double) -> RequestRecord {
         #expect(first["page-1h-5m"] == 4140)
         // Long windows are clipped to the span so far: bad / T > 6% first at T = 3840.
         #expect(first["page-6h-30m"] == 3840)
-        #expect(first["ticket-1d-2h"] == 3720)   // bad / T > 3%
-        #expect(first["ticket-3d-6h"] == 3660)   // bad / T > 1%
+        // A rule is judged once its short window is covered: 2 h for the 1-day ticket (by then half
+        // the requests are bad), and never for the 3-day ticket (6 h short window, 3 h run).
+        #expect(first["ticket-1d-2h"] == 7200)
+        #expect(first["ticket-3d-6h"] == .some(nil))
         let page = alerts.first { $0.name == "page-1h-5m" }!
         #expect(page.fired)
         #expect(page.firingEvaluations == 180 - 68)  // boundaries 4140 ... 10800
@@ -163,8 +165,11 @@ func rejected(_ cls: Int, at t: Double) -> RequestRecord {
     @Test func emptyBucketsHaveNoBurn() {
         let results = BurnRateAlerts.evaluate(good: [0, 0, 0], bad: [0, 0, 0], bucket: 60, origin: 0, objective: 0.9)
         #expect(results.allSatisfy { !$0.fired })
-        let one = BurnRateAlerts.evaluate(good: [0], bad: [1], bucket: 60, origin: 100, objective: 0.99)
-        #expect(one.allSatisfy { $0.firstFiredAt == 160 })
+        // All bad from the start: each rule fires as soon as its short window is covered, not on
+        // the first bucket's data.
+        let allBad = BurnRateAlerts.evaluate(good: [], bad: Array(repeating: 1, count: 400), bucket: 60, origin: 100,
+                                             objective: 0.99)
+        #expect(allBad.map(\.firstFiredAt) == [400, 1900, 7300, 21700])
     }
 }
 

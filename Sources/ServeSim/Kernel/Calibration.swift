@@ -100,7 +100,7 @@ public enum Calibration {
     }
 
     /// Fits `constant + perToken * t + perAttentionPair * t (t + 1) / 2` (the quadratic in t).
-    static func fitPrefill(_ samples: [CalibratedProfile.PrefillSample]) -> CalibratedProfile.PrefillFit {
+    public static func fitPrefill(_ samples: [CalibratedProfile.PrefillSample]) -> CalibratedProfile.PrefillFit {
         let rows = samples.map { s -> [Double] in
             let t = Double(s.tokens)
             return [1, t, StepShape.attentionPairs(chunk: s.tokens, cached: 0)]
@@ -114,7 +114,7 @@ public enum Calibration {
     }
 
     /// Fits `constant + perSequence * B + perContextToken * S`.
-    static func fitDecode(_ samples: [CalibratedProfile.DecodeSample]) -> CalibratedProfile.DecodeFit {
+    public static func fitDecode(_ samples: [CalibratedProfile.DecodeSample]) -> CalibratedProfile.DecodeFit {
         let rows = samples.map { [1, Double($0.batch), Double($0.context)] }
         guard let fit = LeastSquares.nonNegativeFit(rows: rows, y: samples.map(\.seconds)) else {
             return .init(constant: 0, perSequence: 0, perContextToken: 0, r2: .nan, maxRelativeResidual: .nan)
@@ -124,7 +124,7 @@ public enum Calibration {
                      maxRelativeResidual: fit.maxRelativeResidual)
     }
 
-    static func shape(of c: KernelConfig) -> CalibratedProfile.ModelShape {
+    public static func shape(of c: KernelConfig) -> CalibratedProfile.ModelShape {
         .init(name: c.name, parameters: c.parameterCount, layers: c.layers, hidden: c.hidden, heads: c.heads,
               kvHeads: c.kvHeads, headDim: c.headDim, ffn: c.ffn, vocab: c.vocab, bytesPerParameter: 4,
               kvBytesPerToken: c.kvBytesPerToken)

@@ -1,4 +1,5 @@
-/// The built-in default scenario: the text of scenarios/chat-h100.json5 (a test keeps them equal).
+/// The built-in default scenario: the text of scenarios/chat-h100.json5 (a test keeps them equal;
+/// `make default-scenario` regenerates this file from it).
 public enum DefaultScenario {
     public static let name = "scenarios/chat-h100.json5"
     public static let text = #"""
@@ -34,5 +35,6 @@ public enum DefaultScenario {
     { name: "availability", sli: "availability", objective: 0.999, window: "30d" },
   ],
 }
+
 """#
 }
