@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: run test build bench calibrate clean default-scenario
+.PHONY: run test build bench calibrate clean default-scenario reports
 
 build:
 	@scripts/bootstrap.sh
@@ -31,3 +31,7 @@ clean:
 # Rebuild the built-in default scenario from scenarios/chat-h100.json5.
 default-scenario:
 	scripts/sync-default-scenario.sh
+
+# Re-record the committed reports of every scenario (a test checks they are up to date).
+reports: build
+	.build/$(CONFIG)/servesim run scenarios --out reports --quiet > /dev/null

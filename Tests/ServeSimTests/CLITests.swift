@@ -155,3 +155,23 @@ import ServeSim
         #expect(file == DefaultScenario.text)
     }
 }
+
+/// Every scenario in scenarios/ runs (trace scenarios read ../shared/data), and its JSON report is
+/// byte-identical to the committed one in reports/ (`make reports` re-records them on purpose).
+@Suite struct ScenarioBaselineTests {
+    @Test func everyScenarioRunsAndMatchesItsCommittedReport() throws {
+        let out = try CLI.temporaryDirectory()
+        let r = try CLI.run(["run", "scenarios", "--out", out.path, "--format", "json", "--quiet"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let scenarios = try FileManager.default.contentsOfDirectory(atPath: CLI.repoRoot.appendingPathComponent("scenarios").path)
+            .filter { $0.hasSuffix(".json5") }
+        #expect(scenarios.count >= 4)
+        let produced = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".json") }
+        #expect(produced.count == scenarios.count)
+        for name in produced {
+            let committed = try Data(contentsOf: CLI.repoRoot.appendingPathComponent("reports/\(name)"))
+            let fresh = try Data(contentsOf: out.appendingPathComponent(name))
+            #expect(committed == fresh, "reports/\(name) is stale: run `make reports` and review the diff")
+        }
+    }
+}

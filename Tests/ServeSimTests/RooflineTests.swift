@@ -27,11 +27,11 @@ import ServeSim
         let mlp: Double = 3 * 4096 * 14336
         let weights: Double = (32 * (attention + mlp) + 4096 * 128_256) * 2
         let bytes = weights + 1025 * 131_072
-        let hand = bytes / (3.35e12 * 0.9) + 0.002   // datasheet bandwidth x 0.9, plus step overhead
+        let hand = bytes / (3.35e12 * 0.9) + h100.stepOverhead   // datasheet bandwidth x 0.9, plus overhead
         let model = h100.stepTime(StepShape(decodeSeqs: 1, decodeContext: 1024))
         #expect(abs(model - hand) / hand < 0.10, "model \(model) s vs hand \(hand) s")
         // DESIGN reference: about 5 ms per decode step from weights alone.
-        #expect(abs((model - 0.002) - 0.005) < 0.0005)
+        #expect(abs((model - h100.stepOverhead) - 0.005) < 0.0005)
     }
 
     @Test func prefillOf1kTokensMatchesAHandCalculationAndTheReferenceBand() {
@@ -40,7 +40,7 @@ import ServeSim
         // (QK^T and AV: 4 FLOPs per pair per head dimension, 32 heads x 128, 32 layers).
         let layers: Double = 32 * (4096 * 4096 * 2 + 2 * 4096 * 1024 + 3 * 4096 * 14336)
         let flops: Double = 2 * layers * 1024 + 2 * 4096 * 128_256 + 4 * 32 * 32 * 128 * (1024 * 1025 / 2)
-        let hand = flops / (989e12 * 0.7) + 0.002   // at 70% of the dense BF16 peak, plus step overhead
+        let hand = flops / (989e12 * 0.7) + h100.stepOverhead   // at 70% of the dense BF16 peak, plus overhead
         let model = h100.stepTime(StepShape(prefillTokens: 1024, prefillAttentionPairs: StepShape.attentionPairs(chunk: 1024, cached: 0),
                                             prefillSeqs: 1))
         #expect(abs(model - hand) / hand < 0.10, "model \(model) s vs hand \(hand) s")

@@ -61,3 +61,31 @@ import ServeSim
         #expect(run(11) != run(12))
     }
 }
+
+/// Common random numbers: a change of topology must not move another component's random numbers.
+@Suite struct CommonRandomNumberTests {
+    @Test func addingASecondPoolDoesNotChangeTheFirstClassArrivals() {
+        let base = TestScenarios.batching(rate: 6, replicas: 1, kvTokens: 200_000, duration: 300, seed: 21, perIteration: false)
+        var twoPools = base
+        twoPools.classes.append(RequestClassSpec(name: "batch", tenant: "other", arrivals: .poisson(rate: 3),
+                                                 promptTokens: .fixed(2000), outputTokens: .fixed(50)))
+        var second = base.pools[0]
+        second.name = "second"
+        second.replicas = 2
+        twoPools.pools.append(second)
+        twoPools.classPools = [0, 1]
+        twoPools.traces = [[], []]
+
+        func chatArrivals(_ s: Scenario) -> [(Double, Int, Int)] {
+            var out: [(Double, Int, Int)] = []
+            let sim = Simulation(scenario: s)
+            sim.recordObserver = { r in if r.classIndex == 0 { out.append((r.arrival, r.promptTokens, r.outputTokens)) } }
+            _ = sim.run()
+            return out.sorted { $0.0 < $1.0 }
+        }
+        let a = chatArrivals(base), b = chatArrivals(twoPools)
+        #expect(a.count > 1000)
+        #expect(a.map(\.0) == b.map(\.0))
+        #expect(a.map(\.1) == b.map(\.1) && a.map(\.2) == b.map(\.2))
+    }
+}

@@ -16,6 +16,12 @@ enum NumberFormat {
     /// A fraction as a percentage with `digits` decimals ("99.95%").
     static func percent(_ x: Double, _ digits: Int = 2) -> String { fixed(x * 100, digits) + "%" }
 
-    /// US dollars: 2 decimals from $1, else 4 decimals.
-    static func usd(_ x: Double) -> String { "$" + fixed(x, abs(x) >= 1 ? 2 : 4) }
+    /// US dollars: 2 decimals from $1, else 4 significant digits ("$0.0001234"), so a cost per
+    /// request never reads as $0.0000.
+    static func usd(_ x: Double) -> String {
+        let v = x.isFinite ? x : 0
+        if abs(v) >= 1 || v == 0 { return "$" + fixed(v, 2) }
+        let decimals = min(12, max(4, 3 - Int(floor(log10(abs(v))))))
+        return "$" + fixed(v, decimals)
+    }
 }

@@ -67,17 +67,18 @@ extension HardwareSpec {
     /// NVIDIA RTX PRO 6000 Blackwell Server Edition, 96 GB. Bandwidth 1,597 GB/s and memory from the
     /// real vLLM run's config.json (../shared/data/real_vllm); peak 503.8 TFLOP/s dense BF16 from
     /// the datasheet's 4 PFLOPS FP4 with sparsity (halved for sparsity, FP4 -> FP8 -> BF16).
-    /// Fitted: 0.79 compute efficiency at 2048 tokens, 0.89 memory efficiency at 1 token.
+    /// Fitted (scripts/fit_roofline_defaults.py): compute efficiency 0.756 at >= 1024 tokens,
+    /// memory efficiency 0.908 at 1-8 tokens.
     public static let rtxPro6000 = HardwareSpec(name: "RTX-PRO-6000-96GB", peakFlops: 503.8e12, memoryBandwidth: 1.597e12,
                                                 memoryBytes: 96e9, pricePerGpuHour: 1.80, interconnectBandwidth: 64e9,
-                                                computeEfficiency: 0.79, memoryEfficiency: 0.89)
+                                                computeEfficiency: 0.756, memoryEfficiency: 0.908)
     /// NVIDIA GeForce RTX 4090, 24 GB. Ada Lovelace whitepaper: 165.2 TFLOP/s dense BF16 with FP32
-    /// accumulate, 1,008 GB/s GDDR6X; PCIe Gen4. Fitted: compute at 2048 tokens reaches the full
-    /// 165 TFLOP/s (efficiency 1.0: vLLM's GEMMs exceed the FP32-accumulate figure there), memory
-    /// efficiency 0.93 at 1 token. Price: typical community-cloud rate.
+    /// accumulate, 1,008 GB/s GDDR6X; PCIe Gen4. Fitted (scripts/fit_roofline_defaults.py): compute
+    /// efficiency 0.963 at >= 1024 tokens (boost clocks run above the datasheet's), memory
+    /// efficiency 0.908 at 1-8 tokens. Price: typical community-cloud rate.
     public static let rtx4090 = HardwareSpec(name: "RTX-4090-24GB", peakFlops: 165.2e12, memoryBandwidth: 1.008e12,
                                              memoryBytes: 24e9, pricePerGpuHour: 0.70, interconnectBandwidth: 32e9,
-                                             computeEfficiency: 1.0, memoryEfficiency: 0.93)
+                                             computeEfficiency: 0.963, memoryEfficiency: 0.908)
 
     /// Presets by the names scenario files use.
     public static let presets: [HardwareSpec] = [h100, a100, l40s, l4, a10g, rtxPro6000, rtx4090]

@@ -26,11 +26,11 @@ public struct RooflineModel: StepTimeModel, Equatable {
     /// Latency of one all-reduce, seconds (NCCL small-message latency on NVLink is 5-10 us).
     public var allReduceLatency: Double
 
-    /// Default `stepOverhead`: 0.6 ms of non-GEMM GPU kernels per step measured in the per-layer
-    /// vLLM tables (norms, activation, rotary, attention launch: about 17 us per layer times 32
-    /// layers, plus sampler) and about 1.4 ms of CPU-side scheduling and launch per step, an
-    /// assumption until it is fitted against the replayed real runs (issue 4).
-    public static let defaultStepOverhead = 0.002
+    /// Default `stepOverhead`, fitted by scripts/fit_roofline_defaults.py: real vLLM 0.19
+    /// decode-only steps of Llama-3.1-8B (tails of the bench runs' timeseries.csv) minus this
+    /// roofline with the fitted efficiencies leave a median 3.6 ms per step on the RTX PRO 6000 and
+    /// 1.1 ms on the RTX 4090 (small kernels, sampling, CPU-side scheduling); 3 ms is the default.
+    public static let defaultStepOverhead = 0.003
     /// Default `requestOverhead`: API handling and tokenisation, an assumption (5 ms).
     public static let defaultRequestOverhead = 0.005
     public static let defaultAllReduceLatency = 10e-6
