@@ -32,10 +32,26 @@ struct RequestState {
 }
 
 /// Storage of in-flight requests with slot reuse.
+///
+/// The states live in a manually managed buffer: the scheduler's inner loops read and update
+/// them by index, and an Array would pay a copy-on-write uniqueness check (and retain/release)
+/// on every update. `RequestState` is a plain value of integers and doubles, so growing is a
+/// memory copy. Pointers into `slots` are valid only until the next `insert`.
 final class RequestTable {
-    var slots: [RequestState] = []
+    private(set) var slots: UnsafeMutablePointer<RequestState>
+    private var capacity = 1024
+    private var used = 0
     private var freeSlots: [Int32] = []
     private(set) var inFlight = 0
+
+    init() {
+        slots = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        slots.deinitialize(count: used)
+        slots.deallocate()
+    }
 
     func insert(_ state: RequestState) -> Int32 {
         inFlight += 1
@@ -43,8 +59,16 @@ final class RequestTable {
             slots[Int(slot)] = state
             return slot
         }
-        slots.append(state)
-        return Int32(slots.count - 1)
+        if used == capacity {
+            let bigger = UnsafeMutablePointer<RequestState>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: slots, count: used)
+            slots.deallocate()
+            slots = bigger
+            capacity *= 2
+        }
+        (slots + used).initialize(to: state)
+        used += 1
+        return Int32(used - 1)
     }
 
     func remove(_ slot: Int32) {

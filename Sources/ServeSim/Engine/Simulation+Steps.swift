@@ -8,13 +8,14 @@ extension Simulation {
     /// A replica's pending step ended: apply its tokens, end finished requests, schedule again.
     func handleBoundary(_ replica: Replica) {
         let wasDecode = replica.work == .decode
+        var anyFinished = true
         if wasDecode {
-            applyDecodeSteps(replica, replica.planTarget - replica.stretchApplied)
+            anyFinished = applyDecodeSteps(replica, replica.planTarget - replica.stretchApplied)
             replica.stretchApplied = replica.planTarget
         } else {
             applyMixedStep(replica)
         }
-        let completed = completeFinished(replica)
+        let completed = anyFinished ? completeFinished(replica) : 0
         planStep(replica, continuing: wasDecode && completed == 0)
     }
 
@@ -30,21 +31,26 @@ extension Simulation {
     }
 
     /// Applies `k` decode steps: one token per running sequence per step, with the KV blocks the
-    /// steps after the first (reserved when planned) allocated lazily.
-    func applyDecodeSteps(_ replica: Replica, _ k: Int) {
-        guard k > 0 else { return }
+    /// steps after the first (reserved when planned) allocated lazily. Returns whether some
+    /// sequence now has all its output tokens.
+    func applyDecodeSteps(_ replica: Replica, _ k: Int) -> Bool {
+        guard k > 0 else { return false }
         let blockSize = Int32(pools[replica.pool].spec.scheduler.blockSize)
+        let states = requests.slots
         replica.steps += k
+        var anyFinished = false
         for slot in replica.running {
-            let lastFed = requests.slots[Int(slot)].tokens + Int32(k) - 1
+            let r = states + Int(slot)
+            let lastFed = r.pointee.tokens + Int32(k) - 1
             let needed = (lastFed + blockSize - 1) / blockSize
-            let held = requests.slots[Int(slot)].heldBlocks
-            if needed > held {
-                replica.freeBlocks -= Int(needed - held)
-                requests.slots[Int(slot)].heldBlocks = needed
+            if needed > r.pointee.heldBlocks {
+                replica.freeBlocks -= Int(needed - r.pointee.heldBlocks)
+                r.pointee.heldBlocks = needed
             }
-            requests.slots[Int(slot)].generated += Int32(k)
+            r.pointee.generated += Int32(k)
+            if r.pointee.generated >= r.pointee.outputTokens { anyFinished = true }
         }
+        return anyFinished
     }
 
     /// Applies a step with prefill chunks: chunks land in the KV cache, a finished prefill emits a
@@ -186,8 +192,9 @@ extension Simulation {
         }
         var shape = StepShape()
         var minRemaining = Int32.max
+        let states = requests.slots
         for slot in replica.running {
-            let r = requests.slots[Int(slot)]
+            let r = states[Int(slot)]
             if r.chunkInFlight > 0 {
                 shape.prefillTokens += Int(r.chunkInFlight)
                 shape.prefillAttentionPairs += StepShape.attentionPairs(chunk: Int(r.chunkInFlight), cached: Int(r.prefilled))
@@ -222,10 +229,11 @@ extension Simulation {
     /// a KV block the cache no longer has. The first step's blocks are already reserved.
     func kvHorizon(_ replica: Replica, limit: Int) -> Int {
         let blockSize = pools[replica.pool].spec.scheduler.blockSize
+        let states = requests.slots
         func blocksNeeded(_ k: Int) -> Int {
             var total = 0
             for slot in replica.running {
-                let r = requests.slots[Int(slot)]
+                let r = states[Int(slot)]
                 let needed = (Int(r.tokens) + k - 1 + blockSize - 1) / blockSize - Int(r.heldBlocks)
                 if needed > 0 { total += needed }
             }
