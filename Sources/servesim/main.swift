@@ -12,6 +12,8 @@ let usage = """
       schema                print the JSON Schema of scenario files
       bench                 simulated requests and events per wall second on a 1M-request scenario
       calibrate             time the real transformer kernel and fit a timing profile
+      profile import DIR    turn measured per-layer GPU timings into a profile
+      validate --replay RUN replay a recorded real run and compare simulated with measured tails
 
     Run `servesim <command> --help` for the options of a command.
     """
@@ -26,11 +28,13 @@ case "run": code = runCommand(rest)
 case "schema": code = schemaCommand(rest)
 case "bench": code = benchCommand(rest)
 case "calibrate": code = calibrateCommand(rest)
+case "profile": code = profileCommand(rest)
+case "validate": code = validateCommand(rest)
 case "--help", "-h", "help":
     print(usage)
     code = Exit.ok
 default:
-    printError("servesim: \(command): unknown command (run, schema, bench, calibrate, --help)")
+    printError("servesim: \(command): unknown command (run, schema, bench, calibrate, profile, validate, --help)")
     code = Exit.badInput
 }
 exit(code)

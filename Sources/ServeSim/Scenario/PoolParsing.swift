@@ -108,9 +108,12 @@ public enum PoolParser {
               let file = fileNode.string() else { return nil }
         let path = file.hasPrefix("/") ? file : baseDirectory + "/" + file
         do {
-            let profile = try CalibratedProfile.load(path: path)
-            return .steps(ProfileStepModel(profile: profile), kvCapacityTokens: kvTokensOverride ?? profile.kvCapacityTokens,
-                          requestOverhead: overhead)
+            let (model, kvTokens) = try ProfileLoader.load(path: path)
+            guard let kv = kvTokensOverride ?? kvTokens else {
+                fileNode.report("the profile has no kvCapacityTokens", allowed: "set the pool's kvCacheTokens")
+                return nil
+            }
+            return .steps(model, kvCapacityTokens: kv, requestOverhead: overhead)
         } catch let error as InputError {
             for d in error.diagnostics { fileNode.report("profile \(d.description)") }
         } catch {

@@ -1,14 +1,14 @@
 import CGSL
 
 /// Linear least squares through GSL (`gsl_multifit_wlinear`), with non-negative coefficients.
-enum LeastSquares {
-    struct Fit {
+public enum LeastSquares {
+    public struct Fit: Sendable {
         /// One coefficient per column of the design matrix (0 for columns left out).
-        var coefficients: [Double]
+        public var coefficients: [Double]
         /// 1 - SS_res / SS_tot of the unweighted residuals.
-        var r2: Double
+        public var r2: Double
         /// max_i |fitted_i - y_i| / y_i.
-        var maxRelativeResidual: Double
+        public var maxRelativeResidual: Double
     }
 
     /// Fits `y ~ X * c` with `c >= 0`, minimising the sum of squared *relative* residuals
@@ -19,7 +19,7 @@ enum LeastSquares {
     /// Non-negativity (a step-time term cannot be negative, and `DecodeCost` requires slopes >= 0)
     /// is enforced exactly by trying every subset of columns and keeping the best feasible fit;
     /// with three columns that is seven small GSL fits. Returns nil when no subset is feasible.
-    static func nonNegativeFit(rows x: [[Double]], y: [Double]) -> Fit? {
+    public static func nonNegativeFit(rows x: [[Double]], y: [Double]) -> Fit? {
         precondition(!x.isEmpty && x.count == y.count)
         let p = x[0].count
         var best: (chisq: Double, c: [Double])?

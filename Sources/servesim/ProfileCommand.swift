@@ -1,0 +1,85 @@
+import Foundation
+import ServeSim
+
+let profileHelp = """
+    USAGE: servesim profile import DIR [--out FILE] [--gpu NAME] [--hardware PRESET] [--model PRESET]
+                                   [--step-overhead DURATION] [--kv-tokens N]
+
+    Turns measured per-layer GPU timings (DIR holds dense.csv, per_sequence.csv and attention.csv
+    of ONE layer, as vLLM's layer profiler writes them) into a ServeSim profile: dense time of the
+    whole model vs batched tokens, lm_head + sampler vs sequences, and attention fitted with GSL
+    least squares (decode: constant + context + sequences; prefill: constant + token pairs +
+    tokens). With a hardware preset it also fits the roofline's compute and memory efficiency to
+    the same tables and reports the fit. Use the profile with
+    `performance: { model: "profile", file: FILE }`.
+
+    OPTIONS:
+      --out FILE              profile to write (default: profiles/<gpu>-<model>.json)
+      --gpu NAME              GPU name for the profile (default: the folder name after perf/)
+      --hardware PRESET       datasheet for the roofline fit (default: guessed from the GPU name)
+      --model PRESET          model shape (default: llama-3.1-8b)
+      --step-overhead DUR     CPU-side per-step cost the tables lack (default 0)
+      --kv-tokens N           KV cache capacity per replica, tokens (optional)
+    """
+
+func profileCommand(_ raw: [String]) -> Int32 {
+    guard raw.first == "import" else {
+        if raw.first == "--help" || raw.first == "-h" { print(profileHelp); return Exit.ok }
+        printError("servesim profile: \(raw.first ?? "(nothing)"): unknown subcommand (import)")
+        return Exit.badInput
+    }
+    let args: Arguments
+    do {
+        args = try Arguments.parse(Array(raw.dropFirst()), command: "profile import",
+                                   options: ["out", "gpu", "hardware", "model", "step-overhead", "kv-tokens"], flags: [])
+    } catch let e as UsageError { printError(e.message); return Exit.badInput } catch { return Exit.badInput }
+    if args.help { print(profileHelp); return Exit.ok }
+    guard args.positionals.count == 1, let directory = args.positionals.first else {
+        printError("servesim profile import: expected one folder of per-layer tables (DIR)")
+        return Exit.badInput
+    }
+    var problems: [String] = []
+    let model = ModelSpec.preset(named: args.options["model"] ?? "llama-3.1-8b")
+    if model == nil {
+        problems.append("servesim profile import: --model: unknown model (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
+    }
+    var hardware: HardwareSpec?
+    if let name = args.options["hardware"] {
+        hardware = HardwareSpec.preset(named: name)
+        if hardware == nil {
+            problems.append("servesim profile import: --hardware: unknown hardware (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
+        }
+    }
+    let overhead = args.options["step-overhead"].map { DurationParser.seconds($0) } ?? 0
+    if overhead == nil || overhead! < 0 {
+        problems.append("servesim profile import: --step-overhead: not a duration (\(DurationParser.allowed))")
+    }
+    let kvTokens = args.options["kv-tokens"].map { Int($0) }
+    if let kv = kvTokens, kv == nil || kv! < 1 {
+        problems.append("servesim profile import: --kv-tokens: must be an integer >= 1")
+    }
+    guard problems.isEmpty, let model, let overhead else { problems.forEach(printError); return Exit.badInput }
+
+    do {
+        var options = LayerTableImport.Options(model: model, gpu: args.options["gpu"], hardware: hardware,
+                                               stepOverhead: overhead, kvCapacityTokens: kvTokens ?? nil)
+        if options.hardware == nil {
+            // Guess the datasheet from the GPU name (as the profiler's folders name it).
+            options.hardware = RecordedRun.hardware(forGPU: options.gpu ?? LayerTableImport.gpuName(directory: directory))
+        }
+        let profile = try LayerTableImport.run(directory: directory, options: options)
+        let out = args.options["out"] ?? "profiles/\(profile.gpu)-\(model.name).json"
+        try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent.isEmpty ? "." :
+                                                    (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try profile.write(to: out)
+        print(LayerTableReport.text(profile))
+        print("wrote \(out)")
+        return Exit.ok
+    } catch let e as InputError {
+        e.diagnostics.forEach { printError($0.description) }
+        return Exit.badInput
+    } catch {
+        printError("servesim profile import: \(error)")
+        return Exit.badInput
+    }
+}
