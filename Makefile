@@ -13,11 +13,12 @@ build:
 run: build
 	.build/$(CONFIG)/servesim run
 
-# Release mode: the theory checks simulate millions of requests.
+# Release mode: the theory checks simulate millions of requests. Serial: the kernel validation
+# test times real steps and must not share the two cores with the rest of the suite.
 test:
 	@scripts/bootstrap.sh
 	$(SWIFT) build -c $(CONFIG) --build-tests
-	$(SWIFT) test -c $(CONFIG) --skip-build
+	$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel
 
 bench: build
 	.build/$(CONFIG)/servesim bench

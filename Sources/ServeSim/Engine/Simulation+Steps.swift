@@ -180,6 +180,7 @@ extension Simulation {
         replica.waiting.pushFront(slot)
         pools[replica.pool].queued += 1
         replica.preemptions += 1
+        executor?.release(sequence: i)
     }
 
     /// Schedules the boundary event of the step (or stretch of decode steps) the scheduler chose.
@@ -206,6 +207,24 @@ extension Simulation {
             }
         }
         replica.stamp &+= 1
+        if let executor {
+            // Real serving: run the step now; its boundary is when it finishes on the wall clock.
+            _ = executor.execute(replica.running.map { slot in
+                let r = requests.slots[Int(slot)]
+                return r.chunkInFlight > 0
+                    ? SequenceWork(sequence: Int(slot), newTokens: Int(r.chunkInFlight), cachedTokens: Int(r.prefilled), isDecode: false)
+                    : SequenceWork(sequence: Int(slot), newTokens: 1, cachedTokens: Int(r.tokens) - 1, isDecode: true)
+            })
+            replica.work = shape.prefillTokens > 0 || shape.decodeSeqs == 0 ? .mixed : .decode
+            if replica.work == .decode {
+                replica.stretch = DecodeStretch(start: now, batch: shape.decodeSeqs, initialContext: shape.decodeContext,
+                                                cost: model.decodeCost(batch: shape.decodeSeqs))
+                replica.stretchApplied = 0
+                replica.planTarget = 1
+            }
+            events.schedule(at: max(now, wallNow()), kind: EventKind.boundary, target: replica.index, stamp: replica.stamp)
+            return
+        }
         if shape.prefillTokens > 0 || shape.decodeSeqs == 0 {
             replica.work = .mixed
             events.schedule(at: now + model.stepTime(shape), kind: EventKind.boundary,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The discrete-event simulation of one scenario: one clock, one event queue, one pass.
 ///
 /// Event kinds are plain integers (see `EventKind`); handlers live in extensions by concern:
@@ -50,10 +52,22 @@ public final class Simulation {
     var inSystemSince = 0.0
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
+    /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
+    /// (a real serving loop): arrivals wait for their wall time, a step's boundary lands when the
+    /// executor returns. Forces one event per step.
+    public var executor: StepExecutor?
+    var wallStart = ContinuousClock.now
 
-    public init(scenario: Scenario) {
+    /// Seconds of wall time since the run started (real serving mode only).
+    func wallNow() -> Double {
+        let d = ContinuousClock.now - wallStart
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    public init(scenario: Scenario, executor: StepExecutor? = nil) {
         self.scenario = scenario
-        perIteration = scenario.perIteration
+        self.executor = executor
+        perIteration = scenario.perIteration || executor != nil
         measuredArrivedByClass = Array(repeating: 0, count: scenario.classes.count)
         measuredInFlightByClass = measuredArrivedByClass
         metrics = MetricsCollector(
@@ -92,7 +106,13 @@ public final class Simulation {
         for c in pendingDraws.indices { scheduleArrival(c) }
         let deadline = scenario.drainTimeout.map { scenario.duration + $0 } ?? .infinity
         endTime = scenario.duration
+        wallStart = ContinuousClock.now
         while let event = events.next() {
+            if executor != nil {
+                // Real serving: an event in the future happens when the wall clock gets there.
+                let ahead = event.time - wallNow()
+                if ahead > 0 { Thread.sleep(forTimeInterval: ahead) }
+            }
             if event.time > deadline { endTime = deadline; break }
             endTime = max(endTime, event.time)
             switch event.kind {
@@ -124,6 +144,7 @@ public final class Simulation {
         }
         metrics.record(record)
         recordObserver?(record)
+        executor?.release(sequence: Int(slot))
         changeInSystem(by: -1)
         if r.arrival >= scenario.warmup {
             measuredInFlight -= 1

@@ -283,15 +283,30 @@ public struct CalibratedProfile: Codable, Sendable, Equatable {
 public struct ProfileStepModel: StepTimeModel, Equatable {
     public let prefill: CalibratedProfile.PrefillFit
     public let decode: CalibratedProfile.DecodeFit
+    /// Decode step time at zero context for each measured batch size: the mean over that batch
+    /// size's samples of `seconds - perContextToken * context`. Step time is not linear in batch
+    /// size at small batches (BLAS kernels switch strategy), so where samples exist the model
+    /// interpolates these instead of using `constant + perSequence * B`. Empty without samples.
+    public let decodeIntercepts: [LayerTableProfile.Point]
 
     public init(profile: CalibratedProfile) {
         prefill = profile.prefill
         decode = profile.decode
+        var sums: [Int: (total: Double, count: Int)] = [:]
+        for s in profile.decodeSamples {
+            let residual = s.seconds - profile.decode.perContextToken * Double(s.context)
+            sums[s.batch, default: (0, 0)].total += residual
+            sums[s.batch, default: (0, 0)].count += 1
+        }
+        decodeIntercepts = sums.keys.sorted().map { .init(x: Double($0), seconds: max(0, sums[$0]!.total / Double(sums[$0]!.count))) }
     }
 
-    /// `DecodeCost(a: constant + perSequence * batch, b: perContextToken)`.
+    /// `DecodeCost(a: intercept(batch), b: perContextToken)`, the intercept interpolated between
+    /// measured batch sizes (or `constant + perSequence * batch` when there are fewer than two).
     public func decodeCost(batch: Int) -> DecodeCost {
-        DecodeCost(a: decode.constant + decode.perSequence * Double(batch), b: decode.perContextToken)
+        let a = decodeIntercepts.count >= 2 ? interpolate(decodeIntercepts, at: Double(batch))
+                                            : decode.constant + decode.perSequence * Double(batch)
+        return DecodeCost(a: a, b: decode.perContextToken)
     }
 
     public func stepTime(_ shape: StepShape) -> Double {
