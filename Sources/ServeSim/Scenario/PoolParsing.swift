@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads one entry of `pools`: hardware, model, replicas, scheduler, routing, performance model.
 public enum PoolParser {
     public struct Parsed {
@@ -66,7 +68,12 @@ public enum PoolParser {
         }
         obj.finish()
         guard sink.diagnostics.count == before, let performance, let price else { return nil }
-        let spec = PoolSpec(name: name, hardware: hardware?.name ?? "none", model: model?.name ?? "none",
+        // Reports name the hardware; a profile pool is named by its profile file.
+        var hardwareLabel = hardware?.name ?? "none"
+        if hardware == nil, kind == "profile", case .string(let file)? = performanceObj?.fields["file"] {
+            hardwareLabel = "profile " + (file as NSString).lastPathComponent
+        }
+        let spec = PoolSpec(name: name, hardware: hardwareLabel, model: model?.name ?? "none",
                             gpusPerReplica: tp, replicas: replicas, pricePerGpuHour: price, routing: routing,
                             scheduler: scheduler, performance: performance, maxQueueLength: maxQueue)
         return Parsed(spec: spec, classes: classes)
