@@ -51,17 +51,8 @@ func validateCommand(_ raw: [String]) -> Int32 {
         let rows = try ReplayValidation.compare(run, model: model)
         let label = args.options["profile"] ?? "roofline (\(run.hardwarePreset?.name ?? run.gpu) preset)"
         print(rows.table(title: "replay of \(run.name) (\(run.requests.count) requests) with \(label)"))
-        let worst = rows.filter { $0.metric == "ttft" || $0.metric == "e2e" }.map { abs($0.relativeError("p95")) }.max() ?? 0
-        let within = worst <= tolerance
-        print(String(format: "p95 TTFT and E2E within %.1f%%: %@ (worst %.1f%%)", tolerance * 100, within ? "yes" : "no", worst * 100))
-        if let out = args.options["out"] {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let result = ValidationSummary(run: run.name, model: label, requests: run.requests.count, tolerance: tolerance,
-                                           withinTolerance: within, comparisons: rows)
-            try writeAtomically(try encoder.encode(result), to: out)
-        }
-        return within ? Exit.ok : Exit.failure
+        return verdict(rows, run: run.name, model: label, requests: run.requests.count, tolerance: tolerance,
+                       out: args.options["out"])
     } catch let e as InputError {
         e.diagnostics.forEach { printError($0.description) }
         return Exit.badInput
@@ -105,14 +96,21 @@ func validateKernel(_ args: Arguments, tolerance: Double) -> Int32 {
     print(rows.table(title: "kernel \(profile.model.name): real serving (measured) vs simulation with \(path)"))
     print(String(format: "real run: %.1f s wall, %d steps, kernel busy %.0f%% of the time", outcome.wallSeconds, outcome.steps,
                  outcome.utilization * 100))
+    return verdict(rows, run: "kernel-\(profile.model.name)", model: path, requests: options.requests, tolerance: tolerance,
+                   out: args.options["out"])
+}
+
+/// Prints whether p95 TTFT and p95 E2E are within tolerance, writes the JSON summary when asked,
+/// and returns the exit code (0 within, 1 outside, 2 when the summary cannot be written).
+func verdict(_ rows: [MetricComparison], run: String, model: String, requests: Int, tolerance: Double, out: String?) -> Int32 {
     let worst = rows.filter { $0.metric == "ttft" || $0.metric == "e2e" }.map { abs($0.relativeError("p95")) }.max() ?? 0
     let within = worst <= tolerance
     print(String(format: "p95 TTFT and E2E within %.1f%%: %@ (worst %.1f%%)", tolerance * 100, within ? "yes" : "no", worst * 100))
-    if let out = args.options["out"] {
+    if let out {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let summary = ValidationSummary(run: "kernel-\(profile.model.name)", model: path, requests: options.requests,
-                                        tolerance: tolerance, withinTolerance: within, comparisons: rows)
+        let summary = ValidationSummary(run: run, model: model, requests: requests, tolerance: tolerance,
+                                        withinTolerance: within, comparisons: rows)
         do { try writeAtomically(try encoder.encode(summary), to: out) } catch {
             printError("servesim validate: \(out): \(error)"); return Exit.badInput
         }
