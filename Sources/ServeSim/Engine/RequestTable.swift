@@ -25,6 +25,8 @@ struct RequestState {
     var firstToken: Double = -1
     /// Uniform (0, 1) quantile for service-time models (common random numbers across topologies).
     var serviceQuantile: Double
+    /// Whether it reached its pool's queues (rejected requests never do).
+    var routed = false
 
     /// Tokens of the sequence so far: prompt plus generated output.
     @inline(__always) var tokens: Int32 { promptTokens + generated }

@@ -17,6 +17,8 @@ extension Simulation {
             outputTokens: Int32(draw.outputTokens), prefillTarget: Int32(draw.promptTokens),
             arrival: draw.time, serviceQuantile: serviceStreams[classIndex].uniformPositive()))
         changeInSystem(by: 1)
+        series.arrival(at: draw.time)
+        pools[p].arrivalsSinceTick += 1
         if draw.time >= scenario.warmup {
             measuredArrived += 1
             measuredInFlight += 1
@@ -50,26 +52,41 @@ extension Simulation {
         return pools[p].queued >= cap
     }
 
+    /// Sends a request to a ready replica of its pool by the pool's policy. With no replica ready
+    /// (all starting, or scaled to zero) it waits in the pool's queue, which the first replica to
+    /// become ready serves; a pool scaled to zero starts a replica.
     func route(_ slot: Int32, pool p: Int) {
         let range = pools[p].replicas
+        let now = events.now
         pools[p].queued += 1
+        pools[p].inPool.add(1, at: now)
+        pools[p].idleSince = nil
+        requests.slots[Int(slot)].routed = true
         switch pools[p].spec.routing {
         case .sharedQueue:
             pools[p].shared.pushBack(slot)
-            for i in range {
+            for i in range where replicas[i].lifecycle == .ready {
                 if pools[p].shared.isEmpty { break }
                 poke(replicas[i])
             }
-            return
         case .roundRobin:
-            let i = range.lowerBound + pools[p].roundRobinNext
-            pools[p].roundRobinNext = (pools[p].roundRobinNext + 1) % range.count
-            assign(slot, to: replicas[i])
+            for k in 0..<range.count {
+                let i = range.lowerBound + (pools[p].roundRobinNext + k) % range.count
+                if replicas[i].lifecycle == .ready {
+                    pools[p].roundRobinNext = (i - range.lowerBound + 1) % range.count
+                    assign(slot, to: replicas[i])
+                    return
+                }
+            }
+            pools[p].shared.pushBack(slot)
         case .leastOutstanding:
-            var best = range.lowerBound
-            for i in range where replicas[i].outstanding < replicas[best].outstanding { best = i }
-            assign(slot, to: replicas[best])
+            var best = -1
+            for i in range where replicas[i].lifecycle == .ready && (best < 0 || replicas[i].outstanding < replicas[best].outstanding) {
+                best = i
+            }
+            if best >= 0 { assign(slot, to: replicas[best]) } else { pools[p].shared.pushBack(slot) }
         }
+        if !pools[p].shared.isEmpty { activateIfNeeded(pool: p) }
     }
 
     func assign(_ slot: Int32, to replica: Replica) {
@@ -80,6 +97,7 @@ extension Simulation {
 
     /// Tells a replica that work may be waiting for it.
     func poke(_ replica: Replica) {
+        guard replica.lifecycle == .ready || replica.lifecycle == .draining else { return }
         if pools[replica.pool].service != nil {
             startServices(replica)
             return
@@ -99,7 +117,7 @@ extension Simulation {
     /// The next request a replica may admit: its own queue first (preempted, then routed), then
     /// the pool's shared queue.
     func peekWaiting(_ replica: Replica) -> Int32? {
-        replica.waiting.first ?? pools[replica.pool].shared.first
+        replica.waiting.first ?? (replica.lifecycle == .ready ? pools[replica.pool].shared.first : nil)
     }
 
     func popWaiting(_ replica: Replica) {

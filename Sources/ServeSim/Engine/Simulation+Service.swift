@@ -26,11 +26,12 @@ extension Simulation {
         requests.slots[i].generated = requests.slots[i].outputTokens
         // Utilization of a service replica: busy slot-seconds over slots.
         let from = max(requests.slots[i].firstScheduled, scenario.warmup)
-        if now > from {
-            replica.busySeconds += (now - from) / Double(pools[replica.pool].spec.scheduler.maxNumSeqs)
-        }
+        let slots = Double(pools[replica.pool].spec.scheduler.maxNumSeqs)
+        if now > from { replica.busySeconds += (now - from) / slots }
+        replica.busyUnclipped += (now - requests.slots[i].firstScheduled) / slots
         replica.steps += 1
         finish(slot, .completed)
         startServices(replica)
+        if replica.running.isEmpty && replica.lifecycle == .draining { stopReplica(replica) }
     }
 }

@@ -189,6 +189,7 @@ extension Simulation {
         if replica.running.isEmpty {
             addBusy(replica, until: now)
             replica.work = .idle
+            if replica.lifecycle == .draining { stopReplica(replica) }
             return
         }
         var shape = StepShape()

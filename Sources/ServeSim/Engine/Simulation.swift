@@ -11,6 +11,10 @@ public final class Simulation {
         static let arrival: Int32 = 0
         static let boundary: Int32 = 1
         static let serviceDone: Int32 = 2
+        static let startDone: Int32 = 3
+        /// Housekeeping: they observe or steer, and never extend the simulated end time.
+        static let autoscale: Int32 = 4
+        static let sample: Int32 = 5
     }
 
     /// Per-pool state that is not per-replica.
@@ -25,8 +29,22 @@ public final class Simulation {
         let service: ServiceTimeDistribution?
         let requestOverhead: Double
         /// Requests waiting in the pool (shared queue plus replicas' queues).
-        var queued = 0
+        var queued = 0 {
+            didSet { queuedIntegral.add(Double(queued - oldValue), at: clock) }
+        }
         var rejected = 0
+        /// The time of the last change, for the integrals (set by the simulation before changes).
+        var clock = 0.0
+        /// Requests routed to the pool and not ended, and the waiting count, integrated over time.
+        var inPool = TimeIntegral()
+        var queuedIntegral = TimeIntegral()
+        var arrivalsSinceTick = 0
+        /// When the pool last became empty (nil while it holds requests), for scale to zero.
+        var idleSince: Double? = 0
+        var autoscalerState = AutoscalerState()
+        /// Cold and warm start durations.
+        let startStream: RandomStream
+        var coldStarts = 0, warmStarts = 0, scaleUps = 0, scaleDowns = 0
     }
 
     public let scenario: Scenario
@@ -38,6 +56,7 @@ public final class Simulation {
     var pendingDraws: [ArrivalDraw?] = []
     var serviceStreams: [RandomStream] = []
     public let metrics: MetricsCollector
+    let series: TimeSeriesCollector
     /// Arrivals at or after warm-up, and how many of them are still in the system.
     var measuredArrived = 0
     var measuredInFlight = 0
@@ -45,6 +64,7 @@ public final class Simulation {
     var measuredInFlightByClass: [Int]
     let perIteration: Bool
     var endTime = 0.0
+    var lastSampleTime = 0.0
     /// Requests in the system (all pools), and its integral over time (request-seconds), kept by
     /// event times: an independent path to check Little's law against per-request sojourns.
     var inSystem = 0
@@ -72,6 +92,8 @@ public final class Simulation {
         measuredInFlightByClass = measuredArrivedByClass
         metrics = MetricsCollector(
             classes: scenario.classes.map(MetricsClass.init), slos: scenario.slos, warmup: scenario.warmup)
+        series = TimeSeriesCollector(interval: scenario.timeSeriesInterval, slos: scenario.slos,
+                                     classNames: scenario.classes.map(\.name), warmup: scenario.warmup)
         for (p, spec) in scenario.pools.enumerated() {
             let first = replicas.count
             var stepModel: (any StepTimeModel)?
@@ -86,11 +108,18 @@ public final class Simulation {
             case .service(let distribution):
                 service = distribution
             }
-            for _ in 0..<spec.replicas {
-                replicas.append(Replica(pool: p, index: replicas.count, totalBlocks: blocks))
+            // Enough replica objects for the autoscaler's maximum plus the warm pool; the first
+            // `replicas` start ready, the next warm-pool ones warm, the rest stopped.
+            let warm = spec.warmPool?.size ?? 0
+            let slots = max(spec.replicas, spec.autoscaler?.maxReplicas ?? 0) + warm
+            for k in 0..<slots {
+                let replica = Replica(pool: p, index: replicas.count, totalBlocks: blocks)
+                replica.lifecycle = k < spec.replicas ? .ready : k < spec.replicas + warm ? .warm : .off
+                replicas.append(replica)
             }
             pools.append(PoolState(spec: spec, replicas: first..<replicas.count, stepModel: stepModel,
-                                   service: service, requestOverhead: overhead))
+                                   service: service, requestOverhead: overhead,
+                                   startStream: RandomStream(seed: scenario.seed, name: "start/\(spec.name)")))
         }
         for (c, spec) in scenario.classes.enumerated() {
             arrivalSources.append(ClassArrivals(spec: spec, seed: scenario.seed, duration: scenario.duration,
@@ -104,6 +133,12 @@ public final class Simulation {
     public func run() -> SimulationResult {
         pendingDraws = arrivalSources.map { $0.next() }
         for c in pendingDraws.indices { scheduleArrival(c) }
+        for (p, pool) in pools.enumerated() {
+            if let autoscaler = pool.spec.autoscaler {
+                events.schedule(at: autoscaler.syncPeriod, kind: EventKind.autoscale, target: p)
+            }
+        }
+        events.schedule(at: scenario.timeSeriesInterval, kind: EventKind.sample, target: 0)
         let deadline = scenario.drainTimeout.map { scenario.duration + $0 } ?? .infinity
         endTime = scenario.duration
         wallStart = ContinuousClock.now
@@ -114,18 +149,28 @@ public final class Simulation {
                 if ahead > 0 { Thread.sleep(forTimeInterval: ahead) }
             }
             if event.time > deadline { endTime = deadline; break }
-            endTime = max(endTime, event.time)
+            let housekeeping = event.kind == EventKind.autoscale || event.kind == EventKind.sample
+            if housekeeping && !isActive() && event.time > endTime { continue }
+            if !housekeeping { endTime = max(endTime, event.time) }
+            for p in pools.indices { pools[p].clock = event.time }
             switch event.kind {
             case EventKind.arrival: handleArrival(classIndex: event.target)
             case EventKind.boundary:
                 let replica = replicas[event.target]
                 if event.stamp == replica.stamp { handleBoundary(replica) }
-            default: handleServiceDone(slot: Int32(event.target))
+            case EventKind.serviceDone: handleServiceDone(slot: Int32(event.target))
+            case EventKind.startDone:
+                let replica = replicas[event.target]
+                if event.stamp == replica.lifecycleStamp && replica.lifecycle == .starting { handleStartDone(replica) }
+            case EventKind.autoscale: handleAutoscale(pool: event.target)
+            default: takeSample()
             }
         }
-        for replica in replicas where replica.work != .idle || !replica.running.isEmpty {
-            addBusy(replica, until: endTime)
+        for replica in replicas {
+            if replica.work != .idle || !replica.running.isEmpty { addBusy(replica, until: endTime) }
+            accountLifecycle(replica, until: endTime)
         }
+        series.finish(at: endTime, pools: poolSamples())
         return makeResult()
     }
 
@@ -143,8 +188,14 @@ public final class Simulation {
             record.tpot = r.outputTokens > 1 ? (record.e2e - record.ttft) / Double(r.outputTokens - 1) : 0
         }
         metrics.record(record)
+        series.record(record)
         recordObserver?(record)
         executor?.release(sequence: Int(slot))
+        if r.routed {
+            let p = Int(r.pool)
+            pools[p].inPool.add(-1, at: now)
+            if pools[p].inPool.value == 0 { pools[p].idleSince = now }
+        }
         changeInSystem(by: -1)
         if r.arrival >= scenario.warmup {
             measuredInFlight -= 1
@@ -164,5 +215,7 @@ public final class Simulation {
     func addBusy(_ replica: Replica, until time: Double) {
         let from = max(replica.busySince, scenario.warmup)
         if time > from { replica.busySeconds += time - from }
+        if time > replica.busySince { replica.busyUnclipped += time - replica.busySince }
+        replica.busySince = time
     }
 }

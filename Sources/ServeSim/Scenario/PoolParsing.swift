@@ -18,7 +18,17 @@ public enum PoolParser {
         let before = sink.diagnostics.count
         let name = obj.required("name")?.string() ?? ""
         let classes = obj.optional("classes")?.array()?.compactMap { $0.string() } ?? []
-        let replicas = obj.required("replicas", allowed: "an integer >= 1")?.int(min: 1, max: 100_000) ?? 1
+        let autoscaler = obj.optional("autoscaling").flatMap(ElasticParser.autoscaler)
+        let coldStart = obj.optional("coldStart").flatMap(ElasticParser.coldStart)
+        let warmPool = obj.optional("warmPool").flatMap(ElasticParser.warmPool)
+        // With autoscaling, `replicas` is the initial count (default: the autoscaler's minimum).
+        let replicasNode = autoscaler == nil && !obj.has("autoscaling") ? obj.required("replicas", allowed: "an integer >= 1")
+                                                                         : obj.optional("replicas")
+        let replicas = replicasNode?.int(min: autoscaler == nil ? 1 : 0, max: 100_000) ?? autoscaler?.minReplicas ?? 1
+        if let a = autoscaler, replicas < a.minReplicas || replicas > a.maxReplicas {
+            sink.report(obj.childPath("replicas"), "\(replicas) is outside the autoscaler's range",
+                        allowed: "\(a.minReplicas) to \(a.maxReplicas)")
+        }
         let tp = obj.optional("tensorParallel")?.int(min: 1, max: 64) ?? 1
         let routing = obj.optional("routing")?.oneOf(RoutingPolicy.allCases.map(\.rawValue))
             .flatMap(RoutingPolicy.init(rawValue:)) ?? .leastOutstanding
@@ -73,9 +83,13 @@ public enum PoolParser {
         if hardware == nil, kind == "profile", case .string(let file)? = performanceObj?.fields["file"] {
             hardwareLabel = "profile " + (file as NSString).lastPathComponent
         }
-        let spec = PoolSpec(name: name, hardware: hardwareLabel, model: model?.name ?? "none",
+        var spec = PoolSpec(name: name, hardware: hardwareLabel, model: model?.name ?? "none",
                             gpusPerReplica: tp, replicas: replicas, pricePerGpuHour: price, routing: routing,
                             scheduler: scheduler, performance: performance, maxQueueLength: maxQueue)
+        spec.autoscaler = autoscaler
+        spec.coldStart = coldStart
+        spec.warmPool = warmPool
+        spec.modelBytes = model?.weightBytes ?? 0
         return Parsed(spec: spec, classes: classes)
     }
 

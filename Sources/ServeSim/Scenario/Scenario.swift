@@ -23,6 +23,8 @@ public struct Scenario: Sendable {
     public var traces: [[TraceRecord]]
     /// Folder of the scenario file, for resolving relative paths.
     public var baseDirectory: String
+    /// Time-series sampling interval, seconds (default 60).
+    public var timeSeriesInterval: Double = 60
 
     public init(name: String, description: String = "", seed: UInt64 = 1, duration: Double,
                 warmup: Double = 0, drainTimeout: Double? = nil, classes: [RequestClassSpec],
@@ -72,6 +74,14 @@ public struct PoolSpec: Sendable {
     /// Requests waiting in the pool (shared queue or all replicas' queues) beyond which new
     /// arrivals are rejected; nil = unbounded.
     public var maxQueueLength: Int?
+    /// Scales `replicas` (the initial count) between its min and max; nil = fixed size.
+    public var autoscaler: AutoscalerSpec?
+    /// How long a replica takes to start from nothing.
+    public var coldStart: ColdStartSpec?
+    /// Provisioned idle replicas that start faster than a cold start.
+    public var warmPool: WarmPoolSpec?
+    /// Bytes of model weights a cold start loads (for its weight-load phase).
+    public var modelBytes: Double = 0
 
     public init(name: String, hardware: String, model: String, gpusPerReplica: Int = 1, replicas: Int,
                 pricePerGpuHour: Double, routing: RoutingPolicy = .leastOutstanding,

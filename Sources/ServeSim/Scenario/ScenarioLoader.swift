@@ -40,6 +40,7 @@ public enum ScenarioLoader {
         let warmup = top.optional("warmup")?.duration() ?? 0
         if warmup >= duration { sink.report("warmup", "must be shorter than the duration", allowed: "0 <= warmup < duration") }
         let drainTimeout = top.optional("drainTimeout")?.duration()
+        let seriesInterval = top.optional("timeSeriesInterval")?.duration(min: 0, exclusiveMin: true) ?? 60
         var mode = false
         if let engine = top.optional("engine")?.object() {
             mode = engine.optional("mode")?.oneOf(["jump-ahead", "per-iteration"]) == "per-iteration"
@@ -82,10 +83,12 @@ public enum ScenarioLoader {
         try sink.throwIfAny()
 
         let traces = try WorkloadParser.loadTraces(classes, baseDirectory: baseDirectory)
-        return Scenario(name: name, description: description, seed: seed ?? fileSeed, duration: duration,
-                        warmup: warmup, drainTimeout: drainTimeout, classes: classes, classPools: classPools,
-                        pools: pools, slos: slos, perIteration: perIteration ?? mode, traces: traces,
-                        baseDirectory: baseDirectory)
+        var scenario = Scenario(name: name, description: description, seed: seed ?? fileSeed, duration: duration,
+                                warmup: warmup, drainTimeout: drainTimeout, classes: classes, classPools: classPools,
+                                pools: pools, slos: slos, perIteration: perIteration ?? mode, traces: traces,
+                                baseDirectory: baseDirectory)
+        scenario.timeSeriesInterval = seriesInterval
+        return scenario
     }
 
     /// A one-line description of a JSON parse error (Foundation's messages carry the position).

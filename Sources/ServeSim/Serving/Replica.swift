@@ -6,6 +6,10 @@
 final class Replica {
     enum Work { case idle, mixed, decode }
 
+    /// Where a replica is in its life. Only `ready` replicas receive new requests; `draining` ones
+    /// finish what they hold and then stop; `warm` ones are provisioned but idle in a warm pool.
+    enum Lifecycle: Int, CaseIterable { case off, starting, warm, ready, draining }
+
     let pool: Int
     let index: Int
     /// KV cache capacity in blocks (0 for service-time replicas, which hold no KV).
@@ -30,6 +34,23 @@ final class Replica {
     var busySeconds = 0.0
     var preemptions = 0
     var steps = 0
+    var lifecycle: Lifecycle = .ready
+    /// When the current lifecycle state began (seconds).
+    var lifecycleSince = 0.0
+    /// The state a `starting` replica enters when its start completes (`ready` or `warm`).
+    var startsInto: Lifecycle = .ready
+    /// Bumped on every lifecycle change; a pending "start done" event with an old stamp is stale.
+    var lifecycleStamp: UInt32 = 0
+    /// Seconds spent in each lifecycle state inside the measured span (indexed by rawValue).
+    var secondsIn = [Double](repeating: 0, count: Lifecycle.allCases.count)
+    /// Busy seconds from the start (not clipped to the measured span), for time-series utilization.
+    var busyUnclipped = 0.0
+    var busyAtLastSample = 0.0
+
+    /// Busy seconds from the start up to `time`, including the busy period in progress.
+    func busySecondsTotal(at time: Double) -> Double {
+        busyUnclipped + (work != .idle ? max(0, time - busySince) : 0)
+    }
 
     init(pool: Int, index: Int, totalBlocks: Int) {
         self.pool = pool
