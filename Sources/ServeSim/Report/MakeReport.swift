@@ -14,9 +14,21 @@ public struct PoolUsage: Sendable, Equatable {
     public var busyGpuSeconds: Double
     /// USD per GPU-hour.
     public var pricePerGpuHour: Double
+    /// Optional split of the measured span's GPU-seconds by state: running steps, ready but idle,
+    /// starting (cold start), kept in the warm pool. All 0 (the default) means no split given:
+    /// the report then counts busy time as serving and the rest of the provisioned time as idle.
+    /// When given, serving + idle + coldStart + warmPool should equal `provisionedGpuSeconds`.
+    public var servingGpuSeconds: Double
+    public var idleGpuSeconds: Double
+    public var coldStartGpuSeconds: Double
+    public var warmPoolGpuSeconds: Double
+    /// Fraction of the GPU price paid for warm-pool GPUs, 0...1 (default 1).
+    public var warmPoolCostFraction: Double
 
     public init(name: String, hardware: String, replicas: Int, gpusPerReplica: Int,
-                provisionedGpuSeconds: Double, busyGpuSeconds: Double, pricePerGpuHour: Double) {
+                provisionedGpuSeconds: Double, busyGpuSeconds: Double, pricePerGpuHour: Double,
+                servingGpuSeconds: Double = 0, idleGpuSeconds: Double = 0, coldStartGpuSeconds: Double = 0,
+                warmPoolGpuSeconds: Double = 0, warmPoolCostFraction: Double = 1) {
         self.name = name
         self.hardware = hardware
         self.replicas = replicas
@@ -24,6 +36,32 @@ public struct PoolUsage: Sendable, Equatable {
         self.provisionedGpuSeconds = provisionedGpuSeconds
         self.busyGpuSeconds = busyGpuSeconds
         self.pricePerGpuHour = pricePerGpuHour
+        self.servingGpuSeconds = servingGpuSeconds
+        self.idleGpuSeconds = idleGpuSeconds
+        self.coldStartGpuSeconds = coldStartGpuSeconds
+        self.warmPoolGpuSeconds = warmPoolGpuSeconds
+        self.warmPoolCostFraction = warmPoolCostFraction
+    }
+
+    /// Whether the caller split the GPU-seconds by state.
+    var hasSplit: Bool {
+        servingGpuSeconds != 0 || idleGpuSeconds != 0 || coldStartGpuSeconds != 0 || warmPoolGpuSeconds != 0
+    }
+
+    /// Cost split in USD, and the pool's cost (the split's sum). Without a split: cost =
+    /// provisioned GPU-hours x price as always, serving = busy GPU-hours x price, idle = the rest.
+    /// With one: each part = its GPU-hours x price, warm pool at `warmPoolCostFraction` of it.
+    var costSplit: (split: CostSplit, cost: Double) {
+        let perSecond = pricePerGpuHour / 3600
+        guard hasSplit else {
+            let cost = finite(provisionedGpuSeconds / 3600 * pricePerGpuHour)
+            let serving = finite(busyGpuSeconds * perSecond)
+            return (CostSplit(serving: serving, idle: cost - serving), cost)
+        }
+        let split = CostSplit(serving: finite(servingGpuSeconds * perSecond), idle: finite(idleGpuSeconds * perSecond),
+                              coldStart: finite(coldStartGpuSeconds * perSecond),
+                              warmPool: finite(warmPoolGpuSeconds * perSecond * warmPoolCostFraction))
+        return (split, split.total)
     }
 }
 
@@ -67,26 +105,32 @@ extension LatencyReport {
 ///   - inFlightByClass: in-flight requests per class; when nil, 0 for every class.
 ///   - events: events processed.
 ///   - end: simulated end time, seconds.
+///   - counts: event counts of the run (default all 0).
+///   - timeSeries: the run's time series (`TimeSeriesCollector.rows`; default none).
 ///
 /// Cost covers the measured span only, like every count and latency: total = sum over pools of
-/// provisioned GPU-hours x price (idle included); per request = total / completed requests;
+/// provisioned GPU-hours x price (idle included; warm-pool GPUs at their price fraction when a pool
+/// gives a split, see `PoolUsage`), split per pool and overall into serving, idle, cold start and
+/// warm pool; per request = total / completed requests;
 /// tenants and classes get the total in proportion to the tokens they had processed (prompt +
 /// output of completed requests). SLO budget consumption uses the measured span `end - warmup`.
 public func makeReport(scenario: String, description: String, seed: UInt64, collector: MetricsCollector,
                        pools: [PoolUsage], arrived: Int, inFlightAtEnd: Int,
                        arrivedByClass: [Int]? = nil, inFlightByClass: [Int]? = nil,
-                       events: Int, end: Double) -> Report {
+                       events: Int, end: Double, counts: EventCounts = EventCounts(),
+                       timeSeries: [TimeSeriesRow] = []) -> Report {
     let span = Swift.max(0, end - collector.warmup)
     let overall = collector.overall
 
     // Cost.
     let poolReports = pools.map { p -> PoolReport in
         let hours = finite(p.provisionedGpuSeconds / 3600)
+        let (split, cost) = p.costSplit
         return PoolReport(name: p.name, hardware: p.hardware, replicas: p.replicas,
                           gpus: p.replicas * p.gpusPerReplica, pricePerGpuHour: finite(p.pricePerGpuHour),
                           gpuHours: hours, busyGpuHours: finite(p.busyGpuSeconds / 3600),
                           utilization: ratio(p.busyGpuSeconds, p.provisionedGpuSeconds),
-                          cost: finite(hours * p.pricePerGpuHour))
+                          cost: cost, split: split)
     }
     let total = poolReports.reduce(0) { $0 + $1.cost }
     let gpuHours = poolReports.reduce(0) { $0 + $1.gpuHours }
@@ -108,21 +152,27 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
         byClass: collector.classes.indices.map {
             ClassCost(name: collector.classes[$0].name, tenant: collector.classes[$0].tenant,
                       cost: classCosts[$0], tokens: classTokens[$0])
+        },
+        split: poolReports.reduce(into: CostSplit()) { s, p in
+            s.serving += p.split.serving
+            s.idle += p.split.idle
+            s.coldStart += p.split.coldStart
+            s.warmPool += p.split.warmPool
         })
 
     // Requests and classes.
-    func counts(_ m: ClassMetrics, arrived: Int, inFlight: Int) -> RequestCounts {
+    func requestCounts(_ m: ClassMetrics, arrived: Int, inFlight: Int) -> RequestCounts {
         RequestCounts(arrived: arrived, completed: m.count(.completed), rejected: m.count(.rejected),
                       timedOut: m.count(.timedOut), failed: m.count(.failed), inFlightAtEnd: inFlight,
                       warmupExcluded: 0)
     }
-    var requests = counts(overall, arrived: arrived, inFlight: inFlightAtEnd)
+    var requests = requestCounts(overall, arrived: arrived, inFlight: inFlightAtEnd)
     requests.warmupExcluded = collector.warmupExcluded
     let classes = collector.classes.indices.map { i -> ClassReport in
         let m = collector.perClass[i]
         let inFlight = inFlightByClass?[i] ?? 0
         return ClassReport(name: collector.classes[i].name, tenant: collector.classes[i].tenant,
-                           requests: counts(m, arrived: arrivedByClass?[i] ?? m.finished + inFlight, inFlight: inFlight),
+                           requests: requestCounts(m, arrived: arrivedByClass?[i] ?? m.finished + inFlight, inFlight: inFlight),
                            latency: LatencyReport(m.latency), promptTokens: m.promptTokens,
                            outputTokens: m.outputTokens, cost: classCosts[i])
     }
@@ -152,5 +202,6 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                                outputTokensPerSecond: ratio(Double(overall.outputTokens), span),
                                promptTokensPerSecond: ratio(Double(overall.promptTokens), span)),
         slos: slos, cost: cost, events: events, simulatedSeconds: finite(end),
-        warmupSeconds: collector.warmup, measuredSeconds: span, classes: classes, pools: poolReports)
+        warmupSeconds: collector.warmup, measuredSeconds: span, classes: classes, pools: poolReports,
+        counts: counts, timeSeries: timeSeries)
 }

@@ -19,6 +19,14 @@ extension ReportRenderer {
                 "| \(r.arrived) | \(r.completed) | \(r.rejected) | \(r.timedOut) | \(r.failed) | \(r.inFlightAtEnd) "
                     + "| \(r.warmupExcluded) | \(F.fixed(report.throughput.requestsPerSecond, 3)) "
                     + "| \(F.fixed(report.throughput.outputTokensPerSecond, 1)) |"]
+        let n = report.counts
+        let events = [(n.coldStarts, "cold starts"), (n.warmStarts, "warm starts"), (n.scaleUps, "scale-ups"),
+                      (n.scaleDowns, "scale-downs"), (n.replicaFailures, "replica failures"),
+                      (n.preemptions, "preemptions"), (n.spotPreemptions, "spot preemptions"), (n.retries, "retries"),
+                      (n.rejections, "rejections"), (n.timeouts, "timeouts")].filter { $0.0 != 0 }
+        if !events.isEmpty {
+            out += ["", "Events: " + events.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "."]
+        }
 
         out += ["", "## Latency (completed requests)", "",
                 "| metric | count | mean | p50 | p90 | p95 | p99 | max |",
@@ -52,6 +60,8 @@ extension ReportRenderer {
                 "| total | per request | per 1M output tokens | GPU-hours |",
                 "| ---: | ---: | ---: | ---: |",
                 "| \(F.usd(c.total)) | \(F.usd(c.perRequest)) | \(F.usd(c.perMillionOutputTokens)) | \(F.fixed(c.gpuHours, 3)) |"]
+        out += ["", "Split: serving \(F.usd(c.split.serving)), idle \(F.usd(c.split.idle)), "
+            + "cold start \(F.usd(c.split.coldStart)), warm pool \(F.usd(c.split.warmPool))."]
 
         if !report.pools.isEmpty {
             out += ["", "## Pools", "",

@@ -26,6 +26,64 @@ public struct Report: Codable, Sendable, Equatable {
     public var measuredSeconds: Double
     public var classes: [ClassReport]
     public var pools: [PoolReport]
+    /// Counts of the run's events (scaling, failures, preemptions, retries), whole run.
+    public var counts: EventCounts = EventCounts()
+    /// One row per interval from time 0 (warmup included); empty when not sampled.
+    public var timeSeries: [TimeSeriesRow] = []
+}
+
+/// How often things happened over the run, as counted by the simulation.
+public struct EventCounts: Codable, Sendable, Equatable {
+    /// Replica starts from nothing, and from the warm pool.
+    public var coldStarts: Int
+    public var warmStarts: Int
+    /// Autoscaler decisions that added, and removed, replicas.
+    public var scaleUps: Int
+    public var scaleDowns: Int
+    public var replicaFailures: Int
+    /// Preemptions by recompute (KV cache full), and spot-instance preemptions of replicas.
+    public var preemptions: Int
+    public var spotPreemptions: Int
+    public var retries: Int
+    public var rejections: Int
+    public var timeouts: Int
+
+    public init(coldStarts: Int = 0, warmStarts: Int = 0, scaleUps: Int = 0, scaleDowns: Int = 0,
+                replicaFailures: Int = 0, preemptions: Int = 0, spotPreemptions: Int = 0, retries: Int = 0,
+                rejections: Int = 0, timeouts: Int = 0) {
+        self.coldStarts = coldStarts
+        self.warmStarts = warmStarts
+        self.scaleUps = scaleUps
+        self.scaleDowns = scaleDowns
+        self.replicaFailures = replicaFailures
+        self.preemptions = preemptions
+        self.spotPreemptions = spotPreemptions
+        self.retries = retries
+        self.rejections = rejections
+        self.timeouts = timeouts
+    }
+}
+
+/// Where the money went, USD; the parts sum to the cost they split.
+public struct CostSplit: Codable, Sendable, Equatable {
+    /// GPUs running steps.
+    public var serving: Double
+    /// GPUs ready but not running steps.
+    public var idle: Double
+    /// GPUs of replicas starting (cold start).
+    public var coldStart: Double
+    /// GPUs kept in the warm pool (at the pool's warm-pool price fraction).
+    public var warmPool: Double
+
+    public init(serving: Double = 0, idle: Double = 0, coldStart: Double = 0, warmPool: Double = 0) {
+        self.serving = serving
+        self.idle = idle
+        self.coldStart = coldStart
+        self.warmPool = warmPool
+    }
+
+    /// serving + idle + coldStart + warmPool.
+    public var total: Double { serving + idle + coldStart + warmPool }
 }
 
 /// Request counts over the measured span.
@@ -117,7 +175,8 @@ public struct SLOReport: Codable, Sendable, Equatable {
 
 /// Cost in USD over the measured span.
 public struct CostReport: Codable, Sendable, Equatable {
-    /// Sum over pools of provisioned GPU-hours x price (idle GPUs included).
+    /// Sum over pools of their cost: provisioned GPU-hours x price (idle GPUs included), warm-pool
+    /// GPUs at the pool's warm-pool fraction of the price when the pool gives a split.
     public var total: Double
     /// total / completed requests (0 when none completed).
     public var perRequest: Double
@@ -131,6 +190,8 @@ public struct CostReport: Codable, Sendable, Equatable {
     public var byTenant: [TenantCost]
     /// Allocated like `byTenant`; in class order.
     public var byClass: [ClassCost]
+    /// `total` split by what the GPUs were doing: the sum of the pools' splits.
+    public var split: CostSplit
 }
 
 public struct PoolCost: Codable, Sendable, Equatable {
@@ -179,5 +240,8 @@ public struct PoolReport: Codable, Sendable, Equatable {
     public var busyGpuHours: Double
     /// busy / provisioned (0 when nothing was provisioned).
     public var utilization: Double
+    /// USD.
     public var cost: Double
+    /// `cost` split by what the GPUs were doing (see `makeReport`).
+    public var split: CostSplit
 }

@@ -14,14 +14,16 @@ public enum ScenarioRunner {
 }
 
 extension ReportRenderer {
-    /// Formats the CLI can write.
-    public static let formats = ["json", "md", "csv"]
+    /// Formats the CLI can write. `series` is the time series as CSV (`TimeSeriesCSV`; the CLI
+    /// names it `<name>.series.csv`).
+    public static let formats = ["json", "md", "csv", "series"]
 
-    /// Renders a report in one of `formats`.
+    /// Renders a report in one of `formats` (anything else: Markdown).
     public static func render(_ report: Report, format: String) -> Data {
         switch format {
         case "json": (try? json(report)) ?? Data()
         case "csv": Data(csv(report).utf8)
+        case "series": Data(TimeSeriesCSV.render(report.timeSeries).utf8)
         default: Data(markdown(report).utf8)
         }
     }
