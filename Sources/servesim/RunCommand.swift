@@ -2,7 +2,7 @@ import Foundation
 import ServeSim
 
 let runHelp = """
-    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv] [--per-iteration] [--quiet]
+    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv,series] [--per-iteration] [--quiet]
 
     Simulates each scenario (a folder means every .json5 file in it; none means the built-in
     default, scenarios/chat-h100.json5) and writes DIR/<name>.<format> for each format (default
@@ -11,7 +11,8 @@ let runHelp = """
     OPTIONS:
       --out DIR          folder for reports (default: out)
       --seed N           override the scenarios' seed
-      --format LIST      comma-separated: json, md, csv (default: json,md,csv)
+      --format LIST      comma-separated: json, md, csv (per class), series (time series as
+                         <name>.series.csv) (default: json,md,csv)
       --per-iteration    simulate every decode step as an event (the reference mode; slower)
       --quiet            no timing line on stderr
     Exit codes: 0 ran, 2 bad input (nothing is written).
@@ -28,7 +29,7 @@ func runCommand(_ raw: [String]) -> Int32 {
 
     var problems: [String] = []
     let seed = parseSeed(args.options["seed"], command: "run", problems: &problems)
-    let formats = parseFormats(args.options["format"] ?? "json,md,csv", allowed: ["json", "md", "csv"],
+    let formats = parseFormats(args.options["format"] ?? "json,md,csv", allowed: ["json", "md", "csv", "series"],
                                command: "run", problems: &problems)
     let scenarios = loadScenarios(args.positionals, seed: seed, perIteration: args.flags.contains("per-iteration") ? true : nil,
                                   problems: &problems)
@@ -43,7 +44,8 @@ func runCommand(_ raw: [String]) -> Int32 {
         let wall = Date().timeIntervalSince(started)
         do {
             for format in formats {
-                try writeAtomically(ReportRenderer.render(report, format: format), to: "\(outDir)/\(scenario.name).\(format)")
+                let ext = format == "series" ? "series.csv" : format
+                try writeAtomically(ReportRenderer.render(report, format: format), to: "\(outDir)/\(scenario.name).\(ext)")
             }
         } catch {
             printError("servesim run: \(outDir): cannot write reports: \(error.localizedDescription)")

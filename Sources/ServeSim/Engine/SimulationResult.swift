@@ -19,25 +19,41 @@ public struct SimulationResult {
     public let steps: Int
     /// Time-average number of requests in the system over [0, endTime] (from event times).
     public let meanInSystem: Double
+    /// Cold starts, scaling actions, preemptions, rejections ... over the run.
+    public let counts: EventCounts
+    /// One row per time-series interval.
+    public let timeSeries: [TimeSeriesRow]
 }
 
 extension Simulation {
     func makeResult() -> SimulationResult {
-        let span = max(0, endTime - scenario.warmup)
         let usage = pools.map { pool in
             let members = pool.replicas.map { replicas[$0] }
+            let gpus = Double(pool.spec.gpusPerReplica)
+            func seconds(_ state: Replica.Lifecycle) -> Double { members.reduce(0) { $0 + $1.secondsIn[state.rawValue] } * gpus }
+            let busy = members.reduce(0) { $0 + $1.busySeconds } * gpus
+            let serving = seconds(.ready) + seconds(.draining)
+            // Provisioned: every second a replica held its GPUs (warm-pool ones included; they are
+            // billed at the warm pool's cost fraction).
             return PoolUsage(
                 name: pool.spec.name, hardware: pool.spec.hardware, replicas: pool.spec.replicas,
                 gpusPerReplica: pool.spec.gpusPerReplica,
-                provisionedGpuSeconds: span * Double(pool.spec.replicas * pool.spec.gpusPerReplica),
-                busyGpuSeconds: members.reduce(0) { $0 + $1.busySeconds } * Double(pool.spec.gpusPerReplica),
-                pricePerGpuHour: pool.spec.pricePerGpuHour)
+                provisionedGpuSeconds: serving + seconds(.starting) + seconds(.warm),
+                busyGpuSeconds: busy, pricePerGpuHour: pool.spec.pricePerGpuHour,
+                servingGpuSeconds: min(busy, serving), idleGpuSeconds: max(0, serving - busy),
+                coldStartGpuSeconds: seconds(.starting), warmPoolGpuSeconds: seconds(.warm),
+                warmPoolCostFraction: pool.spec.warmPool?.idleCostFraction ?? 1)
         }
+        let counts = EventCounts(
+            coldStarts: pools.reduce(0) { $0 + $1.coldStarts }, warmStarts: pools.reduce(0) { $0 + $1.warmStarts },
+            scaleUps: pools.reduce(0) { $0 + $1.scaleUps }, scaleDowns: pools.reduce(0) { $0 + $1.scaleDowns },
+            preemptions: replicas.reduce(0) { $0 + $1.preemptions }, rejections: pools.reduce(0) { $0 + $1.rejected })
         return SimulationResult(
             metrics: metrics, pools: usage, events: events.processed, endTime: endTime,
             arrived: measuredArrived, inFlightAtEnd: measuredInFlight,
             arrivedByClass: measuredArrivedByClass, inFlightByClass: measuredInFlightByClass,
             preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps },
-            meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300))
+            meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300),
+            counts: counts, timeSeries: series.rows)
     }
 }

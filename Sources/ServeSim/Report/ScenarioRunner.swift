@@ -8,7 +8,7 @@ public enum ScenarioRunner {
             scenario: scenario.name, description: scenario.description, seed: scenario.seed,
             collector: result.metrics, pools: result.pools, arrived: result.arrived, inFlightAtEnd: result.inFlightAtEnd,
             arrivedByClass: result.arrivedByClass, inFlightByClass: result.inFlightByClass,
-            events: result.events, end: result.endTime)
+            events: result.events, end: result.endTime, counts: result.counts, timeSeries: result.timeSeries)
         return (report, result)
     }
 }
