@@ -30,6 +30,8 @@ extension Simulation {
         case .queueDepth: instantaneous = pools[p].queuedIntegral.value / perReplica
         default: instantaneous = metric
         }
+        pools[p].previousRate = pools[p].currentRate
+        pools[p].currentRate = Double(pools[p].arrivalsSinceTick) / period
         pools[p].arrivalsSinceTick = 0
         let desired = Autoscaler.decide(spec: spec, now: now, current: current, metric: metric, panicMetric: instantaneous,
                                         idleSince: pools[p].idleSince, forecastRate: forecastRate(pool: p, spec: spec),
@@ -81,9 +83,16 @@ extension Simulation {
         scale(pool: p, to: 1, current: 0)
     }
 
-    /// Forecast arrival rate (requests/s) of the pool's classes `leadTime` ahead, for predictive scaling.
+    /// Forecast arrival rate (requests/s) of the pool's classes `leadTime` ahead, for predictive
+    /// scaling: from the scenario's own rate schedule (`schedule`: what a planner knows about a
+    /// daily ramp), or by extending the change of the measured rate over the last two sync periods
+    /// (`trend`).
     func forecastRate(pool p: Int, spec: AutoscalerSpec) -> Double? {
         guard let predictive = spec.predictive else { return nil }
+        if predictive.mode == .trend {
+            let slope = (pools[p].currentRate - pools[p].previousRate) / spec.syncPeriod
+            return max(0, pools[p].currentRate + slope * predictive.leadTime)
+        }
         let at = events.now + predictive.leadTime
         var total = 0.0
         for (c, cls) in scenario.classes.enumerated() where scenario.classPools[c] == p {

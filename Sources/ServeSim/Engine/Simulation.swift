@@ -39,6 +39,8 @@ public final class Simulation {
         var inPool = TimeIntegral()
         var queuedIntegral = TimeIntegral()
         var arrivalsSinceTick = 0
+        /// Arrival rate (requests/s) over the last two sync periods, for trend forecasts.
+        var currentRate = 0.0, previousRate = 0.0
         /// When the pool last became empty (nil while it holds requests), for scale to zero.
         var idleSince: Double? = 0
         var autoscalerState = AutoscalerState()
@@ -143,14 +145,14 @@ public final class Simulation {
         endTime = scenario.duration
         wallStart = ContinuousClock.now
         while let event = events.next() {
+            if event.time > deadline { endTime = deadline; break }
+            let housekeeping = event.kind == EventKind.autoscale || event.kind == EventKind.sample
+            if housekeeping && !isActive() && event.time > endTime { continue }
             if executor != nil {
                 // Real serving: an event in the future happens when the wall clock gets there.
                 let ahead = event.time - wallNow()
                 if ahead > 0 { Thread.sleep(forTimeInterval: ahead) }
             }
-            if event.time > deadline { endTime = deadline; break }
-            let housekeeping = event.kind == EventKind.autoscale || event.kind == EventKind.sample
-            if housekeeping && !isActive() && event.time > endTime { continue }
             if !housekeeping { endTime = max(endTime, event.time) }
             for p in pools.indices { pools[p].clock = event.time }
             switch event.kind {
