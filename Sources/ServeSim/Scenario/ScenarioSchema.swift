@@ -20,6 +20,7 @@ public enum ScenarioSchema {
     "duration": { "$ref": "#/$defs/duration", "description": "Arrivals are generated for this long; in-flight work then drains." },
     "warmup": { "$ref": "#/$defs/duration", "default": 0, "description": "Requests arriving earlier are excluded from statistics." },
     "drainTimeout": { "$ref": "#/$defs/duration", "description": "Stop this long after duration (default: drain until empty)." },
+    "timeSeriesInterval": { "$ref": "#/$defs/duration", "default": "60s", "description": "Interval of the report's time series." },
     "engine": {
       "type": "object", "additionalProperties": false,
       "properties": { "mode": { "enum": ["jump-ahead", "per-iteration"], "default": "jump-ahead" } }
@@ -35,6 +36,58 @@ public enum ScenarioSchema {
     "duration": {
       "description": "Seconds as a number, or a string with a unit: ms, s, m, h, d.",
       "oneOf": [ { "type": "number", "minimum": 0 }, { "type": "string", "pattern": "^[0-9.]+(us|ms|s|m|h|d)?$" } ]
+    },
+    "durationDistribution": {
+      "description": "A duration (fixed), or a distribution of durations.",
+      "oneOf": [
+        { "$ref": "#/$defs/duration" },
+        { "type": "object", "additionalProperties": false, "required": ["distribution"],
+          "properties": {
+            "distribution": { "enum": ["fixed", "uniform", "exponential", "lognormal", "weibull"] },
+            "value": { "$ref": "#/$defs/duration" }, "min": { "$ref": "#/$defs/duration" }, "max": { "$ref": "#/$defs/duration" },
+            "mean": { "$ref": "#/$defs/duration" }, "p95": { "$ref": "#/$defs/duration" },
+            "mu": { "type": "number" }, "sigma": { "type": "number", "minimum": 0 },
+            "scale": { "$ref": "#/$defs/duration" }, "shape": { "type": "number", "exclusiveMinimum": 0 }
+          } }
+      ]
+    },
+    "autoscaling": {
+      "type": "object", "additionalProperties": false, "required": ["maxReplicas", "target"],
+      "properties": {
+        "minReplicas": { "type": "integer", "minimum": 0, "default": 1 },
+        "maxReplicas": { "type": "integer", "minimum": 1 },
+        "metric": { "enum": ["concurrency", "queueDepth", "kvUtilization", "requestRate"], "default": "concurrency" },
+        "target": { "type": "number", "exclusiveMinimum": 0, "description": "per ready replica" },
+        "syncPeriod": { "$ref": "#/$defs/duration", "default": "15s" },
+        "tolerance": { "type": "number", "minimum": 0, "exclusiveMaximum": 1, "default": 0.1 },
+        "scaleUp": { "type": "object", "additionalProperties": false,
+                     "properties": { "factor": { "type": "number", "minimum": 1, "default": 2 }, "pods": { "type": "integer", "minimum": 0, "default": 4 } } },
+        "scaleDownStabilization": { "$ref": "#/$defs/duration", "default": "5m" },
+        "scaleToZeroGrace": { "$ref": "#/$defs/duration", "default": "5m" },
+        "panicWindow": { "$ref": "#/$defs/duration", "default": "6s" },
+        "panicThreshold": { "type": "number", "minimum": 1, "default": 2 },
+        "stableWindow": { "$ref": "#/$defs/duration", "default": "60s" },
+        "predictive": { "type": "object", "additionalProperties": false, "required": ["perReplicaRate"],
+                        "properties": { "leadTime": { "$ref": "#/$defs/duration", "default": "120s" },
+                                        "mode": { "enum": ["schedule", "trend"], "default": "trend" },
+                                        "perReplicaRate": { "type": "number", "exclusiveMinimum": 0 } } }
+      }
+    },
+    "coldStart": {
+      "type": "object", "additionalProperties": false,
+      "properties": {
+        "provision": { "$ref": "#/$defs/durationDistribution" }, "imagePull": { "$ref": "#/$defs/durationDistribution" },
+        "engineStart": { "$ref": "#/$defs/durationDistribution" },
+        "weightLoadBandwidth": { "type": "number", "exclusiveMinimum": 0, "default": 2e9, "description": "bytes/s" }
+      }
+    },
+    "warmPool": {
+      "type": "object", "additionalProperties": false, "required": ["size"],
+      "properties": {
+        "size": { "type": "integer", "minimum": 0 },
+        "startTime": { "$ref": "#/$defs/durationDistribution" },
+        "idleCostFraction": { "type": "number", "minimum": 0, "maximum": 1, "default": 1 }
+      }
     },
     "fraction": { "oneOf": [ { "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 }, { "type": "string", "pattern": "^[0-9.]+%$" } ] },
     "requestClass": {
@@ -110,7 +163,7 @@ public enum ScenarioSchema {
       ]
     },
     "pool": {
-      "type": "object", "additionalProperties": false, "required": ["name", "replicas", "performance"],
+      "type": "object", "additionalProperties": false, "required": ["name", "performance"],
       "properties": {
         "name": { "type": "string" },
         "classes": { "type": "array", "items": { "type": "string" }, "description": "classes served (default: the first pool serves unclaimed classes)" },
@@ -123,6 +176,9 @@ public enum ScenarioSchema {
         "maxQueueLength": { "type": "integer", "minimum": 0, "description": "arrivals beyond this many waiting are rejected" },
         "gpuMemoryUtilization": { "type": "number", "minimum": 0, "maximum": 1, "default": 0.9 },
         "kvCacheTokens": { "type": "integer", "minimum": 1, "description": "KV cache capacity per replica (default: from memory)" },
+        "autoscaling": { "$ref": "#/$defs/autoscaling" },
+        "coldStart": { "$ref": "#/$defs/coldStart" },
+        "warmPool": { "$ref": "#/$defs/warmPool" },
         "scheduler": {
           "type": "object", "additionalProperties": false,
           "properties": {
