@@ -27,6 +27,15 @@ struct RequestState {
     var serviceQuantile: Double
     /// Whether it reached its pool's queues (rejected requests never do).
     var routed = false
+    /// Which try this is (1 = the first); retries keep the request's class and lengths.
+    var attempt: Int32 = 1
+    /// When the client first sent it (latencies are measured from here, across retries).
+    var firstArrival: Double = 0
+    /// The client gave up (timeout) or the replica failed: the outcome is recorded; the slot is
+    /// freed when the queue or batch holding it drops it.
+    var cancelled = false
+    /// Distinguishes successive requests in a reused slot (for timeout events).
+    var generation: UInt32 = 0
 
     /// Tokens of the sequence so far: prompt plus generated output.
     @inline(__always) var tokens: Int32 { promptTokens + generated }
@@ -55,7 +64,12 @@ final class RequestTable {
         slots.deallocate()
     }
 
+    private var nextGeneration: UInt32 = 0
+
     func insert(_ state: RequestState) -> Int32 {
+        var state = state
+        nextGeneration &+= 1
+        state.generation = nextGeneration
         inFlight += 1
         if let slot = freeSlots.popLast() {
             slots[Int(slot)] = state
@@ -74,6 +88,7 @@ final class RequestTable {
     }
 
     func remove(_ slot: Int32) {
+        slots[Int(slot)].generation = 0  // no event may act on a freed slot
         inFlight -= 1
         freeSlots.append(slot)
     }

@@ -19,6 +19,7 @@ extension Simulation {
     /// A warm replica starts in the warm pool's start time, any other in a sampled cold start.
     func startReplica(_ replica: Replica, into target: Replica.Lifecycle) {
         let p = replica.pool
+        guard !isDown(p) else { return }  // nothing starts in a zone that is down
         var duration = 0.0
         if replica.lifecycle == .warm, let warm = pools[p].spec.warmPool {
             duration = warm.startTime.sample(pools[p].startStream)
@@ -37,7 +38,10 @@ extension Simulation {
     /// A start finished: the replica serves (and takes what waits in its pool) or joins the warm pool.
     func handleStartDone(_ replica: Replica) {
         setLifecycle(replica, replica.startsInto)
-        if replica.lifecycle == .ready { poke(replica) }
+        if replica.lifecycle == .ready {
+            armFaults(replica)
+            poke(replica)
+        }
     }
 
     /// Stops taking new requests; requests routed to it but not yet admitted go back to the pool,

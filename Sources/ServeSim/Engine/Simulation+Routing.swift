@@ -10,26 +10,39 @@ extension Simulation {
         guard let draw = pendingDraws[classIndex] else { return }
         pendingDraws[classIndex] = arrivalSources[classIndex].next()
         scheduleArrival(classIndex)
-
         let p = scenario.classPools[classIndex]
-        let slot = requests.insert(RequestState(
+        var state = RequestState(
             classIndex: Int32(classIndex), pool: Int32(p), promptTokens: Int32(draw.promptTokens),
             outputTokens: Int32(draw.outputTokens), prefillTarget: Int32(draw.promptTokens),
-            arrival: draw.time, serviceQuantile: serviceStreams[classIndex].uniformPositive()))
-        changeInSystem(by: 1)
-        series.arrival(at: draw.time)
-        pools[p].arrivalsSinceTick += 1
+            arrival: draw.time, serviceQuantile: serviceStreams[classIndex].uniformPositive())
+        state.firstArrival = draw.time
         if draw.time >= scenario.warmup {
             measuredArrived += 1
             measuredInFlight += 1
             measuredArrivedByClass[classIndex] += 1
             measuredInFlightByClass[classIndex] += 1
         }
-        if !canEverServe(slot, pool: p) || isQueueFull(p) {
+        admit(state)
+    }
+
+    /// An attempt (first try or retry) enters its pool: admission control, then routing; the
+    /// client's timeout starts.
+    func admit(_ state: RequestState) {
+        let p = Int(state.pool)
+        let slot = requests.insert(state)
+        changeInSystem(by: 1)
+        series.arrival(at: state.arrival)
+        pools[p].arrivalsSinceTick += 1
+        if let timeout = scenario.classes[Int(state.classIndex)].client?.timeout {
+            events.schedule(at: events.now + timeout, kind: EventKind.timeout, target: Int(slot),
+                            stamp: requests.slots[Int(slot)].generation)
+        }
+        if !canEverServe(slot, pool: p) || isQueueFull(p) || !admitted(slot) {
             pools[p].rejected += 1
             finish(slot, .rejected)
             return
         }
+        inFlightTokens += Int(state.promptTokens + state.outputTokens)
         route(slot, pool: p)
     }
 
@@ -116,8 +129,23 @@ extension Simulation {
 
     /// The next request a replica may admit: its own queue first (preempted, then routed), then
     /// the pool's shared queue.
+    ///
+    /// Requests cancelled while waiting (timed out) are dropped here, when they reach the head.
     func peekWaiting(_ replica: Replica) -> Int32? {
-        replica.waiting.first ?? (replica.lifecycle == .ready ? pools[replica.pool].shared.first : nil)
+        let p = replica.pool
+        while let s = replica.waiting.first, requests.slots[Int(s)].cancelled {
+            replica.waiting.popFront()
+            pools[p].queued -= 1
+            dropCancelled(s)
+        }
+        if let s = replica.waiting.first { return s }
+        guard replica.lifecycle == .ready else { return nil }
+        while let s = pools[p].shared.first, requests.slots[Int(s)].cancelled {
+            pools[p].shared.popFront()
+            pools[p].queued -= 1
+            dropCancelled(s)
+        }
+        return pools[p].shared.first
     }
 
     func popWaiting(_ replica: Replica) {

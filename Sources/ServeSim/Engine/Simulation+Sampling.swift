@@ -20,7 +20,8 @@ extension Simulation {
                 pool: pool.spec.name, ready: members.filter { $0.lifecycle == .ready }.count,
                 starting: members.filter { $0.lifecycle == .starting }.count,
                 warm: members.filter { $0.lifecycle == .warm }.count,
-                draining: members.filter { $0.lifecycle == .draining }.count, failed: 0,
+                draining: members.filter { $0.lifecycle == .draining }.count,
+                failed: members.filter { $0.lifecycle == .failed }.count,
                 queued: pool.queued, running: members.reduce(0) { $0 + $1.running.count },
                 utilization: ready.isEmpty || elapsed <= 0 ? 0 : min(1, busy / (elapsed * Double(ready.count))))
         }

@@ -12,16 +12,23 @@ extension Simulation {
             requests.slots[i].replica = Int32(replica.index)
             replica.running.append(slot)
             let serviceTime = distribution.quantile(requests.slots[i].serviceQuantile)
-            events.schedule(at: now + serviceTime, kind: EventKind.serviceDone, target: i)
+            events.schedule(at: now + serviceTime, kind: EventKind.serviceDone, target: i, stamp: requests.slots[i].generation)
         }
     }
 
     /// A request's service ended: the whole response arrives at once (TTFT = E2E, TPOT = 0).
-    func handleServiceDone(slot: Int32) {
+    func handleServiceDone(slot: Int32, generation: UInt32) {
         let i = Int(slot)
+        guard requests.slots[i].generation == generation else { return }  // its replica failed
         let replica = replicas[Int(requests.slots[i].replica)]
         let now = events.now
         if let position = replica.running.firstIndex(of: slot) { replica.running.remove(at: position) }
+        if requests.slots[i].cancelled {
+            dropCancelled(slot)
+            startServices(replica)
+            if replica.running.isEmpty && replica.lifecycle == .draining { stopReplica(replica) }
+            return
+        }
         requests.slots[i].firstToken = now
         requests.slots[i].generated = requests.slots[i].outputTokens
         // Utilization of a service replica: busy slot-seconds over slots.

@@ -48,7 +48,7 @@ extension Simulation {
                 r.pointee.heldBlocks = needed
             }
             r.pointee.generated += Int32(k)
-            if r.pointee.generated >= r.pointee.outputTokens { anyFinished = true }
+            if r.pointee.generated >= r.pointee.outputTokens || r.pointee.cancelled { anyFinished = true }
         }
         return anyFinished
     }
@@ -79,9 +79,9 @@ extension Simulation {
         var ended = 0
         for slot in replica.running {
             let r = requests.slots[Int(slot)]
-            if r.generated >= r.outputTokens {
+            if r.cancelled || r.generated >= r.outputTokens {
                 replica.freeBlocks += Int(r.heldBlocks)
-                finish(slot, .completed)
+                if r.cancelled { dropCancelled(slot) } else { finish(slot, .completed) }
                 ended += 1
             } else {
                 replica.running[kept] = slot

@@ -15,6 +15,13 @@ public final class Simulation {
         /// Housekeeping: they observe or steer, and never extend the simulated end time.
         static let autoscale: Int32 = 4
         static let sample: Int32 = 5
+        static let timeout: Int32 = 6
+        static let retry: Int32 = 7
+        static let replicaFailure: Int32 = 8
+        static let spotNotice: Int32 = 9
+        static let spotKill: Int32 = 10
+        static let outageStart: Int32 = 11
+        static let outageEnd: Int32 = 12
     }
 
     /// Per-pool state that is not per-replica.
@@ -47,6 +54,8 @@ public final class Simulation {
         /// Cold and warm start durations.
         let startStream: RandomStream
         var coldStarts = 0, warmStarts = 0, scaleUps = 0, scaleDowns = 0
+        /// Set while the pool's zone is down (an outage): nothing starts until then.
+        var downUntil: Double?
     }
 
     public let scenario: Scenario
@@ -67,6 +76,17 @@ public final class Simulation {
     let perIteration: Bool
     var endTime = 0.0
     var lastSampleTime = 0.0
+    var retryTickets: [RetryTicket?] = []
+    var freeRetryTickets: [Int] = []
+    var retryStreams: [RandomStream] = []
+    var retries = 0, timeouts = 0, replicaFailures = 0, spotPreemptions = 0
+    /// Prompt + output tokens of requests admitted and not ended (the global admission budget).
+    var inFlightTokens = 0
+    /// Per class: index of its tenant's rate limit in `scenario.admission.tenants`, or -1.
+    var tenantIndex: [Int] = []
+    var tenantBuckets: [TokenBucket] = []
+    /// Replica failures and spot preemptions, per pool.
+    var faultStreams: [RandomStream] = []
     /// Requests in the system (all pools), and its integral over time (request-seconds), kept by
     /// event times: an independent path to check Little's law against per-request sojourns.
     var inSystem = 0
@@ -127,7 +147,11 @@ public final class Simulation {
             arrivalSources.append(ClassArrivals(spec: spec, seed: scenario.seed, duration: scenario.duration,
                                                 trace: scenario.traces[c]))
             serviceStreams.append(RandomStream(seed: scenario.seed, name: "service/\(spec.name)"))
+            retryStreams.append(RandomStream(seed: scenario.seed, name: "retry/\(spec.name)"))
+            tenantIndex.append(scenario.admission.tenants.firstIndex { $0.tenant == spec.tenant } ?? -1)
         }
+        tenantBuckets = scenario.admission.tenants.map { TokenBucket(rate: $0.rate, burst: $0.burst) }
+        faultStreams = scenario.pools.map { RandomStream(seed: scenario.seed, name: "faults/\($0.name)") }
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -141,6 +165,8 @@ public final class Simulation {
             }
         }
         events.schedule(at: scenario.timeSeriesInterval, kind: EventKind.sample, target: 0)
+        scheduleOutages()
+        for replica in replicas where replica.lifecycle == .ready { armFaults(replica) }
         let deadline = scenario.drainTimeout.map { scenario.duration + $0 } ?? .infinity
         endTime = scenario.duration
         wallStart = ContinuousClock.now
@@ -160,12 +186,15 @@ public final class Simulation {
             case EventKind.boundary:
                 let replica = replicas[event.target]
                 if event.stamp == replica.stamp { handleBoundary(replica) }
-            case EventKind.serviceDone: handleServiceDone(slot: Int32(event.target))
+            case EventKind.serviceDone: handleServiceDone(slot: Int32(event.target), generation: event.stamp)
             case EventKind.startDone:
                 let replica = replicas[event.target]
                 if event.stamp == replica.lifecycleStamp && replica.lifecycle == .starting { handleStartDone(replica) }
             case EventKind.autoscale: handleAutoscale(pool: event.target)
-            default: takeSample()
+            case EventKind.sample: takeSample()
+            case EventKind.timeout: handleTimeout(slot: Int32(event.target), generation: event.stamp)
+            case EventKind.retry: handleRetry(ticket: event.target)
+            default: handleFault(event)
             }
         }
         for replica in replicas {
@@ -176,34 +205,47 @@ public final class Simulation {
         return makeResult()
     }
 
-    /// Ends a request: records it and frees its slot.
-    func finish(_ slot: Int32, _ outcome: Outcome) {
+    /// Ends a request's attempt. A non-completed attempt is retried when the class's retry policy
+    /// allows another; otherwise the request's final outcome is recorded (latencies from the
+    /// client's first send). `holdSlot`: a queue or batch still holds the slot (a cancellation),
+    /// which then frees it when it drops the request.
+    func finish(_ slot: Int32, _ outcome: Outcome, holdSlot: Bool = false) {
         let r = requests.slots[Int(slot)]
         let now = events.now
-        var record = RequestRecord(classIndex: Int(r.classIndex), outcome: outcome, arrival: r.arrival, end: now,
-                                   queueWait: 0, ttft: 0, tpot: 0, e2e: now - r.arrival,
-                                   promptTokens: Int(r.promptTokens), outputTokens: Int(r.outputTokens))
-        if outcome == .completed {
-            // Time in the scheduler's queue: from reaching the pool (after its request overhead).
-            record.queueWait = r.firstScheduled - r.arrival - pools[Int(r.pool)].requestOverhead
-            record.ttft = r.firstToken - r.arrival
-            record.tpot = r.outputTokens > 1 ? (record.e2e - record.ttft) / Double(r.outputTokens - 1) : 0
+        let classIndex = Int(r.classIndex)
+        if outcome != .completed, let retry = scenario.classes[classIndex].client?.retry, Int(r.attempt) < retry.maxAttempts {
+            scheduleRetry(of: r, after: retry.backoff(attempt: Int(r.attempt), rng: retryStreams[classIndex]))
+        } else {
+            var record = RequestRecord(classIndex: classIndex, outcome: outcome, arrival: r.firstArrival, end: now,
+                                       queueWait: 0, ttft: 0, tpot: 0, e2e: now - r.firstArrival,
+                                       promptTokens: Int(r.promptTokens), outputTokens: Int(r.outputTokens))
+            if outcome == .completed {
+                // Time in the scheduler's queue: from reaching the pool (after its request overhead).
+                record.queueWait = r.firstScheduled - r.arrival - pools[Int(r.pool)].requestOverhead
+                record.ttft = r.firstToken - r.firstArrival
+                record.tpot = r.outputTokens > 1 ? (record.e2e - record.ttft) / Double(r.outputTokens - 1) : 0
+            }
+            metrics.record(record)
+            series.record(record)
+            recordObserver?(record)
+            if r.firstArrival >= scenario.warmup {
+                measuredInFlight -= 1
+                measuredInFlightByClass[classIndex] -= 1
+            }
         }
-        metrics.record(record)
-        series.record(record)
-        recordObserver?(record)
         executor?.release(sequence: Int(slot))
         if r.routed {
             let p = Int(r.pool)
             pools[p].inPool.add(-1, at: now)
             if pools[p].inPool.value == 0 { pools[p].idleSince = now }
         }
+        inFlightTokens -= r.routed ? Int(r.promptTokens + r.outputTokens) : 0
         changeInSystem(by: -1)
-        if r.arrival >= scenario.warmup {
-            measuredInFlight -= 1
-            measuredInFlightByClass[Int(r.classIndex)] -= 1
+        if holdSlot {
+            requests.slots[Int(slot)].cancelled = true
+        } else {
+            requests.remove(slot)
         }
-        requests.remove(slot)
     }
 
     func changeInSystem(by delta: Int) {

@@ -47,7 +47,9 @@ extension Simulation {
         let counts = EventCounts(
             coldStarts: pools.reduce(0) { $0 + $1.coldStarts }, warmStarts: pools.reduce(0) { $0 + $1.warmStarts },
             scaleUps: pools.reduce(0) { $0 + $1.scaleUps }, scaleDowns: pools.reduce(0) { $0 + $1.scaleDowns },
-            preemptions: replicas.reduce(0) { $0 + $1.preemptions }, rejections: pools.reduce(0) { $0 + $1.rejected })
+            replicaFailures: replicaFailures, preemptions: replicas.reduce(0) { $0 + $1.preemptions },
+            spotPreemptions: spotPreemptions, retries: retries, rejections: pools.reduce(0) { $0 + $1.rejected },
+            timeouts: timeouts)
         return SimulationResult(
             metrics: metrics, pools: usage, events: events.processed, endTime: endTime,
             arrived: measuredArrived, inFlightAtEnd: measuredInFlight,

@@ -25,6 +25,10 @@ public struct Scenario: Sendable {
     public var baseDirectory: String
     /// Time-series sampling interval, seconds (default 60).
     public var timeSeriesInterval: Double = 60
+    /// Admission control in front of all pools.
+    public var admission = Admission()
+    /// Replica failures, spot preemptions and outages (nil: none).
+    public var faults: FaultSpec?
 
     public init(name: String, description: String = "", seed: UInt64 = 1, duration: Double,
                 warmup: Double = 0, drainTimeout: Double? = nil, classes: [RequestClassSpec],

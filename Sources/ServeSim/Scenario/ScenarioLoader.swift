@@ -79,6 +79,8 @@ public enum ScenarioLoader {
         }
         var slos: [SLOSpec] = []
         if let sloNode = top.optional("slos") { slos = SLOParser.parse(sloNode, knownClasses: classes.map(\.name)) ?? [] }
+        let faults = top.optional("faults").flatMap { ElasticParser.faults($0, knownPools: pools.map(\.name)) }
+        let admission = top.optional("admission").flatMap { parseAdmission($0, tenants: Set(classes.map(\.tenant))) }
         top.finish()
         try sink.throwIfAny()
 
@@ -88,7 +90,33 @@ public enum ScenarioLoader {
                                 pools: pools, slos: slos, perIteration: perIteration ?? mode, traces: traces,
                                 baseDirectory: baseDirectory)
         scenario.timeSeriesInterval = seriesInterval
+        scenario.faults = faults
+        scenario.admission = admission ?? Admission()
         return scenario
+    }
+
+    /// `admission: { tenants: [{ tenant, rate, burst, unit }], maxInFlightTokens }`.
+    static func parseAdmission(_ node: FieldNode, tenants known: Set<String>) -> Admission? {
+        guard let obj = node.object() else { return nil }
+        var admission = Admission()
+        admission.maxInFlightTokens = obj.optional("maxInFlightTokens")?.int(min: 1)
+        for limitNode in obj.optional("tenants")?.array() ?? [] {
+            guard let limit = limitNode.object() else { continue }
+            let tenant = limit.required("tenant")?.string()
+            let rate = limit.required("rate", allowed: "per second, > 0")?.double(min: 0, exclusiveMin: true)
+            let burst = limit.optional("burst")?.double(min: 0, exclusiveMin: true)
+            let unit = limit.optional("unit")?.oneOf(["requests", "tokens"]).flatMap(Admission.TenantLimit.Unit.init) ?? .requests
+            limit.finish()
+            if let tenant, !known.contains(tenant) {
+                limitNode.sink.report(limit.childPath("tenant"), "no request class has tenant \"\(tenant)\"",
+                                      allowed: known.sorted().joined(separator: ", "))
+            }
+            if let tenant, let rate {
+                admission.tenants.append(.init(tenant: tenant, rate: rate, burst: burst ?? max(1, rate), unit: unit))
+            }
+        }
+        obj.finish()
+        return admission
     }
 
     /// A one-line description of a JSON parse error (Foundation's messages carry the position).

@@ -99,9 +99,13 @@ public enum WorkloadParser {
         } else {
             fields.accept("promptTokens", "outputTokens")
         }
+        let clientNode = fields.optional("client")
+        let client = clientNode.flatMap(ElasticParser.client)
         fields.finish()
-        guard let name, let tenant, let arrivals, let prompt, let output else { return nil }
-        return RequestClassSpec(name: name, tenant: tenant, arrivals: arrivals, promptTokens: prompt, outputTokens: output)
+        guard let name, let tenant, let arrivals, let prompt, let output, clientNode == nil || client != nil else { return nil }
+        var spec = RequestClassSpec(name: name, tenant: tenant, arrivals: arrivals, promptTokens: prompt, outputTokens: output)
+        spec.client = client
+        return spec
     }
 
     // MARK: Arrivals

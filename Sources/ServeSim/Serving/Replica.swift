@@ -8,7 +8,7 @@ final class Replica {
 
     /// Where a replica is in its life. Only `ready` replicas receive new requests; `draining` ones
     /// finish what they hold and then stop; `warm` ones are provisioned but idle in a warm pool.
-    enum Lifecycle: Int, CaseIterable { case off, starting, warm, ready, draining }
+    enum Lifecycle: Int, CaseIterable { case off, starting, warm, ready, draining, failed }
 
     let pool: Int
     let index: Int

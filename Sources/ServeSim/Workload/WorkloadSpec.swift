@@ -7,6 +7,8 @@ public struct RequestClassSpec: Sendable, Equatable {
     public var promptTokens: LengthDistribution
     /// Output length in tokens, >= 1 (the first output token comes from the prefill step).
     public var outputTokens: LengthDistribution
+    /// The client's timeout and retry policy (nil: waits forever, never retries).
+    public var client: ClientSpec?
 
     public init(name: String, tenant: String, arrivals: ArrivalSpec,
                 promptTokens: LengthDistribution, outputTokens: LengthDistribution) {

@@ -1,0 +1,77 @@
+/// Clients and admission: timeouts, retries with backoff, per-tenant token buckets and a global
+/// budget of in-flight tokens. Retries are new attempts of the same request: they load the pools
+/// like new arrivals (a retry storm shows in the time series and counts) but the request is
+/// recorded once, with its final outcome, from its first send.
+extension Simulation {
+    /// A request waiting to be retried.
+    struct RetryTicket {
+        var state: RequestState
+    }
+
+    func scheduleRetry(of r: RequestState, after backoff: Double) {
+        var next = r
+        next.attempt += 1
+        next.arrival = events.now + backoff
+        next.generated = 0
+        next.prefilled = 0
+        next.prefillTarget = next.promptTokens
+        next.heldBlocks = 0
+        next.chunkInFlight = 0
+        next.firstScheduled = -1
+        next.firstToken = -1
+        next.replica = -1
+        next.routed = false
+        next.cancelled = false
+        let index: Int
+        if let free = freeRetryTickets.popLast() {
+            retryTickets[free] = RetryTicket(state: next)
+            index = free
+        } else {
+            retryTickets.append(RetryTicket(state: next))
+            index = retryTickets.count - 1
+        }
+        retries += 1
+        series.retry(at: events.now)
+        events.schedule(at: next.arrival + pools[Int(r.pool)].requestOverhead, kind: EventKind.retry, target: index)
+    }
+
+    func handleRetry(ticket index: Int) {
+        guard let ticket = retryTickets[index] else { return }
+        retryTickets[index] = nil
+        freeRetryTickets.append(index)
+        admit(ticket.state)
+    }
+
+    /// The client gave up waiting. The request is recorded (or retried) now; the replica or queue
+    /// holding it drops it at its next step boundary.
+    func handleTimeout(slot: Int32, generation: UInt32) {
+        let r = requests.slots[Int(slot)]
+        guard r.generation == generation, !r.cancelled else { return }
+        timeouts += 1
+        finish(slot, .timedOut, holdSlot: true)
+        if r.replica >= 0 {
+            let replica = replicas[Int(r.replica)]
+            // A decode stretch must end at the next step so the batch drops the request.
+            if replica.work == .decode && replica.running.contains(slot) { interrupt(replica) }
+        }
+    }
+
+    /// Admission control: the tenant's token bucket and the global in-flight token budget.
+    func admitted(_ slot: Int32) -> Bool {
+        let r = requests.slots[Int(slot)]
+        let tokens = Int(r.promptTokens + r.outputTokens)
+        if let budget = scenario.admission.maxInFlightTokens, inFlightTokens + tokens > budget { return false }
+        let tenant = tenantIndex[Int(r.classIndex)]
+        if tenant >= 0 {
+            let limit = scenario.admission.tenants[tenant]
+            let amount = limit.unit == .tokens ? Double(tokens) : 1
+            if !tenantBuckets[tenant].tryTake(amount, at: events.now) { return false }
+        }
+        return true
+    }
+
+    /// Drops a cancelled request a queue or batch still held, freeing its slot.
+    func dropCancelled(_ slot: Int32) {
+        requests.remove(slot)
+    }
+}
