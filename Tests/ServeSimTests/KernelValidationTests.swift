@@ -6,8 +6,10 @@ import ServeSim
 /// kernel executing every step, the wall clock) against the simulation of the same arrivals.
 ///
 /// The tiny model's steps take about 0.1 ms, the same order as the serving loop's own per-step
-/// bookkeeping, which calibration does not see; the README reports the real fidelity figures on
-/// the base model (within 10% on p95 TTFT and E2E) and states the 50% bound used here.
+/// bookkeeping, which calibration does not see, so the simulation of it is 20-45% fast (measured
+/// on the 2 shared cores, varying with their load). This test checks the machinery end to end and
+/// that the two agree within a factor of 2; the README reports the fidelity figures on the base
+/// model (within 10% on p95 TTFT and E2E) and states this bound.
 @Suite(.serialized) struct KernelValidationTests {
     @Test func tinyKernelServesTheSameRequestsTheSimulationPredicts() {
         let profile = Calibration.run(.standard(model: .tiny, threads: 1, quick: true))
@@ -22,8 +24,9 @@ import ServeSim
         #expect(e2e.measured.count >= 20)
         #expect(outcome.steps > 30)
         #expect(outcome.utilization > 0 && outcome.utilization < 1)
-        // Real latencies are real: at least the simulated ones' order of magnitude.
-        #expect(abs(e2e.relativeError("p95")) < 0.5, "p95 E2E error \(e2e.relativeError("p95"))")
-        #expect(abs(e2e.relativeError("p50")) < 0.5, "p50 E2E error \(e2e.relativeError("p50"))")
+        for statistic in ["p50", "p95"] {
+            let ratio = 1 + e2e.relativeError(statistic)   // simulated / measured
+            #expect(ratio > 0.5 && ratio < 2, "\(statistic) E2E simulated/measured \(ratio)")
+        }
     }
 }

@@ -105,8 +105,9 @@ extension Simulation {
         return total
     }
 
-    /// Whether anything is left to simulate: arrivals to come or requests in the system.
+    /// Whether anything is left to simulate: arrivals or retries to come, or live requests (a
+    /// cancelled request still parked in a queue does not count).
     func isActive() -> Bool {
-        requests.inFlight > 0 || pendingDraws.contains { $0 != nil }
+        inSystem > 0 || retryTickets.count > freeRetryTickets.count || pendingDraws.contains { $0 != nil }
     }
 }

@@ -23,6 +23,12 @@ extension Simulation {
         let replica = replicas[Int(requests.slots[i].replica)]
         let now = events.now
         if let position = replica.running.firstIndex(of: slot) { replica.running.remove(at: position) }
+        // Utilization of a service replica: busy slot-seconds over slots (a request the client gave
+        // up on mid-service still kept its slot busy).
+        let slots = Double(pools[replica.pool].spec.scheduler.maxNumSeqs)
+        let from = max(requests.slots[i].firstScheduled, scenario.warmup)
+        if now > from { replica.busySeconds += (now - from) / slots }
+        replica.busyUnclipped += (now - requests.slots[i].firstScheduled) / slots
         if requests.slots[i].cancelled {
             dropCancelled(slot)
             startServices(replica)
@@ -31,11 +37,6 @@ extension Simulation {
         }
         requests.slots[i].firstToken = now
         requests.slots[i].generated = requests.slots[i].outputTokens
-        // Utilization of a service replica: busy slot-seconds over slots.
-        let from = max(requests.slots[i].firstScheduled, scenario.warmup)
-        let slots = Double(pools[replica.pool].spec.scheduler.maxNumSeqs)
-        if now > from { replica.busySeconds += (now - from) / slots }
-        replica.busyUnclipped += (now - requests.slots[i].firstScheduled) / slots
         replica.steps += 1
         finish(slot, .completed)
         startServices(replica)

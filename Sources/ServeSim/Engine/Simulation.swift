@@ -172,7 +172,10 @@ public final class Simulation {
         wallStart = ContinuousClock.now
         while let event = events.next() {
             if event.time > deadline { endTime = deadline; break }
+            // Autoscaling, sampling and fault clocks steer the system but never extend the run:
+            // once nothing is left to serve they are dropped.
             let housekeeping = event.kind == EventKind.autoscale || event.kind == EventKind.sample
+                || event.kind >= EventKind.replicaFailure
             if housekeeping && !isActive() && event.time > endTime { continue }
             if executor != nil {
                 // Real serving: an event in the future happens when the wall clock gets there.
