@@ -30,7 +30,30 @@ public enum ScenarioSchema {
       "properties": { "classes": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requestClass" } } }
     },
     "pools": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/pool" } },
-    "slos": { "type": "array", "items": { "$ref": "#/$defs/slo" } }
+    "slos": { "type": "array", "items": { "$ref": "#/$defs/slo" } },
+    "faults": {
+      "type": "object", "additionalProperties": false,
+      "properties": {
+        "replicaFailures": { "type": "object", "additionalProperties": false, "required": ["mtbf", "mttr"],
+                             "properties": { "mtbf": { "$ref": "#/$defs/durationDistribution" }, "mttr": { "$ref": "#/$defs/durationDistribution" } } },
+        "spotPreemption": { "type": "object", "additionalProperties": false, "required": ["rate"],
+                            "properties": { "rate": { "type": "number", "exclusiveMinimum": 0, "description": "reclaims per replica-hour" },
+                                            "notice": { "$ref": "#/$defs/duration", "default": "120s" } } },
+        "outages": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["at", "duration"],
+                     "properties": { "at": { "$ref": "#/$defs/duration" }, "duration": { "$ref": "#/$defs/duration" },
+                                     "pools": { "type": "array", "items": { "type": "string" } } } } },
+        "inFlight": { "enum": ["fail", "retry"], "default": "fail" }
+      }
+    },
+    "admission": {
+      "type": "object", "additionalProperties": false,
+      "properties": {
+        "maxInFlightTokens": { "type": "integer", "minimum": 1 },
+        "tenants": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["tenant", "rate"],
+                     "properties": { "tenant": { "type": "string" }, "rate": { "type": "number", "exclusiveMinimum": 0 },
+                                     "burst": { "type": "number", "exclusiveMinimum": 0 }, "unit": { "enum": ["requests", "tokens"] } } } }
+      }
+    }
   },
   "$defs": {
     "duration": {
@@ -97,7 +120,19 @@ public enum ScenarioSchema {
         "tenant": { "type": "string", "default": "default" },
         "arrivals": { "$ref": "#/$defs/arrivals" },
         "promptTokens": { "$ref": "#/$defs/lengths" },
-        "outputTokens": { "$ref": "#/$defs/lengths" }
+        "outputTokens": { "$ref": "#/$defs/lengths" },
+        "client": {
+          "type": "object", "additionalProperties": false,
+          "properties": {
+            "timeout": { "$ref": "#/$defs/duration" },
+            "retry": { "type": "object", "additionalProperties": false,
+                       "properties": { "maxAttempts": { "type": "integer", "minimum": 1, "default": 3 },
+                                       "baseBackoff": { "$ref": "#/$defs/duration", "default": "1s" },
+                                       "maxBackoff": { "$ref": "#/$defs/duration", "default": "30s" },
+                                       "multiplier": { "type": "number", "minimum": 1, "default": 2 },
+                                       "jitter": { "enum": ["full", "equal", "none"], "default": "full" } } }
+          }
+        }
       }
     },
     "arrivals": {
