@@ -23,13 +23,7 @@ import ServeSim
         return s
     }
 
-    func run(_ s: Scenario) -> (records: [RequestRecord], result: SimulationResult) {
-        var records: [RequestRecord] = []
-        let sim = Simulation(scenario: s)
-        sim.recordObserver = { records.append($0) }
-        let result = sim.run()
-        return (records, result)
-    }
+    func run(_ s: Scenario) -> (records: [RequestRecord], result: SimulationResult) { simulate(s) }
 
     @Test func aStepInLoadScalesUpWithinSyncPeriodsPlusColdStart() {
         let s = elasticScenario(steps: [RateStep(start: 0, rate: 2), RateStep(start: 600, rate: 40)], duration: 1200,

@@ -19,13 +19,7 @@ import ServeSim
         return s
     }
 
-    func run(_ s: Scenario) -> (records: [RequestRecord], result: SimulationResult) {
-        var records: [RequestRecord] = []
-        let sim = Simulation(scenario: s)
-        sim.recordObserver = { records.append($0) }
-        let result = sim.run()
-        return (records, result)
-    }
+    func run(_ s: Scenario) -> (records: [RequestRecord], result: SimulationResult) { simulate(s) }
 
     func conserved(_ r: SimulationResult, _ records: [RequestRecord]) -> Bool {
         r.arrived == records.count + r.inFlightAtEnd

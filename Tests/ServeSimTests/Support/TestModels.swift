@@ -56,3 +56,12 @@ enum TestScenarios {
             perIteration: perIteration)
     }
 }
+
+/// Runs a scenario, collecting every ended request's record (warm-up included).
+func simulate(_ scenario: Scenario) -> (records: [RequestRecord], result: SimulationResult) {
+    var records: [RequestRecord] = []
+    let sim = Simulation(scenario: scenario)
+    sim.recordObserver = { records.append($0) }
+    let result = sim.run()
+    return (records, result)
+}
