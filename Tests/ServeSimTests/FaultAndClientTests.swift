@@ -81,6 +81,22 @@ import ServeSim
         #expect(result.counts.coldStarts >= result.counts.spotPreemptions - 6)  // replacements started
     }
 
+    @Test func aCircuitBreakerFailsFastWhileThePoolKeepsFailing() {
+        // Frequent replica failures with in-flight requests failing; no client retries.
+        let failures = FaultSpec(replicaFailures: .init(timeToFailure: .exponential(mean: 60), timeToRepair: .fixed(120)),
+                                 inFlight: .fail)
+        var guarded = scenario(rate: 3, duration: 1800, replicas: 2, faults: failures)
+        guarded.pools[0].circuitBreaker = CircuitBreaker(failureThreshold: 1, openDuration: 20)
+        let without = simulate(scenario(rate: 3, duration: 1800, replicas: 2, faults: failures))
+        let with = simulate(guarded)
+        #expect(without.records.filter { $0.outcome == .rejected }.isEmpty)
+        let fastFails = with.records.filter { $0.outcome == .rejected }
+        #expect(fastFails.count > 10)
+        #expect(fastFails.allSatisfy { $0.e2e == 0 })       // rejected at once, not after waiting
+        #expect(with.records.filter { $0.outcome == .completed }.count > 1000)  // it closes again
+        #expect(conserved(with.result, with.records))
+    }
+
     @Test func anOutageShowsInTheTimeSeriesAndRecovers() {
         let client = ClientSpec(timeout: 30, retry: RetryPolicy(maxAttempts: 4, baseBackoff: 2, maxBackoff: 20))
         let outage = FaultSpec(outages: [FaultSpec.Outage(at: 600, duration: 300, pools: ["p"])])

@@ -37,7 +37,9 @@ extension Simulation {
             events.schedule(at: events.now + timeout, kind: EventKind.timeout, target: Int(slot),
                             stamp: requests.slots[Int(slot)].generation)
         }
-        if !canEverServe(slot, pool: p) || isQueueFull(p) || !admitted(slot) {
+        // An open circuit breaker fails the request at once (a half-open one lets one probe through).
+        let breakerAllows = pools[p].breaker == nil || pools[p].breaker!.allow(at: events.now)
+        if !canEverServe(slot, pool: p) || isQueueFull(p) || !admitted(slot) || !breakerAllows {
             pools[p].rejected += 1
             finish(slot, .rejected)
             return

@@ -56,6 +56,8 @@ public final class Simulation {
         var coldStarts = 0, warmStarts = 0, scaleUps = 0, scaleDowns = 0
         /// Set while the pool's zone is down (an outage): nothing starts until then.
         var downUntil: Double?
+        /// The pool's circuit breaker and its state (copied from the spec).
+        var breaker: CircuitBreaker?
     }
 
     public let scenario: Scenario
@@ -141,7 +143,8 @@ public final class Simulation {
             }
             pools.append(PoolState(spec: spec, replicas: first..<replicas.count, stepModel: stepModel,
                                    service: service, requestOverhead: overhead,
-                                   startStream: RandomStream(seed: scenario.seed, name: "start/\(spec.name)")))
+                                   startStream: RandomStream(seed: scenario.seed, name: "start/\(spec.name)"),
+                                   breaker: spec.circuitBreaker))
         }
         for (c, spec) in scenario.classes.enumerated() {
             arrivalSources.append(ClassArrivals(spec: spec, seed: scenario.seed, duration: scenario.duration,
@@ -239,6 +242,8 @@ public final class Simulation {
         executor?.release(sequence: Int(slot))
         if r.routed {
             let p = Int(r.pool)
+            // What the client saw of the pool: a failure or a timeout counts against it.
+            pools[p].breaker?.record(success: outcome == .completed, at: now)
             pools[p].inPool.add(-1, at: now)
             if pools[p].inPool.value == 0 { pools[p].idleSince = now }
         }

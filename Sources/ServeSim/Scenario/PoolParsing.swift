@@ -36,6 +36,13 @@ public enum PoolParser {
         let scheduler = obj.optional("scheduler").flatMap(parseScheduler) ?? SchedulerConfig()
         let memoryUtilization = obj.optional("gpuMemoryUtilization")?.fraction(exclusive: false) ?? defaultGpuMemoryUtilization
         let kvTokensOverride = obj.optional("kvCacheTokens")?.int(min: 1)
+        var breaker: CircuitBreaker?
+        if let node = obj.optional("circuitBreaker"), let cb = node.object() {
+            let threshold = cb.optional("failureThreshold")?.int(min: 1) ?? 5
+            let open = cb.optional("openDuration")?.duration(min: 0, exclusiveMin: true) ?? 30
+            cb.finish()
+            breaker = CircuitBreaker(failureThreshold: threshold, openDuration: open)
+        }
 
         let performanceNode = obj.required("performance", allowed: "{ model: \"roofline\" | \"profile\" | \"service\", ... }")
         let performanceObj = performanceNode?.object()
@@ -90,6 +97,7 @@ public enum PoolParser {
         spec.coldStart = coldStart
         spec.warmPool = warmPool
         spec.modelBytes = model?.weightBytes ?? 0
+        spec.circuitBreaker = breaker
         return Parsed(spec: spec, classes: classes)
     }
 

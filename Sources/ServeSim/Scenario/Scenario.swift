@@ -86,6 +86,8 @@ public struct PoolSpec: Sendable {
     public var warmPool: WarmPoolSpec?
     /// Bytes of model weights a cold start loads (for its weight-load phase).
     public var modelBytes: Double = 0
+    /// Fails requests fast while the pool keeps failing them (nil: none).
+    public var circuitBreaker: CircuitBreaker?
 
     public init(name: String, hardware: String, model: String, gpusPerReplica: Int = 1, replicas: Int,
                 pricePerGpuHour: Double, routing: RoutingPolicy = .leastOutstanding,

@@ -212,6 +212,9 @@ public enum ScenarioSchema {
         "gpuMemoryUtilization": { "type": "number", "minimum": 0, "maximum": 1, "default": 0.9 },
         "kvCacheTokens": { "type": "integer", "minimum": 1, "description": "KV cache capacity per replica (default: from memory)" },
         "autoscaling": { "$ref": "#/$defs/autoscaling" },
+        "circuitBreaker": { "type": "object", "additionalProperties": false,
+                            "properties": { "failureThreshold": { "type": "integer", "minimum": 1, "default": 5 },
+                                            "openDuration": { "$ref": "#/$defs/duration", "default": "30s" } } },
         "coldStart": { "$ref": "#/$defs/coldStart" },
         "warmPool": { "$ref": "#/$defs/warmPool" },
         "scheduler": {
