@@ -95,7 +95,7 @@ extension Simulation {
         replica.running.removeAll()
         while let slot = replica.waiting.popFront() {
             lost.append(slot)
-            pools[p].queued -= 1
+            changeQueued(p, by: -1)
         }
         replica.freeBlocks = replica.totalBlocks
         setLifecycle(replica, .failed)
@@ -111,7 +111,7 @@ extension Simulation {
             requests.slots[i].replica = -1
             if requeue {
                 pools[p].shared.pushFront(slot)
-                pools[p].queued += 1
+                changeQueued(p, by: 1)
                 // A service-time request starts over: its pending completion must be void.
                 if pools[p].service != nil { requests.slots[i].generation &+= 0x8000_0000 }
             } else {

@@ -73,7 +73,7 @@ extension Simulation {
     func route(_ slot: Int32, pool p: Int) {
         let range = pools[p].replicas
         let now = events.now
-        pools[p].queued += 1
+        changeQueued(p, by: 1)
         pools[p].inPool.add(1, at: now)
         pools[p].idleSince = nil
         requests.slots[Int(slot)].routed = true
@@ -137,14 +137,14 @@ extension Simulation {
         let p = replica.pool
         while let s = replica.waiting.first, requests.slots[Int(s)].cancelled {
             replica.waiting.popFront()
-            pools[p].queued -= 1
+            changeQueued(p, by: -1)
             dropCancelled(s)
         }
         if let s = replica.waiting.first { return s }
         guard replica.lifecycle == .ready else { return nil }
         while let s = pools[p].shared.first, requests.slots[Int(s)].cancelled {
             pools[p].shared.popFront()
-            pools[p].queued -= 1
+            changeQueued(p, by: -1)
             dropCancelled(s)
         }
         return pools[p].shared.first
@@ -152,6 +152,6 @@ extension Simulation {
 
     func popWaiting(_ replica: Replica) {
         if replica.waiting.popFront() == nil { pools[replica.pool].shared.popFront() }
-        pools[replica.pool].queued -= 1
+        changeQueued(replica.pool, by: -1)
     }
 }

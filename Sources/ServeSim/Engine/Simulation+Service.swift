@@ -2,10 +2,10 @@
 /// (no tokens, no KV cache). With `maxNumSeqs: 1` and a shared queue a pool is an M/G/c queue.
 extension Simulation {
     func startServices(_ replica: Replica) {
-        let pool = pools[replica.pool]
-        guard let distribution = pool.service else { return }
+        guard let distribution = pools[replica.pool].service else { return }
         let now = events.now
-        while replica.running.count < pool.spec.scheduler.maxNumSeqs, let slot = peekWaiting(replica) {
+        let slots = pools[replica.pool].spec.scheduler.maxNumSeqs
+        while replica.running.count < slots, let slot = peekWaiting(replica) {
             popWaiting(replica)
             let i = Int(slot)
             requests.slots[i].firstScheduled = now

@@ -100,8 +100,8 @@ extension Simulation {
     /// blocks allow. `continuing` says the previous step was a decode step whose batch did not
     /// change; if nothing changes now either, the stretch goes on with its original timing.
     func planStep(_ replica: Replica, continuing: Bool) {
-        let pool = pools[replica.pool]
-        let config = pool.spec.scheduler
+        // Read the fields needed, not the pool: copying `PoolState` retains all it holds.
+        let config = pools[replica.pool].spec.scheduler
         let blockSize = Int32(config.blockSize)
         var budget = config.maxBatchedTokens
         var changed = !continuing
@@ -152,7 +152,7 @@ extension Simulation {
                 changed = true
             }
         }
-        scheduleNext(replica, model: pool.stepModel!, changed: changed)
+        scheduleNext(replica, model: pools[replica.pool].stepModel!, changed: changed)
     }
 
     /// Frees `blocks` KV blocks for the sequence at `position`, preempting from the back of the
@@ -178,7 +178,7 @@ extension Simulation {
         requests.slots[i].chunkInFlight = 0
         requests.slots[i].prefillTarget = requests.slots[i].tokens
         replica.waiting.pushFront(slot)
-        pools[replica.pool].queued += 1
+        changeQueued(replica.pool, by: 1)
         replica.preemptions += 1
         executor?.release(sequence: i)
     }

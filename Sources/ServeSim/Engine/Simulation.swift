@@ -35,13 +35,10 @@ public final class Simulation {
         let stepModel: (any StepTimeModel)?
         let service: ServiceTimeDistribution?
         let requestOverhead: Double
-        /// Requests waiting in the pool (shared queue plus replicas' queues).
-        var queued = 0 {
-            didSet { queuedIntegral.add(Double(queued - oldValue), at: clock) }
-        }
+        /// Requests waiting in the pool (shared queue plus replicas' queues); change it only with
+        /// `changeQueued`, which keeps its time integral.
+        private(set) var queued = 0
         var rejected = 0
-        /// The time of the last change, for the integrals (set by the simulation before changes).
-        var clock = 0.0
         /// Requests routed to the pool and not ended, and the waiting count, integrated over time.
         var inPool = TimeIntegral()
         var queuedIntegral = TimeIntegral()
@@ -58,6 +55,11 @@ public final class Simulation {
         var downUntil: Double?
         /// The pool's circuit breaker and its state (copied from the spec).
         var breaker: CircuitBreaker?
+
+        mutating func changeQueued(by delta: Int, at time: Double) {
+            queued += delta
+            queuedIntegral.add(Double(delta), at: time)
+        }
     }
 
     public let scenario: Scenario
@@ -186,7 +188,6 @@ public final class Simulation {
                 if ahead > 0 { Thread.sleep(forTimeInterval: ahead) }
             }
             if !housekeeping { endTime = max(endTime, event.time) }
-            for p in pools.indices { pools[p].clock = event.time }
             switch event.kind {
             case EventKind.arrival: handleArrival(classIndex: event.target)
             case EventKind.boundary:
@@ -254,6 +255,11 @@ public final class Simulation {
         } else {
             requests.remove(slot)
         }
+    }
+
+    /// Changes pool `p`'s waiting count and its time integral (for the queue-depth metric).
+    func changeQueued(_ p: Int, by delta: Int) {
+        pools[p].changeQueued(by: delta, at: events.now)
     }
 
     func changeInSystem(by delta: Int) {
