@@ -2,6 +2,7 @@
 ///
 /// Slots are reused once a request ends, so memory follows the number in flight, not the number
 /// simulated.
+/// Fields are ordered 32-bit first, then 64-bit, then flags, so the struct stays at 96 bytes.
 struct RequestState {
     var classIndex: Int32
     var pool: Int32
@@ -20,6 +21,13 @@ struct RequestState {
     var heldBlocks: Int32 = 0
     /// Prefill tokens scheduled in the step in flight (0 when decoding).
     var chunkInFlight: Int32 = 0
+    /// Which try this is (1 = the first); retries keep the request's class and lengths.
+    var attempt: Int32 = 1
+    /// Distinguishes successive requests in a reused slot (for timeout events).
+    var generation: UInt32 = 0
+    /// Output tokens the client asked for; `outputTokens` may be lower for an attempt a degradation
+    /// ladder capped (a retry asks for the full length again).
+    var requestedOutput: Int32 = 0
     var arrival: Double
     var firstScheduled: Double = -1
     var firstToken: Double = -1
@@ -27,15 +35,11 @@ struct RequestState {
     var serviceQuantile: Double
     /// Whether it reached its pool's queues (rejected requests never do).
     var routed = false
-    /// Which try this is (1 = the first); retries keep the request's class and lengths.
-    var attempt: Int32 = 1
     /// When the client first sent it (latencies are measured from here, across retries).
     var firstArrival: Double = 0
     /// The client gave up (timeout) or the replica failed: the outcome is recorded; the slot is
     /// freed when the queue or batch holding it drops it.
     var cancelled = false
-    /// Distinguishes successive requests in a reused slot (for timeout events).
-    var generation: UInt32 = 0
 
     /// Tokens of the sequence so far: prompt plus generated output.
     @inline(__always) var tokens: Int32 { promptTokens + generated }

@@ -32,7 +32,8 @@ extension Simulation {
         }
         retries += 1
         series.retry(at: events.now)
-        events.schedule(at: next.arrival + pools[Int(r.pool)].requestOverhead, kind: EventKind.retry, target: index)
+        events.schedule(at: next.arrival + pools[scenario.classPools[Int(r.classIndex)]].requestOverhead,
+                        kind: EventKind.retry, target: index)
     }
 
     func handleRetry(ticket index: Int) {

@@ -14,7 +14,8 @@ extension Simulation {
         var state = RequestState(
             classIndex: Int32(classIndex), pool: Int32(p), promptTokens: Int32(draw.promptTokens),
             outputTokens: Int32(draw.outputTokens), prefillTarget: Int32(draw.promptTokens),
-            arrival: draw.time, serviceQuantile: serviceStreams[classIndex].uniformPositive())
+            requestedOutput: Int32(draw.outputTokens), arrival: draw.time,
+            serviceQuantile: serviceStreams[classIndex].uniformPositive())
         state.firstArrival = draw.time
         if draw.time >= scenario.warmup {
             measuredArrived += 1
@@ -25,9 +26,16 @@ extension Simulation {
         admit(state)
     }
 
-    /// An attempt (first try or retry) enters its pool: admission control, then routing; the
-    /// client's timeout starts.
+    /// An attempt (first try or retry) enters its class's pool: the pool's degradation ladder (which
+    /// may shed it, send it to another pool or cap its output), admission control, then routing;
+    /// the client's timeout starts.
     func admit(_ state: RequestState) {
+        var state = state
+        let home = scenario.classPools[Int(state.classIndex)]
+        state.pool = Int32(home)
+        state.outputTokens = state.requestedOutput
+        var shed = false
+        if let l = ladderOfPool[home], ladders[l].state.level > 0 { shed = degrade(&state, ladder: l) }
         let p = Int(state.pool)
         let slot = requests.insert(state)
         changeInSystem(by: 1)
@@ -38,8 +46,8 @@ extension Simulation {
                             stamp: requests.slots[Int(slot)].generation)
         }
         // An open circuit breaker fails the request at once (a half-open one lets one probe through).
-        let breakerAllows = pools[p].breaker == nil || pools[p].breaker!.allow(at: events.now)
-        if !canEverServe(slot, pool: p) || isQueueFull(p) || !admitted(slot) || !breakerAllows {
+        let breakerAllows = shed || pools[p].breaker == nil || pools[p].breaker!.allow(at: events.now)
+        if shed || !canEverServe(slot, pool: p) || isQueueFull(p) || !admitted(slot) || !breakerAllows {
             pools[p].rejected += 1
             finish(slot, .rejected)
             return

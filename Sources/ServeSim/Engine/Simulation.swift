@@ -22,6 +22,7 @@ public final class Simulation {
         static let spotKill: Int32 = 10
         static let outageStart: Int32 = 11
         static let outageEnd: Int32 = 12
+        static let degradationCheck: Int32 = 13
     }
 
     /// Per-pool state that is not per-replica.
@@ -96,6 +97,9 @@ public final class Simulation {
     var inSystem = 0
     var inSystemArea = 0.0
     var inSystemSince = 0.0
+    /// Degradation ladders, and the ladder guarding each pool (nil: none).
+    var ladders: [LadderRun] = []
+    var ladderOfPool: [Int?] = []
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
     /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
@@ -157,6 +161,8 @@ public final class Simulation {
         }
         tenantBuckets = scenario.admission.tenants.map { TokenBucket(rate: $0.rate, burst: $0.burst) }
         faultStreams = scenario.pools.map { RandomStream(seed: scenario.seed, name: "faults/\($0.name)") }
+        ladders = scenario.degradation.map { LadderRun(spec: $0, scenario: scenario) }
+        ladderOfPool = scenario.pools.indices.map { p in scenario.degradation.firstIndex { $0.pool == p } }
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -171,6 +177,7 @@ public final class Simulation {
         }
         events.schedule(at: scenario.timeSeriesInterval, kind: EventKind.sample, target: 0)
         scheduleOutages()
+        scheduleLadderChecks()
         for replica in replicas where replica.lifecycle == .ready { armFaults(replica) }
         let deadline = scenario.drainTimeout.map { scenario.duration + $0 } ?? .infinity
         endTime = scenario.duration
@@ -201,6 +208,7 @@ public final class Simulation {
             case EventKind.sample: takeSample()
             case EventKind.timeout: handleTimeout(slot: Int32(event.target), generation: event.stamp)
             case EventKind.retry: handleRetry(ticket: event.target)
+            case EventKind.degradationCheck: checkLadder(event.target)
             default: handleFault(event)
             }
         }
@@ -225,15 +233,18 @@ public final class Simulation {
         } else {
             var record = RequestRecord(classIndex: classIndex, outcome: outcome, arrival: r.firstArrival, end: now,
                                        queueWait: 0, ttft: 0, tpot: 0, e2e: now - r.firstArrival,
-                                       promptTokens: Int(r.promptTokens), outputTokens: Int(r.outputTokens))
+                                       promptTokens: Int(r.promptTokens), outputTokens: Int(r.outputTokens),
+                                       pool: Int(r.pool))
             if outcome == .completed {
-                // Time in the scheduler's queue: from reaching the pool (after its request overhead).
-                record.queueWait = r.firstScheduled - r.arrival - pools[Int(r.pool)].requestOverhead
+                // Time in the scheduler's queue: from reaching the pool (after the request overhead,
+                // which an attempt pays at its class's pool, before a degradation ladder may move it).
+                record.queueWait = r.firstScheduled - r.arrival - pools[scenario.classPools[classIndex]].requestOverhead
                 record.ttft = r.firstToken - r.firstArrival
                 record.tpot = r.outputTokens > 1 ? (record.e2e - record.ttft) / Double(r.outputTokens - 1) : 0
             }
             metrics.record(record)
             series.record(record)
+            if !ladders.isEmpty { feedLadders(record) }
             recordObserver?(record)
             if r.firstArrival >= scenario.warmup {
                 measuredInFlight -= 1

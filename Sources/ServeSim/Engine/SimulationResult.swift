@@ -23,6 +23,8 @@ public struct SimulationResult {
     public let counts: EventCounts
     /// One row per time-series interval.
     public let timeSeries: [TimeSeriesRow]
+    /// What each degradation ladder did.
+    public let degradation: [DegradationReport]
 }
 
 extension Simulation {
@@ -56,6 +58,6 @@ extension Simulation {
             arrivedByClass: measuredArrivedByClass, inFlightByClass: measuredInFlightByClass,
             preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps },
             meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300),
-            counts: counts, timeSeries: series.rows)
+            counts: counts, timeSeries: series.rows, degradation: degradationReports(until: endTime))
     }
 }

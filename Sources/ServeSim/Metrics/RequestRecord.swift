@@ -23,10 +23,14 @@ public struct RequestRecord: Sendable, Equatable {
     /// From arrival to the last output token.
     public var e2e: Double
     public var promptTokens: Int
+    /// Output tokens of the final attempt (a degradation ladder may have capped them).
     public var outputTokens: Int
+    /// Index of the pool that ended its final attempt (a degradation ladder may have moved it off
+    /// its class's pool).
+    public var pool: Int
 
     public init(classIndex: Int, outcome: Outcome, arrival: Double, end: Double, queueWait: Double,
-                ttft: Double, tpot: Double, e2e: Double, promptTokens: Int, outputTokens: Int) {
+                ttft: Double, tpot: Double, e2e: Double, promptTokens: Int, outputTokens: Int, pool: Int = 0) {
         self.classIndex = classIndex
         self.outcome = outcome
         self.arrival = arrival
@@ -37,6 +41,7 @@ public struct RequestRecord: Sendable, Equatable {
         self.e2e = e2e
         self.promptTokens = promptTokens
         self.outputTokens = outputTokens
+        self.pool = pool
     }
 }
 

@@ -107,6 +107,7 @@ extension LatencyReport {
 ///   - end: simulated end time, seconds.
 ///   - counts: event counts of the run (default all 0).
 ///   - timeSeries: the run's time series (`TimeSeriesCollector.rows`; default none).
+///   - degradation: what the degradation ladders did (default none).
 ///
 /// Cost covers the measured span only, like every count and latency: total = sum over pools of
 /// provisioned GPU-hours x price (idle included; warm-pool GPUs at their price fraction when a pool
@@ -118,7 +119,7 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                        pools: [PoolUsage], arrived: Int, inFlightAtEnd: Int,
                        arrivedByClass: [Int]? = nil, inFlightByClass: [Int]? = nil,
                        events: Int, end: Double, counts: EventCounts = EventCounts(),
-                       timeSeries: [TimeSeriesRow] = []) -> Report {
+                       timeSeries: [TimeSeriesRow] = [], degradation: [DegradationReport] = []) -> Report {
     let span = Swift.max(0, end - collector.warmup)
     let overall = collector.overall
 
@@ -203,5 +204,5 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                                promptTokensPerSecond: ratio(Double(overall.promptTokens), span)),
         slos: slos, cost: cost, events: events, simulatedSeconds: finite(end),
         warmupSeconds: collector.warmup, measuredSeconds: span, classes: classes, pools: poolReports,
-        counts: counts, timeSeries: timeSeries)
+        counts: counts, timeSeries: timeSeries, degradation: degradation)
 }

@@ -73,6 +73,25 @@ extension ReportRenderer {
             }
         }
 
+        for ladder in report.degradation {
+            out += ["", "## Degradation ladder: \(cell(ladder.pool)) (signal \(cell(ladder.signal)))", "",
+                    "| step | action | engages at | engaged | first engaged | engaged time | requests affected |",
+                    "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+            for s in ladder.steps {
+                out.append("| \(cell(s.name)) | \(s.action) | \(F.number(s.threshold)) | \(s.engagements)x "
+                    + "| \(s.firstEngagedAt.map(F.seconds) ?? "never") | \(F.seconds(s.engagedSeconds)) | \(s.requestsAffected) |")
+            }
+            let shown = ladder.transitions.prefix(20)
+            if !shown.isEmpty {
+                out += [""] + shown.map { t in
+                    "- \(F.seconds(t.time)): \(t.engaged ? "engaged" : "released") \(cell(t.step)) (signal \(F.number(t.signal)), level \(t.level))"
+                }
+                if ladder.transitions.count > shown.count {
+                    out.append("- ... \(ladder.transitions.count - shown.count) more in the JSON report")
+                }
+            }
+        }
+
         if !report.classes.isEmpty {
             out += ["", "## Classes", "",
                     "| class | tenant | arrived | completed | rejected | timed out | failed | TTFT p95 | TPOT p95 | E2E p95 | cost |",

@@ -13,6 +13,15 @@ enum NumberFormat {
         abs(x) < 1 ? fixed(x * 1000, 1) + " ms" : fixed(x, 3) + " s"
     }
 
+    /// A plain number: an integer without decimals, else up to 3 decimals ("50", "2.5", "14.4").
+    static func number(_ x: Double) -> String {
+        let v = x.isFinite ? x : 0
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
+        var text = fixed(v, 3)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+
     /// A fraction as a percentage with `digits` decimals ("99.95%").
     static func percent(_ x: Double, _ digits: Int = 2) -> String { fixed(x * 100, digits) + "%" }
 

@@ -4,8 +4,8 @@
 /// Statistics cover the measured span: requests that arrived at or after warmup, and cost of the
 /// GPUs provisioned from warmup to the simulated end. Every number is finite: a statistic with no
 /// samples (a latency of zero completed requests, cost per request with none completed) is 0,
-/// and its `count` (or the request counts) says so. The only null is an alert's `firstFiredAt`
-/// when it never fired.
+/// and its `count` (or the request counts) says so. The only nulls are an alert's `firstFiredAt`
+/// and a degradation step's `firstEngagedAt` when it never fired or engaged.
 public struct Report: Codable, Sendable, Equatable {
     /// Scenario name.
     public var scenario: String
@@ -30,6 +30,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var counts: EventCounts = EventCounts()
     /// One row per interval from time 0 (warmup included); empty when not sampled.
     public var timeSeries: [TimeSeriesRow] = []
+    /// What each degradation ladder did (whole run); empty without ladders.
+    public var degradation: [DegradationReport] = []
 }
 
 /// How often things happened over the run, as counted by the simulation.

@@ -8,7 +8,8 @@ public enum ScenarioRunner {
             scenario: scenario.name, description: scenario.description, seed: scenario.seed,
             collector: result.metrics, pools: result.pools, arrived: result.arrived, inFlightAtEnd: result.inFlightAtEnd,
             arrivedByClass: result.arrivedByClass, inFlightByClass: result.inFlightByClass,
-            events: result.events, end: result.endTime, counts: result.counts, timeSeries: result.timeSeries)
+            events: result.events, end: result.endTime, counts: result.counts, timeSeries: result.timeSeries,
+            degradation: result.degradation)
         return (report, result)
     }
 }

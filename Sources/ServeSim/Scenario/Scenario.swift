@@ -29,6 +29,8 @@ public struct Scenario: Sendable {
     public var admission = Admission()
     /// Replica failures, spot preemptions and outages (nil: none).
     public var faults: FaultSpec?
+    /// Degradation ladders, at most one per pool (none by default).
+    public var degradation: [DegradationLadder] = []
 
     public init(name: String, description: String = "", seed: UInt64 = 1, duration: Double,
                 warmup: Double = 0, drainTimeout: Double? = nil, classes: [RequestClassSpec],

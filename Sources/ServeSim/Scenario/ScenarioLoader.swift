@@ -81,6 +81,9 @@ public enum ScenarioLoader {
         if let sloNode = top.optional("slos") { slos = SLOParser.parse(sloNode, knownClasses: classes.map(\.name)) ?? [] }
         let faults = top.optional("faults").flatMap { ElasticParser.faults($0, knownPools: pools.map(\.name)) }
         let admission = top.optional("admission").flatMap { parseAdmission($0, tenants: Set(classes.map(\.tenant))) }
+        let degradation = top.optional("degradation").flatMap {
+            DegradationParser.parse($0, pools: pools.map(\.name), slos: slos)
+        }
         top.finish()
         try sink.throwIfAny()
 
@@ -92,6 +95,7 @@ public enum ScenarioLoader {
         scenario.timeSeriesInterval = seriesInterval
         scenario.faults = faults
         scenario.admission = admission ?? Admission()
+        scenario.degradation = degradation ?? []
         return scenario
     }
 

@@ -53,6 +53,34 @@ public enum ScenarioSchema {
                      "properties": { "tenant": { "type": "string" }, "rate": { "type": "number", "exclusiveMinimum": 0 },
                                      "burst": { "type": "number", "exclusiveMinimum": 0 }, "unit": { "enum": ["requests", "tokens"] } } } }
       }
+    },
+    "degradation": {
+      "type": "array", "description": "Degradation ladders, at most one per pool.",
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["pool", "steps"],
+        "properties": {
+          "pool": { "type": "string", "description": "The pool the ladder guards." },
+          "signal": { "enum": ["queueDepth", "burnRate"], "default": "queueDepth" },
+          "slo": { "type": "string", "description": "burnRate only: the SLO whose burn rate is watched." },
+          "window": { "$ref": "#/$defs/duration", "default": "5m", "description": "burnRate only: trailing window." },
+          "checkInterval": { "$ref": "#/$defs/duration", "default": "10s" },
+          "recoverAfter": { "$ref": "#/$defs/duration", "default": "60s", "description": "Signal below a step's threshold this long releases it." },
+          "steps": {
+            "type": "array", "minItems": 1, "description": "Thresholds strictly increasing; each action at most once.",
+            "items": {
+              "type": "object", "additionalProperties": false, "required": ["when", "action"],
+              "properties": {
+                "name": { "type": "string" },
+                "when": { "type": "number", "exclusiveMinimum": 0, "description": "Queued requests, or burn rate." },
+                "action": { "enum": ["fallback", "limitOutput", "shed"] },
+                "pool": { "type": "string", "description": "fallback: the pool to send requests to." },
+                "fraction": { "type": "number", "minimum": 0, "maximum": 1, "default": 1, "description": "fallback, shed: share of attempts." },
+                "maxOutputTokens": { "type": "integer", "minimum": 1, "description": "limitOutput: cap on output tokens." }
+              }
+            }
+          }
+        }
+      }
     }
   },
   "$defs": {
