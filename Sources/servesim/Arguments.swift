@@ -4,7 +4,10 @@ import Foundation
 /// positionals. Unknown options are errors; `--help` is always known.
 struct Arguments {
     var positionals: [String] = []
+    /// The last value of each option given.
     var options: [String: String] = [:]
+    /// Every value of each option, in order (for options that may repeat, like `--set`).
+    var repeated: [String: [String]] = [:]
     var flags: Set<String> = []
 
     /// Parses `arguments` against the known option names (which take a value) and flag names.
@@ -29,6 +32,7 @@ struct Arguments {
                         value = arguments[i]
                     }
                     result.options[name] = value
+                    result.repeated[name, default: []].append(value!)
                 } else if knownFlags.contains(name) && value == nil {
                     result.flags.insert(name)
                 } else {

@@ -13,18 +13,42 @@ public enum ScenarioLoader {
                          perIteration: perIteration)
     }
 
+    /// Loads the scenario at `path` with `overrides` applied to its value tree first (in order);
+    /// an override's bad path or value is reported like any field error.
+    public static func load(path: String, overrides: [ScenarioOverride], seed: UInt64? = nil,
+                            perIteration: Bool? = nil) throws -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
+        }
+        var root = try document(data, file: path)
+        for o in overrides { root = try o.apply(to: root, file: path) }
+        let base = (path as NSString).deletingLastPathComponent
+        return try parse(value: root, file: path, baseDirectory: base.isEmpty ? "." : base, seed: seed,
+                         perIteration: perIteration)
+    }
+
     /// Parses scenario text. `file` names it in diagnostics; relative paths resolve against
     /// `baseDirectory`.
     public static func parse(data: Data, file: String, baseDirectory: String, seed: UInt64? = nil,
                              perIteration: Bool? = nil) throws -> Scenario {
-        let sink = DiagnosticSink(file: file)
-        let root: JSONValue
+        try parse(value: try document(data, file: file), file: file, baseDirectory: baseDirectory, seed: seed,
+                  perIteration: perIteration)
+    }
+
+    /// Parses scenario text into its value tree without validating it (for overrides and variants).
+    public static func document(_ data: Data, file: String) throws -> JSONValue {
         do {
-            root = try JSONValue.parse(data)
+            return try JSONValue.parse(data)
         } catch {
             throw InputError(file: file, "is not valid JSON5: \(Self.describe(error))",
                              allowed: "JSON5: comments, trailing commas and unquoted keys are fine")
         }
+    }
+
+    /// Validates a scenario value tree (a parsed file, possibly with overrides applied).
+    public static func parse(value root: JSONValue, file: String, baseDirectory: String, seed: UInt64? = nil,
+                             perIteration: Bool? = nil) throws -> Scenario {
+        let sink = DiagnosticSink(file: file)
         guard let top = FieldNode(value: root, path: "", sink: sink).object() else { throw InputError(sink.diagnostics) }
 
         if let version = top.required("version", allowed: "1")?.int(), version != 1 {
