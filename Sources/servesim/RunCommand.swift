@@ -2,7 +2,8 @@ import Foundation
 import ServeSim
 
 let runHelp = """
-    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv,series] [--per-iteration] [--quiet]
+    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv,series] [--replications N]
+                        [--jobs N] [--per-iteration] [--quiet]
 
     Simulates each scenario (a folder means every .json5 file in it; none means the built-in
     default, scenarios/chat-h100.json5) and writes DIR/<name>.<format> for each format (default
@@ -13,6 +14,9 @@ let runHelp = """
       --seed N           override the scenarios' seed
       --format LIST      comma-separated: json, md, csv (per class), series (time series as
                          <name>.series.csv) (default: json,md,csv)
+      --replications N   also run N seeds (the scenario's, then +1, ...) and write
+                         <name>.replications.{md,json}: mean and 95% Student-t interval per metric
+      --jobs N           replications run in parallel (default: the number of cores)
       --per-iteration    simulate every decode step as an event (the reference mode; slower)
       --quiet            no timing line on stderr
     Exit codes: 0 ran, 2 bad input (nothing is written).
@@ -21,7 +25,7 @@ let runHelp = """
 func runCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "run", options: ["out", "seed", "format"], flags: ["per-iteration", "quiet"])
+        args = try Arguments.parse(raw, command: "run", options: ["out", "seed", "format", "replications", "jobs"], flags: ["per-iteration", "quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
     } catch { return Exit.badInput }
@@ -31,6 +35,10 @@ func runCommand(_ raw: [String]) -> Int32 {
     let seed = parseSeed(args.options["seed"], command: "run", problems: &problems)
     let formats = parseFormats(args.options["format"] ?? "json,md,csv", allowed: ["json", "md", "csv", "series"],
                                command: "run", problems: &problems)
+    let replications = parseCount(args.options["replications"], option: "replications", command: "run", default: 1,
+                                  problems: &problems)
+    let jobs = parseCount(args.options["jobs"], option: "jobs", command: "run",
+                          default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
     let scenarios = loadScenarios(args.positionals, seed: seed, perIteration: args.flags.contains("per-iteration") ? true : nil,
                                   problems: &problems)
     if !problems.isEmpty {
@@ -52,6 +60,12 @@ func runCommand(_ raw: [String]) -> Int32 {
             return Exit.badInput
         }
         print(String(decoding: ReportRenderer.render(report, format: "md"), as: UTF8.self))
+        if replications > 1 {
+            do { try runReplications(scenario, count: replications, jobs: jobs, outDir: outDir) } catch {
+                printError("servesim run: \(outDir): cannot write reports: \(error.localizedDescription)")
+                return Exit.badInput
+            }
+        }
         if !args.flags.contains("quiet") {
             printError(timingLine(scenario.name, wall: wall, events: result.events, requests: result.arrived))
         }

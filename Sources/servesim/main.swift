@@ -9,6 +9,8 @@ let usage = """
 
     COMMANDS:
       run [SCENARIO...]     simulate scenarios (none: the built-in default) and write reports
+      compare A B ...       side-by-side table of scenarios (or one file's variants) on common random numbers
+      plan SCENARIO         capacity search: the cheapest pool size and hardware that meets every SLO
       schema                print the JSON Schema of scenario files
       bench                 simulated requests and events per wall second on a 1M-request scenario
       calibrate             time the real transformer kernel and fit a timing profile
@@ -25,6 +27,8 @@ let rest = Array(arguments.dropFirst())
 let code: Int32
 switch command {
 case "run": code = runCommand(rest)
+case "compare": code = compareCommand(rest)
+case "plan": code = planCommand(rest)
 case "schema": code = schemaCommand(rest)
 case "bench": code = benchCommand(rest)
 case "calibrate": code = calibrateCommand(rest)

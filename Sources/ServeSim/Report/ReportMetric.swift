@@ -40,6 +40,16 @@ public struct ReportMetric: Sendable {
         return metrics
     }()
 
+    /// Outcomes: completed requests, and those that did not complete (rejected, timed out, failed).
+    public static let outcomes: [ReportMetric] = [
+        .init(key: "requests.completed", label: "completed requests", unit: .count, lowerIsBetter: false) {
+            Double($0.requests.completed)
+        },
+        .init(key: "requests.notCompleted", label: "rejected, timed out or failed", unit: .count, lowerIsBetter: true) {
+            Double($0.requests.rejected + $0.requests.timedOut + $0.requests.failed)
+        },
+    ]
+
     /// Cost: per request, per million output tokens, total, and GPU-hours.
     public static let cost: [ReportMetric] = [
         .init(key: "cost.perRequest", label: "cost per request", unit: .usd, lowerIsBetter: true) { $0.cost.perRequest },

@@ -31,6 +31,8 @@ public struct Scenario: Sendable {
     public var faults: FaultSpec?
     /// Degradation ladders, at most one per pool (none by default).
     public var degradation: [DegradationLadder] = []
+    /// Named variants of this scenario (for `compare`); `run` ignores them.
+    public var variants: [ScenarioVariant] = []
 
     public init(name: String, description: String = "", seed: UInt64 = 1, duration: Double,
                 warmup: Double = 0, drainTimeout: Double? = nil, classes: [RequestClassSpec],

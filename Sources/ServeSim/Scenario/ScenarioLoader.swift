@@ -108,6 +108,7 @@ public enum ScenarioLoader {
         let degradation = top.optional("degradation").flatMap {
             DegradationParser.parse($0, pools: pools.map(\.name), slos: slos)
         }
+        let variants = top.optional("variants").flatMap { VariantParser.parse($0, baseName: name) } ?? []
         top.finish()
         try sink.throwIfAny()
 
@@ -120,6 +121,7 @@ public enum ScenarioLoader {
         scenario.faults = faults
         scenario.admission = admission ?? Admission()
         scenario.degradation = degradation ?? []
+        scenario.variants = variants
         return scenario
     }
 

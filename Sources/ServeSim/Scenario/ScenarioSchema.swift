@@ -54,6 +54,16 @@ public enum ScenarioSchema {
                                      "burst": { "type": "number", "exclusiveMinimum": 0 }, "unit": { "enum": ["requests", "tokens"] } } } }
       }
     },
+    "variants": {
+      "type": "array", "description": "Named variants for `servesim compare`: the scenario with fields changed; `run` ignores them.",
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["name", "set"],
+        "properties": {
+          "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" },
+          "set": { "type": "object", "minProperties": 1, "description": "Dotted paths (e.g. pools.0.replicas) to values." }
+        }
+      }
+    },
     "degradation": {
       "type": "array", "description": "Degradation ladders, at most one per pool.",
       "items": {

@@ -1,0 +1,149 @@
+import Foundation
+import ServeSim
+
+let planHelp = """
+    USAGE: servesim plan SCENARIO [--pool NAME] [--hardware A,B] [--tensor-parallel 1,2] [--model M,N]
+                         [--peak X] [--growth X] [--safety X] [--max-replicas N] [--replications N]
+                         [--recheck-seeds N] [--seed N] [--format md,json] [--out DIR] [--jobs N]
+
+    Capacity search: for each option (the product of --hardware, --tensor-parallel and --model;
+    none given: the pool as it is), the smallest replica count of the pool (with autoscaling: the
+    autoscaler's maxReplicas) that meets every SLO at the scenario's load x peak x growth x safety.
+    Prints each option's answer, the cheapest feasible plan, the cost-vs-p95-TTFT frontier and why
+    rejected options fail. Changing the hardware drops the pool's pricePerGpuHour so the preset's
+    price applies.
+
+    OPTIONS:
+      --pool NAME          the pool to size (default: the first)
+      --hardware LIST      hardware presets to try
+      --tensor-parallel L  GPUs per replica to try
+      --model LIST         model presets to try
+      --peak X             peak-to-scenario load ratio (default 1)
+      --growth X           growth factor until the plan must hold (default 1)
+      --safety X           safety margin (default 1; e.g. 1.2)
+      --max-replicas N     largest size tried (default 64)
+      --replications N     seeds per evaluated size; feasible = met on every one (default 1)
+      --recheck-seeds N    fresh seeds the answer is re-checked on (default 3; 0: none)
+      --seed N             first seed (default: the scenario's)
+      --format LIST        files to write with --out: md, json (default md,json)
+      --out DIR            write DIR/<scenario>.plan.<format>; the Markdown always goes to stdout
+      --jobs N             simulations run in parallel (default: the number of cores)
+    Exit codes: 0 planned (even when no option is feasible), 2 bad input.
+    """
+
+func planCommand(_ raw: [String]) -> Int32 {
+    let args: Arguments
+    do {
+        args = try Arguments.parse(raw, command: "plan", options: [
+            "pool", "hardware", "tensor-parallel", "model", "peak", "growth", "safety", "max-replicas",
+            "replications", "recheck-seeds", "seed", "format", "out", "jobs"], flags: ["quiet"])
+    } catch let e as UsageError {
+        printError(e.message); return Exit.badInput
+    } catch { return Exit.badInput }
+    if args.help { print(planHelp); return Exit.ok }
+
+    var problems: [String] = []
+    if args.positionals.count != 1 { problems.append("servesim plan: needs exactly one scenario file") }
+    func factor(_ name: String) -> Double {
+        guard let text = args.options[name] else { return 1 }
+        guard let x = Double(text), x > 0, x.isFinite else {
+            problems.append("servesim plan: --\(name): \"\(text)\" is not a factor (a number > 0)")
+            return 1
+        }
+        return x
+    }
+    func list(_ name: String) -> [String] {
+        (args.options[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+    var request = PlanRequest(path: args.positionals.first ?? "")
+    request.peak = factor("peak")
+    request.growth = factor("growth")
+    request.safety = factor("safety")
+    request.maxReplicas = parseCount(args.options["max-replicas"], option: "max-replicas", command: "plan", default: 64, problems: &problems)
+    request.replications = parseCount(args.options["replications"], option: "replications", command: "plan", default: 1, problems: &problems)
+    if let text = args.options["recheck-seeds"] {
+        if let n = Int(text), n >= 0, n <= 1000 { request.recheckSeeds = n } else {
+            problems.append("servesim plan: --recheck-seeds: \"\(text)\" is not a count (an integer from 0 to 1000)")
+        }
+    }
+    request.seed = parseSeed(args.options["seed"], command: "plan", problems: &problems)
+    request.jobs = parseCount(args.options["jobs"], option: "jobs", command: "plan",
+                              default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
+    let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json"], command: "plan", problems: &problems)
+    let tps = list("tensor-parallel")
+    for tp in tps where Int(tp) == nil || Int(tp)! < 1 {
+        problems.append("servesim plan: --tensor-parallel: \"\(tp)\" is not a GPU count (an integer >= 1)")
+    }
+    var base: Scenario?
+    if problems.isEmpty {
+        do { base = try ScenarioLoader.load(path: request.path) } catch let e as InputError {
+            problems += e.diagnostics.map(\.description)
+        } catch { problems.append("\(request.path): \(error)") }
+    }
+    if let base {
+        if let name = args.options["pool"] {
+            if let p = base.pools.firstIndex(where: { $0.name == name }) ?? Int(name).flatMap({ base.pools.indices.contains($0) ? $0 : nil }) {
+                request.pool = p
+            } else {
+                problems.append("servesim plan: --pool: no pool \"\(name)\" in \(request.path) (\(base.pools.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        request.options = planOptions(pool: request.pool, hardware: list("hardware"), tensorParallel: tps, models: list("model"))
+    }
+    if !problems.isEmpty {
+        problems.forEach(printError)
+        return Exit.badInput
+    }
+    let plan: CapacityPlan
+    do { plan = try CapacityPlanner.plan(request) } catch let e as InputError {
+        e.diagnostics.forEach { printError($0.description) }
+        return Exit.badInput
+    } catch {
+        printError("servesim plan: \(error)"); return Exit.badInput
+    }
+    let markdown = ReportRenderer.markdown(plan)
+    if let out = args.options["out"] {
+        do {
+            for format in formats {
+                let data = format == "json" ? try ReportRenderer.json(encodable: plan) : Data(markdown.utf8)
+                try writeAtomically(data, to: "\(out)/\(plan.scenario).plan.\(format)")
+            }
+        } catch {
+            printError("servesim plan: \(out): cannot write: \(error.localizedDescription)")
+            return Exit.badInput
+        }
+    }
+    print(markdown, terminator: "")
+    return Exit.ok
+}
+
+/// The product of the given hardware, TP degrees and models as overrides of pool `pool` (empty
+/// when none is given: the pool as it is). New hardware drops an explicit price (the preset's applies).
+func planOptions(pool: Int, hardware: [String], tensorParallel: [String], models: [String]) -> [PlanOption] {
+    if hardware.isEmpty && tensorParallel.isEmpty && models.isEmpty { return [] }
+    let p = "\(pool)"
+    var options: [PlanOption] = []
+    for hw in hardware.isEmpty ? [nil] : hardware.map(Optional.some) {
+        for tp in tensorParallel.isEmpty ? [nil] : tensorParallel.map(Optional.some) {
+            for model in models.isEmpty ? [nil] : models.map(Optional.some) {
+                var overrides: [ScenarioOverride] = []
+                var name: [String] = []
+                if let hw {
+                    overrides.append(ScenarioOverride(path: ["pools", p, "hardware"], value: .string(hw)))
+                    overrides.append(ScenarioOverride(path: ["pools", p, "pricePerGpuHour"], value: .null))
+                    name.append(hw)
+                }
+                if let model {
+                    overrides.append(ScenarioOverride(path: ["pools", p, "model"], value: .string(model)))
+                    name.append(model)
+                }
+                if let tp {
+                    overrides.append(ScenarioOverride(path: ["pools", p, "tensorParallel"], value: .number(Double(tp)!)))
+                    name.append("tp\(tp)")
+                }
+                options.append(PlanOption(name: name.joined(separator: " "), overrides: overrides))
+            }
+        }
+    }
+    return options
+}
