@@ -9,6 +9,7 @@ let usage = """
 
     COMMANDS:
       run [SCENARIO...]     simulate scenarios (none: the built-in default) and write reports
+      check SCENARIO...     re-run scenarios and fail on regressions against --baseline DIR
       schema                print the JSON Schema of scenario files
       bench                 simulated requests and events per wall second on a 1M-request scenario
       calibrate             time the real transformer kernel and fit a timing profile
@@ -25,6 +26,7 @@ let rest = Array(arguments.dropFirst())
 let code: Int32
 switch command {
 case "run": code = runCommand(rest)
+case "check": code = checkCommand(rest)
 case "schema": code = schemaCommand(rest)
 case "bench": code = benchCommand(rest)
 case "calibrate": code = calibrateCommand(rest)
