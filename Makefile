@@ -1,10 +1,10 @@
 # ServeSim: the two commands of the README, and a few conveniences.
 #   make run    run the default scenario (reports in ./out)
-#   make test   run the whole test suite (what CI runs)
+#   make test   run the whole test suite, then check scenarios/ against reports/ (what CI runs)
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: run test build bench calibrate clean default-scenario reports
+.PHONY: run test check build bench calibrate clean default-scenario reports
 
 build:
 	@scripts/bootstrap.sh
@@ -19,6 +19,11 @@ test:
 	@scripts/bootstrap.sh
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel
+	.build/$(CONFIG)/servesim check scenarios --baseline reports --quiet
+
+# Re-run every scenario and fail (exit 1) on a regression against its committed report.
+check: build
+	.build/$(CONFIG)/servesim check scenarios --baseline reports
 
 bench: build
 	.build/$(CONFIG)/servesim bench

@@ -9,6 +9,7 @@ let usage = """
 
     COMMANDS:
       run [SCENARIO...]     simulate scenarios (none: the built-in default) and write reports
+      check SCENARIO...     re-run scenarios and fail on regressions against --baseline DIR
       compare A B ...       side-by-side table of scenarios (or one file's variants) on common random numbers
       plan SCENARIO         capacity search: the cheapest pool size and hardware that meets every SLO
       schema                print the JSON Schema of scenario files
@@ -27,6 +28,7 @@ let rest = Array(arguments.dropFirst())
 let code: Int32
 switch command {
 case "run": code = runCommand(rest)
+case "check": code = checkCommand(rest)
 case "compare": code = compareCommand(rest)
 case "plan": code = planCommand(rest)
 case "schema": code = schemaCommand(rest)
@@ -38,7 +40,7 @@ case "--help", "-h", "help":
     print(usage)
     code = Exit.ok
 default:
-    printError("servesim: \(command): unknown command (run, schema, bench, calibrate, profile, validate, --help)")
+    printError("servesim: \(command): unknown command (run, check, compare, plan, schema, bench, calibrate, profile, validate, --help)")
     code = Exit.badInput
 }
 exit(code)
