@@ -66,6 +66,18 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// Writes `prefix.<format>` for each format, rendered by `render`, atomically. On failure prints
+/// one line and returns false.
+func writeOutputs(_ formats: [String], prefix: String, command: String, render: (String) throws -> Data) -> Bool {
+    do {
+        for format in formats { try writeAtomically(try render(format), to: "\(prefix).\(format)") }
+        return true
+    } catch {
+        printError("servesim \(command): \(prefix): cannot write: \(error.localizedDescription)")
+        return false
+    }
+}
+
 /// Writes `data` to `path` atomically (temporary file in the same folder, then rename).
 func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)

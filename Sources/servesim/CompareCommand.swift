@@ -70,16 +70,10 @@ func compareCommand(_ raw: [String]) -> Int32 {
     let metrics = ReportMetric.standard(for: runs.flatMap { $0 }) + ReportMetric.outcomes
     let comparison = Comparison.make(names: scenarios.map(\.name), seed: base, runs: runs, metrics: metrics)
     let markdown = ReportRenderer.markdown(comparison)
-    if let out = args.options["out"] {
-        do {
-            for format in formats {
-                let data = format == "json" ? try ReportRenderer.json(encodable: comparison) : Data(markdown.utf8)
-                try writeAtomically(data, to: "\(out)/compare.\(format)")
-            }
-        } catch {
-            printError("servesim compare: \(out): cannot write: \(error.localizedDescription)")
-            return Exit.badInput
-        }
+    if let out = args.options["out"], !writeOutputs(formats, prefix: "\(out)/compare", command: "compare", render: { format in
+        format == "json" ? try ReportRenderer.json(encodable: comparison) : Data(markdown.utf8)
+    }) {
+        return Exit.badInput
     }
     print(markdown, terminator: "")
     return Exit.ok

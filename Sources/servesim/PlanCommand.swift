@@ -102,16 +102,10 @@ func planCommand(_ raw: [String]) -> Int32 {
         printError("servesim plan: \(error)"); return Exit.badInput
     }
     let markdown = ReportRenderer.markdown(plan)
-    if let out = args.options["out"] {
-        do {
-            for format in formats {
-                let data = format == "json" ? try ReportRenderer.json(encodable: plan) : Data(markdown.utf8)
-                try writeAtomically(data, to: "\(out)/\(plan.scenario).plan.\(format)")
-            }
-        } catch {
-            printError("servesim plan: \(out): cannot write: \(error.localizedDescription)")
-            return Exit.badInput
-        }
+    if let out = args.options["out"], !writeOutputs(formats, prefix: "\(out)/\(plan.scenario).plan", command: "plan", render: { format in
+        format == "json" ? try ReportRenderer.json(encodable: plan) : Data(markdown.utf8)
+    }) {
+        return Exit.badInput
     }
     print(markdown, terminator: "")
     return Exit.ok
