@@ -2,23 +2,25 @@ import Foundation
 import ServeSim
 
 let runHelp = """
-    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv,series] [--replications N]
+    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv,series,html] [--replications N]
                         [--jobs N] [--per-iteration] [--quiet]
 
     Simulates each scenario (a folder means every .json5 file in it; none means the built-in
     default, scenarios/chat-h100.json5) and writes DIR/<name>.<format> for each format (default
-    json,md,csv into ./out). The Markdown summary also goes to stdout; a timing line goes to stderr.
+    json,md,csv into ./out). The Markdown summary also goes to stdout; a timing line goes to stderr,
+    and a progress line while a scenario takes more than a second (when stderr is a terminal).
 
     OPTIONS:
       --out DIR          folder for reports (default: out)
       --seed N           override the scenarios' seed
       --format LIST      comma-separated: json, md, csv (per class), series (time series as
-                         <name>.series.csv) (default: json,md,csv)
+                         <name>.series.csv), html (one self-contained page with tables and
+                         charts) (default: json,md,csv)
       --replications N   also run N seeds (the scenario's, then +1, ...) and write
                          <name>.replications.{md,json}: mean and 95% Student-t interval per metric
       --jobs N           replications run in parallel (default: the number of cores)
       --per-iteration    simulate every decode step as an event (the reference mode; slower)
-      --quiet            no timing line on stderr
+      --quiet            no timing or progress line on stderr
     Exit codes: 0 ran, 2 bad input (nothing is written).
     """
 
@@ -33,7 +35,7 @@ func runCommand(_ raw: [String]) -> Int32 {
 
     var problems: [String] = []
     let seed = parseSeed(args.options["seed"], command: "run", problems: &problems)
-    let formats = parseFormats(args.options["format"] ?? "json,md,csv", allowed: ["json", "md", "csv", "series"],
+    let formats = parseFormats(args.options["format"] ?? "json,md,csv", allowed: ["json", "md", "csv", "series", "html"],
                                command: "run", problems: &problems)
     let replications = parseCount(args.options["replications"], option: "replications", command: "run", default: 1,
                                   problems: &problems)
@@ -48,12 +50,16 @@ func runCommand(_ raw: [String]) -> Int32 {
     let outDir = args.options["out"] ?? "out"
     for scenario in scenarios {
         let started = Date()
-        let (report, result) = ScenarioRunner.run(scenario)
+        let progressLine = ProgressLine.make(name: scenario.name, quiet: args.flags.contains("quiet"))
+        let (report, result) = ScenarioRunner.run(scenario, progress: progressLine.map { line in { line.update($0) } })
+        progressLine?.finish()
         let wall = Date().timeIntervalSince(started)
         do {
             for format in formats {
                 let ext = format == "series" ? "series.csv" : format
-                try writeAtomically(ReportRenderer.render(report, format: format), to: "\(outDir)/\(scenario.name).\(ext)")
+                let data = format == "html" ? Data(HTMLReport.render(report, metrics: result.metrics).utf8)
+                    : ReportRenderer.render(report, format: format)
+                try writeAtomically(data, to: "\(outDir)/\(scenario.name).\(ext)")
             }
         } catch {
             printError("servesim run: \(outDir): cannot write reports: \(error.localizedDescription)")

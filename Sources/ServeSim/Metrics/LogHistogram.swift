@@ -34,8 +34,8 @@ public struct LogHistogram: Sendable, Equatable {
     static let logLowest = Foundation.log(lowest)
     static let bucketCount = Int((Foundation.log(highest / lowest) / logRatio).rounded(.up))
 
-    /// Log-bucket counts, allocated on the first positive sample.
-    private var buckets: [Int] = []
+    /// Log-bucket counts, allocated on the first positive sample (read by `cdfPoints`).
+    private(set) var buckets: [Int] = []
     public private(set) var zeroCount = 0
     public private(set) var underflowCount = 0
     public private(set) var overflowCount = 0

@@ -2,8 +2,11 @@ import Foundation
 
 /// Runs a validated scenario and turns the result into a report: the one entry point the CLI uses.
 public enum ScenarioRunner {
-    public static func run(_ scenario: Scenario) -> (Report, SimulationResult) {
-        let result = Simulation(scenario: scenario).run()
+    /// `progress`: see `Simulation.progress` (it does not change the result).
+    public static func run(_ scenario: Scenario, progress: ((Double) -> Void)? = nil) -> (Report, SimulationResult) {
+        let simulation = Simulation(scenario: scenario)
+        simulation.progress = progress
+        let result = simulation.run()
         let report = makeReport(
             scenario: scenario.name, description: scenario.description, seed: scenario.seed,
             collector: result.metrics, pools: result.pools, arrived: result.arrived, inFlightAtEnd: result.inFlightAtEnd,
