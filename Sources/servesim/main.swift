@@ -17,6 +17,8 @@ let usage = """
       calibrate             time the real transformer kernel and fit a timing profile
       profile import DIR    turn measured per-layer GPU timings into a profile
       validate --replay RUN replay a recorded real run and compare simulated with measured tails
+      sweep SCENARIO --set  run a parameter grid (in parallel, optionally one shard) into a table
+      merge SHARD...        combine sweep shards into the table of the whole grid
 
     Run `servesim <command> --help` for the options of a command.
     """
@@ -36,11 +38,13 @@ case "bench": code = benchCommand(rest)
 case "calibrate": code = calibrateCommand(rest)
 case "profile": code = profileCommand(rest)
 case "validate": code = validateCommand(rest)
+case "sweep": code = sweepCommand(rest)
+case "merge": code = mergeCommand(rest)
 case "--help", "-h", "help":
     print(usage)
     code = Exit.ok
 default:
-    printError("servesim: \(command): unknown command (run, check, compare, plan, schema, bench, calibrate, profile, validate, --help)")
+    printError("servesim: \(command): unknown command (run, check, compare, plan, sweep, merge, schema, bench, calibrate, profile, validate, --help)")
     code = Exit.badInput
 }
 exit(code)

@@ -99,7 +99,7 @@ import ServeSim
     }
 
     @Test func helpOnEveryCommand() throws {
-        for command in ["run", "check", "compare", "plan", "schema", "bench", "calibrate"] {
+        for command in ["run", "check", "compare", "plan", "sweep", "merge", "schema", "bench", "calibrate"] {
             let r = try CLI.run([command, "--help"])
             #expect(r.code == 0 && r.stdout.contains("USAGE: servesim \(command)"), "\(command): \(r.stdout)")
         }

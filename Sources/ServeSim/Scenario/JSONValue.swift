@@ -42,7 +42,19 @@ public enum JSONValue: Decodable, Equatable, Sendable {
     public static func parse(_ data: Data) throws -> JSONValue {
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true
-        return try decoder.decode(JSONValue.self, from: data)
+        // Foundation's JSON5 scanner (Swift 6.3 on Linux) reads past the end of the text when it
+        // ends inside a bare number and can trap (`--set x=0.02044421069995506` crashed), so a
+        // text that is not an object or array is parsed as the one element of an array.
+        let first = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        guard let first, first != UInt8(ascii: "{"), first != UInt8(ascii: "[") else {
+            return try decoder.decode(JSONValue.self, from: data)
+        }
+        let last = data.last { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        if case .array(let items) = try decoder.decode(JSONValue.self, from: Data("[".utf8) + data + Data("\n]".utf8)),
+           items.count == 1, last != UInt8(ascii: ",") {
+            return items[0]
+        }
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The text is not one JSON5 value."))
     }
 
     /// A short name of the value's type, for error messages.

@@ -1,35 +1,42 @@
 import Foundation
 
-/// `(0..<count).map(body)` on up to `jobs` threads. Results land by index, so the output never
-/// depends on scheduling; `body` must not share mutable state between indices.
-public func parallelMap<T: Sendable>(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> T) -> [T] {
-    guard count > 0 else { return [] }
-    if jobs <= 1 || count == 1 { return (0..<count).map(body) }
-    let shared = ParallelSlots<T>(count)
-    DispatchQueue.concurrentPerform(iterations: min(jobs, count)) { _ in
-        while let i = shared.claim() {
-            shared.store(body(i), at: i)
+/// `(0..<count).map(body)` on up to `jobs` threads, each taking the next index when it is free.
+/// Results land by index, so the output never depends on scheduling; `body` must not share
+/// mutable state between indices. Threads get 8 MB stacks (Dispatch's worker threads have less),
+/// as deep as the main thread's.
+public func parallelMap<T: Sendable>(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    let workers = max(1, min(jobs, count))
+    if workers == 1 { return (0..<count).map(body) }
+    let state = ParallelMapState<T>(count)
+    let group = DispatchGroup()
+    for _ in 0..<workers {
+        group.enter()
+        let thread = Thread {
+            while let i = state.take() { state.store(body(i), at: i) }
+            group.leave()
         }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
-    return shared.values.map { $0! }
+    group.wait()
+    return state.results.map { $0! }
 }
 
-/// Work distribution and result slots of `parallelMap`, guarded by one lock.
-private final class ParallelSlots<T>: @unchecked Sendable {
+/// The next index to take and the results so far, behind one lock.
+private final class ParallelMapState<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 0
-    private(set) var values: [T?]
+    private(set) var results: [T?]
 
-    init(_ n: Int) { values = Array(repeating: nil, count: n) }
+    init(_ count: Int) { results = Array(repeating: nil, count: count) }
 
-    /// The next index to compute, or nil when all are taken.
-    func claim() -> Int? {
+    func take() -> Int? {
         lock.withLock {
-            guard next < values.count else { return nil }
-            defer { next += 1 }
-            return next
+            guard next < results.count else { return nil }
+            next += 1
+            return next - 1
         }
     }
 
-    func store(_ value: T, at i: Int) { lock.withLock { values[i] = value } }
+    func store(_ value: T, at i: Int) { lock.withLock { results[i] = value } }
 }

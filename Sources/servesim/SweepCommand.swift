@@ -1,0 +1,129 @@
+import Foundation
+import ServeSim
+
+let sweepHelp = """
+    USAGE: servesim sweep SCENARIO --set PATH=VALUES [--set ...] [--jobs N] [--shard K/N]
+                          [--out FILE] [--format csv|json] [--seed N] [--quiet]
+
+    Runs the scenario once per point of a parameter grid and writes one table: a row per point
+    (point index, the swept values, request counts, latency percentiles in seconds, SLO
+    compliance, cost in USD). Every point is validated before any runs. The table is the same,
+    byte for byte, whatever --jobs is.
+
+    OPTIONS:
+      --set PATH=VALUES  a scenario field by dotted path (pools.0.replicas, slos.1.threshold)
+                         and its values: a comma list (a,b,c; each read as JSON5 when it parses,
+                         else as a string), an integer range (4..16) or a stepped one (4..16:4).
+                         Several --set make the cartesian product, the first varying slowest.
+      --jobs N           points simulated at once (default: the number of active processors)
+      --shard K/N        run only the points whose index modulo N is K-1 (1 <= K <= N) and write
+                         a shard for `servesim merge` (CSV shards start with a `# servesim sweep:`
+                         line naming the grid)
+      --out FILE         write the table here, atomically (default: stdout)
+      --format FORMAT    csv or json (default: from the --out extension, else csv)
+      --seed N           override every point's seed
+      --quiet            no progress lines on stderr
+    Exit codes: 0 ran, 2 bad input (nothing is written).
+    """
+
+func sweepCommand(_ raw: [String]) -> Int32 {
+    let args: Arguments
+    do {
+        args = try Arguments.parse(raw, command: "sweep", options: ["set", "jobs", "shard", "out", "format", "seed"],
+                                   flags: ["quiet"])
+    } catch let e as UsageError {
+        printError(e.message); return Exit.badInput
+    } catch { return Exit.badInput }
+    if args.help { print(sweepHelp); return Exit.ok }
+
+    var problems: [String] = []
+    if args.positionals.count != 1 {
+        problems.append("servesim sweep: SCENARIO: \(args.positionals.count) scenario files given (exactly one)")
+    }
+    var axes: [SweepAxis] = []
+    let sets = args.repeated["set"] ?? []
+    if sets.isEmpty {
+        problems.append("servesim sweep: --set: none given (at least one PATH=VALUES, e.g. --set pools.0.replicas=1..8)")
+    }
+    for text in sets {
+        do { axes.append(try SweepAxis.parse(text)) } catch { problems.append("servesim sweep: --set: \(error)") }
+    }
+    var grid: SweepGrid?
+    if problems.isEmpty {
+        do { grid = try SweepGrid(axes: axes) } catch { problems.append("servesim sweep: --set: \(error)") }
+    }
+    let jobs = parseJobs(args.options["jobs"], problems: &problems)
+    var shard: SweepShard?
+    if let text = args.options["shard"] {
+        do { shard = try SweepShard.parse(text) } catch { problems.append("servesim sweep: --shard: \(error)") }
+    }
+    let seed = parseSeed(args.options["seed"], command: "sweep", problems: &problems)
+    if seed != nil, axes.contains(where: { $0.path == ["seed"] }) {
+        problems.append("servesim sweep: --seed: also swept by --set seed=... (one of the two)")
+    }
+    let format = tableFormat(args.options["format"], out: args.options["out"], command: "sweep", problems: &problems)
+    guard problems.isEmpty, let grid, let path = args.positionals.first else {
+        problems.forEach(printError)
+        return Exit.badInput
+    }
+
+    let started = Date()
+    let table: SweepTable
+    do {
+        let plan = try SweepPlan.prepare(path: path, grid: grid, seed: seed, jobs: jobs)
+        let quiet = args.flags.contains("quiet")
+        table = try plan.run(shard: shard, jobs: jobs) { point, wall in
+            if !quiet {
+                printError(String(format: "servesim sweep: point %d (%@): %.3f s wall", point,
+                                  grid.assignment(at: point), wall))
+            }
+        }
+    } catch {
+        error.diagnostics.forEach { printError($0.description) }
+        return Exit.badInput
+    }
+    let data = table.render(format: format)
+    if let out = args.options["out"] {
+        do { try writeAtomically(data, to: out) } catch {
+            printError("servesim sweep: --out: cannot write \(out): \(error.localizedDescription) (a writable file path)")
+            return Exit.badInput
+        }
+    } else {
+        FileHandle.standardOutput.write(data)
+    }
+    if !args.flags.contains("quiet") {
+        let ran = shard.map { "shard \($0): \(table.rows.count) of \(grid.count) points" } ?? "\(grid.count) points"
+        printError(String(format: "servesim sweep: %@ in %.3f s wall on %d jobs", ran, Date().timeIntervalSince(started), jobs))
+    }
+    return Exit.ok
+}
+
+/// `--jobs`: a positive integer; default the number of active processors.
+func parseJobs(_ text: String?, problems: inout [String]) -> Int {
+    guard let text else { return max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    guard let jobs = Int(text), jobs >= 1 else {
+        problems.append("servesim sweep: --jobs: \"\(text)\" is not a job count (a positive integer)")
+        return 1
+    }
+    return jobs
+}
+
+/// A table's format: `--format` when given, else the `--out` extension (`.csv`, `.json`), else
+/// `fallback`.
+func tableFormat(_ option: String?, out: String?, command: String, fallback: String = "csv",
+                 problems: inout [String]) -> String {
+    if let option {
+        guard SweepTable.formats.contains(option) else {
+            problems.append("servesim \(command): --format: \"\(option)\" is not a table format (csv, json)")
+            return fallback
+        }
+        return option
+    }
+    guard let out else { return fallback }
+    let ext = (out as NSString).pathExtension.lowercased()
+    guard SweepTable.formats.contains(ext) else {
+        problems.append("servesim \(command): --out: cannot tell the format of \"\(out)\" (a .csv or .json file, or --format csv|json)")
+        return fallback
+    }
+    return ext
+}
