@@ -2,7 +2,7 @@ import Foundation
 import ServeSim
 
 let compareHelp = """
-    USAGE: servesim compare SCENARIO... [--replications N] [--seed N] [--format md,json] [--out DIR] [--jobs N]
+    USAGE: servesim compare SCENARIO... [--replications N] [--seed N] [--format md,json,html] [--out DIR] [--jobs N]
 
     Runs several scenarios on common random numbers (the same seed for all, so the same arrivals
     and lengths wherever class names match) and prints a side-by-side table: p50/p95/p99 TTFT and
@@ -15,7 +15,7 @@ let compareHelp = """
                          95% Student-t half-width, and "(n.s.)" marks differences from the best
                          that are not significant (paired over replications) (default 1)
       --seed N           seed of replication 0 for every scenario (default: the first scenario's)
-      --format LIST      files to write with --out: md, json (default md,json)
+      --format LIST      files to write with --out: md, json, html (default md,json)
       --out DIR          write DIR/compare.<format>; the Markdown table always goes to stdout
       --jobs N           simulations run in parallel (default: the number of cores)
     Exit codes: 0 compared, 2 bad input (nothing is written).
@@ -37,7 +37,7 @@ func compareCommand(_ raw: [String]) -> Int32 {
                                   default: 1, problems: &problems)
     let jobs = parseCount(args.options["jobs"], option: "jobs", command: "compare",
                           default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
-    let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json"], command: "compare",
+    let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json", "html"], command: "compare",
                                problems: &problems)
     var scenarios: [Scenario] = []
     for path in args.positionals {
@@ -71,7 +71,11 @@ func compareCommand(_ raw: [String]) -> Int32 {
     let comparison = Comparison.make(names: scenarios.map(\.name), seed: base, runs: runs, metrics: metrics)
     let markdown = ReportRenderer.markdown(comparison)
     if let out = args.options["out"], !writeOutputs(formats, prefix: "\(out)/compare", command: "compare", render: { format in
-        format == "json" ? try ReportRenderer.json(encodable: comparison) : Data(markdown.utf8)
+        switch format {
+        case "json": try ReportRenderer.json(encodable: comparison)
+        case "html": Data(ComparisonHTML.render(comparison).utf8)
+        default: Data(markdown.utf8)
+        }
     }) {
         return Exit.badInput
     }

@@ -4,7 +4,7 @@ import ServeSim
 let planHelp = """
     USAGE: servesim plan SCENARIO [--pool NAME] [--hardware A,B] [--tensor-parallel 1,2] [--model M,N]
                          [--peak X] [--growth X] [--safety X] [--max-replicas N] [--replications N]
-                         [--recheck-seeds N] [--seed N] [--format md,json] [--out DIR] [--jobs N]
+                         [--recheck-seeds N] [--seed N] [--format md,json,html] [--out DIR] [--jobs N]
 
     Capacity search: for each option (the product of --hardware, --tensor-parallel and --model;
     none given: the pool as it is), the smallest replica count of the pool (with autoscaling: the
@@ -25,7 +25,7 @@ let planHelp = """
       --replications N     seeds per evaluated size; feasible = met on every one (default 1)
       --recheck-seeds N    fresh seeds the answer is re-checked on (default 3; 0: none)
       --seed N             first seed (default: the scenario's)
-      --format LIST        files to write with --out: md, json (default md,json)
+      --format LIST        files to write with --out: md, json, html (default md,json)
       --out DIR            write DIR/<scenario>.plan.<format>; the Markdown always goes to stdout
       --jobs N             simulations run in parallel (default: the number of cores)
     Exit codes: 0 planned (even when no option is feasible), 2 bad input.
@@ -69,7 +69,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     request.seed = parseSeed(args.options["seed"], command: "plan", problems: &problems)
     request.jobs = parseCount(args.options["jobs"], option: "jobs", command: "plan",
                               default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
-    let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json"], command: "plan", problems: &problems)
+    let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json", "html"], command: "plan", problems: &problems)
     let tps = list("tensor-parallel")
     for tp in tps where Int(tp) == nil || Int(tp)! < 1 {
         problems.append("servesim plan: --tensor-parallel: \"\(tp)\" is not a GPU count (an integer >= 1)")
@@ -103,7 +103,11 @@ func planCommand(_ raw: [String]) -> Int32 {
     }
     let markdown = ReportRenderer.markdown(plan)
     if let out = args.options["out"], !writeOutputs(formats, prefix: "\(out)/\(plan.scenario).plan", command: "plan", render: { format in
-        format == "json" ? try ReportRenderer.json(encodable: plan) : Data(markdown.utf8)
+        switch format {
+        case "json": try ReportRenderer.json(encodable: plan)
+        case "html": Data(PlanHTML.render(plan).utf8)
+        default: Data(markdown.utf8)
+        }
     }) {
         return Exit.badInput
     }

@@ -183,6 +183,31 @@ import ServeSim
         #expect(c.rows.first { $0.key == "ttft.p95" }?.best == [1])
     }
 
+    @Test func htmlPagesOfCompareAndPlanAreWellFormedAndSelfContained() throws {
+        let dir = try CLI.temporaryDirectory()
+        let path = dir.appendingPathComponent("v.json5").path
+        try Data(variants.utf8).write(to: URL(fileURLWithPath: path))
+        let out = dir.appendingPathComponent("out")
+        let compare = try CLI.run(["compare", path, "--format", "html", "--out", out.path])
+        #expect(compare.code == 0, "\(compare.stderr)")
+        let page = try String(contentsOf: out.appendingPathComponent("compare.html"), encoding: .utf8)
+        let probe = XMLProbe.parse(page)
+        #expect(probe.error == nil)
+        #expect(probe.numbersFinite)
+        #expect(probe.elements.filter { $0 == "svg" }.count == 3)
+        #expect(probe.headings.contains("Side by side"))
+        #expect(page.contains("★") && !page.contains("<script"))
+        let plan = try CLI.run(["plan", path, "--max-replicas", "8", "--recheck-seeds", "1", "--format", "html,json", "--out", out.path])
+        #expect(plan.code == 0, "\(plan.stderr)")
+        let planPage = try String(contentsOf: out.appendingPathComponent("base.plan.html"), encoding: .utf8)
+        let planProbe = XMLProbe.parse(planPage)
+        #expect(planProbe.error == nil && planProbe.numbersFinite)
+        #expect(planProbe.headings.contains("Cost vs p95 TTFT"))
+        // One marker per evaluated point.
+        let json = try JSONDecoder().decode(CapacityPlan.self, from: Data(contentsOf: out.appendingPathComponent("base.plan.json")))
+        #expect(planProbe.circles.count >= json.options[0].evaluated.count)
+    }
+
     @Test func badInputExitsTwoAndWritesNothing() throws {
         let dir = try CLI.temporaryDirectory()
         let path = dir.appendingPathComponent("v.json5").path
