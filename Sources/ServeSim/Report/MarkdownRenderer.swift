@@ -19,14 +19,7 @@ extension ReportRenderer {
                 "| \(r.arrived) | \(r.completed) | \(r.rejected) | \(r.timedOut) | \(r.failed) | \(r.inFlightAtEnd) "
                     + "| \(r.warmupExcluded) | \(F.fixed(report.throughput.requestsPerSecond, 3)) "
                     + "| \(F.fixed(report.throughput.outputTokensPerSecond, 1)) |"]
-        let n = report.counts
-        let events = [(n.coldStarts, "cold starts"), (n.warmStarts, "warm starts"), (n.scaleUps, "scale-ups"),
-                      (n.scaleDowns, "scale-downs"), (n.replicaFailures, "replica failures"),
-                      (n.preemptions, "preemptions"), (n.spotPreemptions, "spot preemptions"), (n.retries, "retries"),
-                      (n.rejections, "rejections"), (n.timeouts, "timeouts")].filter { $0.0 != 0 }
-        if !events.isEmpty {
-            out += ["", "Events: " + events.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "."]
-        }
+        if let events = report.counts.sentence { out += ["", events] }
 
         out += ["", "## Latency (completed requests)", "",
                 "| metric | count | mean | p50 | p90 | p95 | p99 | max |",

@@ -66,6 +66,18 @@ public struct EventCounts: Codable, Sendable, Equatable {
     }
 }
 
+extension EventCounts {
+    /// "Events: 3 cold starts, 12 retries." listing the non-zero counts; nil when all are zero.
+    public var sentence: String? {
+        let events = [(coldStarts, "cold starts"), (warmStarts, "warm starts"), (scaleUps, "scale-ups"),
+                      (scaleDowns, "scale-downs"), (replicaFailures, "replica failures"),
+                      (preemptions, "preemptions"), (spotPreemptions, "spot preemptions"), (retries, "retries"),
+                      (rejections, "rejections"), (timeouts, "timeouts")].filter { $0.0 != 0 }
+        if events.isEmpty { return nil }
+        return "Events: " + events.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "."
+    }
+}
+
 /// Where the money went, USD; the parts sum to the cost they split.
 public struct CostSplit: Codable, Sendable, Equatable {
     /// GPUs running steps.

@@ -41,14 +41,7 @@ public enum HTMLReport {
             HTMLCell(String(r.warmupExcluded)), HTMLCell(F.fixed(report.throughput.requestsPerSecond, 3)),
             HTMLCell(F.fixed(report.throughput.outputTokensPerSecond, 1)),
         ]], alignments: Array(repeating: .right, count: 9)))
-        let n = report.counts
-        let events = [(n.coldStarts, "cold starts"), (n.warmStarts, "warm starts"), (n.scaleUps, "scale-ups"),
-                      (n.scaleDowns, "scale-downs"), (n.replicaFailures, "replica failures"),
-                      (n.preemptions, "preemptions"), (n.spotPreemptions, "spot preemptions"), (n.retries, "retries"),
-                      (n.rejections, "rejections"), (n.timeouts, "timeouts")].filter { $0.0 != 0 }
-        if !events.isEmpty {
-            doc.paragraph("Events: " + events.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ".")
-        }
+        if let events = report.counts.sentence { doc.paragraph(events) }
 
         let l = report.latency
         doc.table(HTMLTable(caption: "Latency of completed requests",
