@@ -18,6 +18,7 @@ let compareHelp = """
       --format LIST      files to write with --out: md, json, html (default md,json)
       --out DIR          write DIR/compare.<format>; the Markdown table always goes to stdout
       --jobs N           simulations run in parallel (default: the number of cores)
+      --quiet            no progress line on stderr (shown only on a terminal, after a second)
     Exit codes: 0 compared, 2 bad input (nothing is written).
     """
 
@@ -62,11 +63,14 @@ func compareCommand(_ raw: [String]) -> Int32 {
     }
 
     let base = seed ?? scenarios[0].seed
-    let runs = scenarios.map { s -> [Report] in
+    let line = ProgressLine.make(name: "compare", quiet: args.flags.contains("quiet"))
+    let runs = scenarios.enumerated().map { k, s -> [Report] in
+        line?.update(status: "\(s.name) (\(k + 1) of \(scenarios.count))")
         var s = s
         s.seed = base
         return Replications.run(s, count: replications, jobs: jobs)
     }
+    line?.finish()
     let metrics = ReportMetric.standard(for: runs.flatMap { $0 }) + ReportMetric.outcomes
     let comparison = Comparison.make(names: scenarios.map(\.name), seed: base, runs: runs, metrics: metrics)
     let markdown = ReportRenderer.markdown(comparison)

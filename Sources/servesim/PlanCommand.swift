@@ -28,6 +28,7 @@ let planHelp = """
       --format LIST        files to write with --out: md, json, html (default md,json)
       --out DIR            write DIR/<scenario>.plan.<format>; the Markdown always goes to stdout
       --jobs N             simulations run in parallel (default: the number of cores)
+      --quiet              no progress line on stderr (shown only on a terminal, after a second)
     Exit codes: 0 planned (even when no option is feasible), 2 bad input.
     """
 
@@ -94,6 +95,13 @@ func planCommand(_ raw: [String]) -> Int32 {
         problems.forEach(printError)
         return Exit.badInput
     }
+    let line = ProgressLine.make(name: "plan", quiet: args.flags.contains("quiet"))
+    if let line {
+        final class Box: @unchecked Sendable { let line: ProgressLine; init(_ l: ProgressLine) { line = l } }
+        let box = Box(line)
+        request.progress = { box.line.update(status: $0) }
+    }
+    defer { line?.finish() }
     let plan: CapacityPlan
     do { plan = try CapacityPlanner.plan(request) } catch let e as InputError {
         e.diagnostics.forEach { printError($0.description) }

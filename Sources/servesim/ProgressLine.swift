@@ -34,6 +34,15 @@ final class ProgressLine {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// A free-text status (`compare`, `plan`): `NAME: TEXT, 3.1 s`, with the same pacing.
+    func update(status: String) {
+        let wall = elapsed
+        guard wall >= 1, wall - (lastDrawn ?? -1) >= 0.1 else { return }
+        lastDrawn = wall
+        let text = "\r\(name): \(status), \(String(format: "%.1f", wall)) s\u{1B}[K"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
     /// Erases the line if it was drawn.
     func finish() {
         if lastDrawn != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -31,6 +31,8 @@ public struct PlanRequest: Sendable {
     public var seed: UInt64?
     /// Simulations run in parallel.
     public var jobs: Int
+    /// Told after each evaluated size, e.g. "A100-80GB (2 of 3): 12 replicas" (for a progress line).
+    public var progress: (@Sendable (String) -> Void)?
 
     public init(path: String, pool: Int = 0, options: [PlanOption] = [], maxReplicas: Int = 64, peak: Double = 1,
                 growth: Double = 1, safety: Double = 1, replications: Int = 1, recheckSeeds: Int = 3,
@@ -156,8 +158,10 @@ public enum CapacityPlanner {
         let options = request.options.isEmpty ? [PlanOption(name: "as given", overrides: [])]
                                               : request.options
         var results: [PlanOptionResult] = []
-        for option in options {
-            results.append(search(option, request: request, sizePath: sizePath, seed: seed))
+        for (k, option) in options.enumerated() {
+            var r = request
+            r.progress = request.progress.map { report in { @Sendable in report("\(option.name) (\(k + 1) of \(options.count)): \($0)") } }
+            results.append(search(option, request: r, sizePath: sizePath, seed: seed))
         }
         let answers = results.compactMap(\.answer)
         let cheapest = answers.min { ($0.costPerRequest, $0.option) < ($1.costPerRequest, $1.option) }
@@ -189,6 +193,7 @@ public enum CapacityPlanner {
             return nil
         }
         func evaluate(_ n: Int, seeds: [UInt64]) -> PlanPoint? {
+            request.progress?("\(n) replicas")
             guard let s = scenario(n) else { return nil }
             let reports = parallelMap(seeds.count, jobs: request.jobs) { [s] i in
                 var run = s
