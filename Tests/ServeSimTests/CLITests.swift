@@ -141,7 +141,24 @@ import ServeSim
                 if case .object(let d) = v { used.formUnion(d.keys); d.values.forEach(keys) }
                 else if case .array(let a) = v { a.forEach(keys) }
             }
-            keys(value)
+            // A variant's `set` maps dotted paths (pools.0.routing) to values: check the paths'
+            // named segments and the values' keys, not the paths as keys.
+            guard case .object(var top) = value else { continue }
+            if case .array(let variants)? = top.removeValue(forKey: "variants") {
+                used.insert("variants")
+                for variant in variants {
+                    guard case .object(var fields) = variant else { continue }
+                    used.formUnion(fields.keys)
+                    if case .object(let set)? = fields.removeValue(forKey: "set") {
+                        for (path, v) in set {
+                            used.formUnion(path.split(separator: ".").filter { Int($0) == nil }.map(String.init))
+                            keys(v)
+                        }
+                    }
+                    keys(.object(fields))
+                }
+            }
+            keys(.object(top))
             #expect(used.subtracting(declared).isEmpty, "\(f): undeclared keys \(used.subtracting(declared).sorted())")
         }
     }

@@ -33,6 +33,9 @@ public struct FIFOQueue: Sendable {
         return x
     }
 
+    /// The element `k` places from the head (0 <= k < count).
+    @inline(__always) public func element(at k: Int) -> Int32 { storage[(head + k) & (storage.count - 1)] }
+
     /// Elements from head to tail.
     public var elements: [Int32] { (0..<count).map { storage[(head + $0) & (storage.count - 1)] } }
 

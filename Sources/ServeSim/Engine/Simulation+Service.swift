@@ -36,6 +36,7 @@ extension Simulation {
             return
         }
         requests.slots[i].firstToken = now
+        noteFirstToken(slot, on: replica)
         requests.slots[i].generated = requests.slots[i].outputTokens
         replica.steps += 1
         finish(slot, .completed)

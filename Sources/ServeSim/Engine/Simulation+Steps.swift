@@ -65,7 +65,10 @@ extension Simulation {
                 requests.slots[i].chunkInFlight = 0
                 if !requests.slots[i].isPrefilling {
                     requests.slots[i].generated += 1
-                    if requests.slots[i].firstToken < 0 { requests.slots[i].firstToken = now }
+                    if requests.slots[i].firstToken < 0 {
+                        requests.slots[i].firstToken = now
+                        noteFirstToken(slot, on: replica)
+                    }
                 }
             } else {
                 requests.slots[i].generated += 1

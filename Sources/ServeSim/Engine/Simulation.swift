@@ -56,6 +56,10 @@ public final class Simulation {
         var downUntil: Double?
         /// The pool's circuit breaker and its state (copied from the spec).
         var breaker: CircuitBreaker?
+        /// Power-of-two draws (stream `routing/<pool>`; only that policy opens it).
+        var routingStream: RandomStream?
+        /// Smooth weighted round-robin state (`weighted-round-robin` only).
+        var weightedRoundRobin: SmoothWeightedRoundRobin?
 
         mutating func changeQueued(by delta: Int, at time: Double) {
             queued += delta
@@ -158,6 +162,7 @@ public final class Simulation {
                                    service: service, requestOverhead: overhead,
                                    startStream: RandomStream(seed: scenario.seed, name: "start/\(spec.name)"),
                                    breaker: spec.circuitBreaker))
+            setUpRouting(pool: p, slots: slots)
         }
         for (c, spec) in scenario.classes.enumerated() {
             arrivalSources.append(ClassArrivals(spec: spec, seed: scenario.seed, duration: scenario.duration,

@@ -32,6 +32,8 @@ public enum PoolParser {
         let tp = obj.optional("tensorParallel")?.int(min: 1, max: 64) ?? 1
         let routing = obj.optional("routing")?.oneOf(RoutingPolicy.allCases.map(\.rawValue))
             .flatMap(RoutingPolicy.init(rawValue:)) ?? .leastOutstanding
+        let weightsNode = obj.optional("routingWeights")
+        let routingWeights = weightsNode?.array(minCount: 1)?.map { $0.int(min: 1, max: 1_000_000) }
         let maxQueue = obj.optional("maxQueueLength")?.int(min: 0)
         let scheduler = obj.optional("scheduler").flatMap(parseScheduler) ?? SchedulerConfig()
         let memoryUtilization = obj.optional("gpuMemoryUtilization")?.fraction(exclusive: false) ?? defaultGpuMemoryUtilization
@@ -98,6 +100,15 @@ public enum PoolParser {
         spec.warmPool = warmPool
         spec.modelBytes = model?.weightBytes ?? 0
         spec.circuitBreaker = breaker
+        if let weights = routingWeights {
+            if weights.contains(where: { $0 == nil }) { return nil }
+            if weights.count != spec.replicaSlots {
+                weightsNode?.report("has \(weights.count) entries",
+                                    allowed: "one integer >= 1 per replica slot: \(spec.replicaSlots) (replicas, or the autoscaler's maximum, plus the warm pool)")
+                return nil
+            }
+            spec.routingWeights = weights.compactMap { $0 }
+        }
         return Parsed(spec: spec, classes: classes)
     }
 

@@ -62,6 +62,17 @@ public enum RoutingPolicy: String, Sendable, CaseIterable {
     case roundRobin = "round-robin"
     /// The replica with the fewest requests waiting or running (lowest index on ties).
     case leastOutstanding = "least-outstanding"
+    /// The replica with the least KV load: blocks in use plus blocks its waiting requests' prefills
+    /// need (fewest outstanding, then lowest index, on ties).
+    case leastKV = "least-kv"
+    /// Two distinct replicas drawn uniformly (stream `routing/<pool>`), the one with fewer
+    /// outstanding requests (the first drawn on ties).
+    case powerOfTwo = "power-of-two"
+    /// The replica with the lowest EWMA of its recent TTFTs times (outstanding + 1) (no history
+    /// counts as 0; fewest outstanding, then lowest index, on ties).
+    case ewma = "ewma"
+    /// Smooth weighted round-robin (nginx's) with `routingWeights` (default all 1 = round-robin).
+    case weightedRoundRobin = "weighted-round-robin"
 }
 
 /// A pool of identical replicas.
@@ -92,6 +103,11 @@ public struct PoolSpec: Sendable {
     public var modelBytes: Double = 0
     /// Fails requests fast while the pool keeps failing them (nil: none).
     public var circuitBreaker: CircuitBreaker?
+    /// Per replica slot weights for `weighted-round-robin` (nil: all 1); ignored by other policies.
+    public var routingWeights: [Int]?
+
+    /// Replica objects the pool owns: the autoscaler's maximum (or `replicas`) plus the warm pool.
+    public var replicaSlots: Int { max(replicas, autoscaler?.maxReplicas ?? 0) + (warmPool?.size ?? 0) }
 
     public init(name: String, hardware: String, model: String, gpusPerReplica: Int = 1, replicas: Int,
                 pricePerGpuHour: Double, routing: RoutingPolicy = .leastOutstanding,

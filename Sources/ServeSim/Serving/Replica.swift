@@ -46,6 +46,10 @@ final class Replica {
     /// Busy seconds from the start (not clipped to the measured span), for time-series utilization.
     var busyUnclipped = 0.0
     var busyAtLastSample = 0.0
+    /// Exponentially weighted moving average of the TTFTs of attempts it served (routing `ewma`),
+    /// and how many it has seen (0: no history, the average counts as 0).
+    var ewmaResponse = 0.0
+    var ewmaSamples = 0
 
     /// Busy seconds from the start up to `time`, including the busy period in progress.
     func busySecondsTotal(at time: Double) -> Double {
