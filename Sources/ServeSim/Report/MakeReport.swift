@@ -148,8 +148,11 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
     // GPU cost by share of the tokens GPUs processed; hosted cost to the classes it served.
     let gpuTokens = classTokens.indices.map { classTokens[$0] - (gatewayClasses?[$0].offGpuTokens ?? 0) }
     let allGpuTokens = gpuTokens.reduce(0, +)
-    let classCosts = gpuTokens.indices.map {
-        ratio(Double(gpuTokens[$0]), Double(allGpuTokens)) * gpuCost + (gatewayClasses?[$0].hostedCost ?? 0)
+    // GPUs that processed nothing (everything cached or hosted) are shared by all tokens.
+    let shareTokens = allGpuTokens > 0 ? gpuTokens : classTokens
+    let allShareTokens = allGpuTokens > 0 ? allGpuTokens : classTokens.reduce(0, +)
+    let classCosts = shareTokens.indices.map {
+        ratio(Double(shareTokens[$0]), Double(allShareTokens)) * gpuCost + (gatewayClasses?[$0].hostedCost ?? 0)
     }
     var tenants: [String: (cost: Double, tokens: Int)] = [:]
     for (i, c) in collector.classes.enumerated() {
