@@ -2,7 +2,9 @@ extension Simulation {
     func scheduleArrival(_ classIndex: Int) {
         guard let draw = pendingDraws[classIndex] else { return }
         let pool = scenario.classPools[classIndex]
-        events.schedule(at: draw.time + pools[pool].requestOverhead, kind: EventKind.arrival, target: classIndex)
+        // A class passing the gateway arrives there when sent; the pool's overhead comes after it.
+        let overhead = passesGateway(classIndex) ? 0 : pools[pool].requestOverhead
+        events.schedule(at: draw.time + overhead, kind: EventKind.arrival, target: classIndex)
     }
 
     /// A request of `classIndex` reaches its pool (after the pool's per-request overhead).
@@ -23,7 +25,7 @@ extension Simulation {
             measuredArrivedByClass[classIndex] += 1
             measuredInFlightByClass[classIndex] += 1
         }
-        admit(state)
+        if passesGateway(classIndex) { gatewayArrival(state) } else { admit(state) }
     }
 
     /// An attempt (first try or retry) enters its class's pool: the pool's degradation ladder (which
@@ -47,7 +49,8 @@ extension Simulation {
         }
         // An open circuit breaker fails the request at once (a half-open one lets one probe through).
         let breakerAllows = shed || pools[p].breaker == nil || pools[p].breaker!.allow(at: events.now)
-        if shed || !canEverServe(slot, pool: p) || isQueueFull(p) || !admitted(slot) || !breakerAllows {
+        if let reason = rejection(slot, pool: p, shed: shed, breakerAllows: breakerAllows) {
+            if overflowToHosted(slot, reason: reason) { return }
             pools[p].rejected += 1
             finish(slot, .rejected)
             return

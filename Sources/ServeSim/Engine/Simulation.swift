@@ -23,6 +23,9 @@ public final class Simulation {
         static let outageStart: Int32 = 11
         static let outageEnd: Int32 = 12
         static let degradationCheck: Int32 = 13
+        /// Gateway completions (not housekeeping): a cache hit, a hosted request.
+        static let cacheHit: Int32 = 14
+        static let hostedDone: Int32 = 15
     }
 
     /// Per-pool state that is not per-replica.
@@ -104,6 +107,8 @@ public final class Simulation {
     /// Degradation ladders, and the ladder guarding each pool (nil: none).
     var ladders: [LadderRun] = []
     var ladderOfPool: [Int?] = []
+    /// Response caches and the hosted endpoint (nil: neither).
+    var gateway: GatewayRun?
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
     /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
@@ -175,6 +180,7 @@ public final class Simulation {
         faultStreams = scenario.pools.map { RandomStream(seed: scenario.seed, name: "faults/\($0.name)") }
         ladders = scenario.degradation.map { LadderRun(spec: $0, scenario: scenario) }
         ladderOfPool = scenario.pools.indices.map { p in scenario.degradation.firstIndex { $0.pool == p } }
+        if !scenario.caches.isEmpty || scenario.hosted != nil { gateway = GatewayRun(scenario: scenario) }
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -203,7 +209,7 @@ public final class Simulation {
             // Autoscaling, sampling and fault clocks steer the system but never extend the run:
             // once nothing is left to serve they are dropped.
             let housekeeping = event.kind == EventKind.autoscale || event.kind == EventKind.sample
-                || event.kind >= EventKind.replicaFailure
+                || (event.kind >= EventKind.replicaFailure && event.kind <= EventKind.degradationCheck)
             if housekeeping && !isActive() && event.time > endTime { continue }
             if executor != nil {
                 // Real serving: an event in the future happens when the wall clock gets there.
@@ -225,6 +231,8 @@ public final class Simulation {
             case EventKind.timeout: handleTimeout(slot: Int32(event.target), generation: event.stamp)
             case EventKind.retry: handleRetry(ticket: event.target)
             case EventKind.degradationCheck: checkLadder(event.target)
+            case EventKind.cacheHit: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: false)
+            case EventKind.hostedDone: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: true)
             default: handleFault(event)
             }
         }

@@ -25,6 +25,10 @@ public struct SimulationResult {
     public let timeSeries: [TimeSeriesRow]
     /// What each degradation ladder did.
     public let degradation: [DegradationReport]
+    /// What the caches and the hosted endpoint did (nil: the scenario has neither), and per class
+    /// the tokens they served and the hosted cost (for cost allocation).
+    public var gateway: GatewayReport? = nil
+    public var gatewayClasses: [GatewayClassUsage]? = nil
 }
 
 extension Simulation {
@@ -52,12 +56,17 @@ extension Simulation {
             replicaFailures: replicaFailures, preemptions: replicas.reduce(0) { $0 + $1.preemptions },
             spotPreemptions: spotPreemptions, retries: retries, rejections: pools.reduce(0) { $0 + $1.rejected },
             timeouts: timeouts)
-        return SimulationResult(
+        var result = SimulationResult(
             metrics: metrics, pools: usage, events: events.processed, endTime: endTime,
             arrived: measuredArrived, inFlightAtEnd: measuredInFlight,
             arrivedByClass: measuredArrivedByClass, inFlightByClass: measuredInFlightByClass,
             preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps },
             meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300),
             counts: counts, timeSeries: series.rows, degradation: degradationReports(until: endTime))
+        if let (report, classes) = gatewayReport() {
+            result.gateway = report
+            result.gatewayClasses = classes
+        }
+        return result
     }
 }

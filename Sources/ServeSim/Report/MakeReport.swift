@@ -108,18 +108,25 @@ extension LatencyReport {
 ///   - counts: event counts of the run (default all 0).
 ///   - timeSeries: the run's time series (`TimeSeriesCollector.rows`; default none).
 ///   - degradation: what the degradation ladders did (default none).
+///   - gateway: what the response caches and the hosted endpoint did (default none).
+///   - gatewayClasses: per class (like `collector.classes`), tokens served without a GPU (cache
+///     hits, hosted) and hosted cost; nil: none.
 ///
 /// Cost covers the measured span only, like every count and latency: total = sum over pools of
 /// provisioned GPU-hours x price (idle included; warm-pool GPUs at their price fraction when a pool
 /// gives a split, see `PoolUsage`), split per pool and overall into serving, idle, cold start and
 /// warm pool; per request = total / completed requests;
 /// tenants and classes get the total in proportion to the tokens they had processed (prompt +
-/// output of completed requests). SLO budget consumption uses the measured span `end - warmup`.
+/// output of completed requests). With a gateway: total adds the hosted endpoint's cost
+/// (`cost.hosted`); a class gets the GPU cost in proportion to the tokens GPUs processed for it
+/// (cache hits and hosted requests excluded) plus its own hosted cost.
+/// SLO budget consumption uses the measured span `end - warmup`.
 public func makeReport(scenario: String, description: String, seed: UInt64, collector: MetricsCollector,
                        pools: [PoolUsage], arrived: Int, inFlightAtEnd: Int,
                        arrivedByClass: [Int]? = nil, inFlightByClass: [Int]? = nil,
                        events: Int, end: Double, counts: EventCounts = EventCounts(),
-                       timeSeries: [TimeSeriesRow] = [], degradation: [DegradationReport] = []) -> Report {
+                       timeSeries: [TimeSeriesRow] = [], degradation: [DegradationReport] = [],
+                       gateway: GatewayReport? = nil, gatewayClasses: [GatewayClassUsage]? = nil) -> Report {
     let span = Swift.max(0, end - collector.warmup)
     let overall = collector.overall
 
@@ -133,11 +140,20 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                           utilization: ratio(p.busyGpuSeconds, p.provisionedGpuSeconds),
                           cost: cost, split: split)
     }
-    let total = poolReports.reduce(0) { $0 + $1.cost }
+    let gpuCost = poolReports.reduce(0) { $0 + $1.cost }
+    let hostedCost = gateway?.hosted?.cost
+    let total = gpuCost + (hostedCost ?? 0)
     let gpuHours = poolReports.reduce(0) { $0 + $1.gpuHours }
-    let allTokens = overall.promptTokens + overall.outputTokens
     let classTokens = collector.perClass.map { $0.promptTokens + $0.outputTokens }
-    let classCosts = classTokens.map { ratio(Double($0), Double(allTokens)) * total }
+    // GPU cost by share of the tokens GPUs processed; hosted cost to the classes it served.
+    let gpuTokens = classTokens.indices.map { classTokens[$0] - (gatewayClasses?[$0].offGpuTokens ?? 0) }
+    let allGpuTokens = gpuTokens.reduce(0, +)
+    // GPUs that processed nothing (everything cached or hosted) are shared by all tokens.
+    let shareTokens = allGpuTokens > 0 ? gpuTokens : classTokens
+    let allShareTokens = allGpuTokens > 0 ? allGpuTokens : classTokens.reduce(0, +)
+    let classCosts = shareTokens.indices.map {
+        ratio(Double(shareTokens[$0]), Double(allShareTokens)) * gpuCost + (gatewayClasses?[$0].hostedCost ?? 0)
+    }
     var tenants: [String: (cost: Double, tokens: Int)] = [:]
     for (i, c) in collector.classes.enumerated() {
         let t = tenants[c.tenant] ?? (0, 0)
@@ -159,7 +175,8 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
             s.idle += p.split.idle
             s.coldStart += p.split.coldStart
             s.warmPool += p.split.warmPool
-        })
+        },
+        hosted: hostedCost)
 
     // Requests and classes.
     func requestCounts(_ m: ClassMetrics, arrived: Int, inFlight: Int) -> RequestCounts {
@@ -204,5 +221,5 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                                promptTokensPerSecond: ratio(Double(overall.promptTokens), span)),
         slos: slos, cost: cost, events: events, simulatedSeconds: finite(end),
         warmupSeconds: collector.warmup, measuredSeconds: span, classes: classes, pools: poolReports,
-        counts: counts, timeSeries: timeSeries, degradation: degradation)
+        counts: counts, timeSeries: timeSeries, degradation: degradation, gateway: gateway)
 }

@@ -55,6 +55,10 @@ extension ReportRenderer {
                 "| \(F.usd(c.total)) | \(F.usd(c.perRequest)) | \(F.usd(c.perMillionOutputTokens)) | \(F.fixed(c.gpuHours, 3)) |"]
         out += ["", "Split: serving \(F.usd(c.split.serving)), idle \(F.usd(c.split.idle)), "
             + "cold start \(F.usd(c.split.coldStart)), warm pool \(F.usd(c.split.warmPool))."]
+        if let hosted = c.hosted {
+            out[out.count - 1] += " Hosted endpoint \(F.usd(hosted)) (in the total; GPUs \(F.usd(c.total - hosted)))."
+        }
+        if let g = report.gateway { out += gatewayMarkdown(g) }
 
         if !report.pools.isEmpty {
             out += ["", "## Pools", "",

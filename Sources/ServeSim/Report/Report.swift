@@ -32,6 +32,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var timeSeries: [TimeSeriesRow] = []
     /// What each degradation ladder did (whole run); empty without ladders.
     public var degradation: [DegradationReport] = []
+    /// What the response caches and the hosted endpoint did; absent when the scenario has neither.
+    public var gateway: GatewayReport? = nil
 }
 
 /// How often things happened over the run, as counted by the simulation.
@@ -190,9 +192,10 @@ public struct SLOReport: Codable, Sendable, Equatable {
 /// Cost in USD over the measured span.
 public struct CostReport: Codable, Sendable, Equatable {
     /// Sum over pools of their cost: provisioned GPU-hours x price (idle GPUs included), warm-pool
-    /// GPUs at the pool's warm-pool fraction of the price when the pool gives a split.
+    /// GPUs at the pool's warm-pool fraction of the price when the pool gives a split; plus
+    /// `hosted` when the scenario has a hosted endpoint.
     public var total: Double
-    /// total / completed requests (0 when none completed).
+    /// total / completed requests (0 when none completed; cache hits and hosted requests count).
     public var perRequest: Double
     /// total / output tokens of completed requests x 1e6 (0 when none).
     public var perMillionOutputTokens: Double
@@ -204,8 +207,12 @@ public struct CostReport: Codable, Sendable, Equatable {
     public var byTenant: [TenantCost]
     /// Allocated like `byTenant`; in class order.
     public var byClass: [ClassCost]
-    /// `total` split by what the GPUs were doing: the sum of the pools' splits.
+    /// The GPU part of `total` (total - hosted) split by what the GPUs were doing: the sum of the
+    /// pools' splits.
     public var split: CostSplit
+    /// USD paid to the hosted endpoint for the requests it completed (tokens x prices); absent
+    /// without a hosted endpoint. Not in `byPool`, `gpuHours` or `split`.
+    public var hosted: Double? = nil
 }
 
 public struct PoolCost: Codable, Sendable, Equatable {

@@ -12,7 +12,7 @@ public enum ScenarioRunner {
             collector: result.metrics, pools: result.pools, arrived: result.arrived, inFlightAtEnd: result.inFlightAtEnd,
             arrivedByClass: result.arrivedByClass, inFlightByClass: result.inFlightByClass,
             events: result.events, end: result.endTime, counts: result.counts, timeSeries: result.timeSeries,
-            degradation: result.degradation)
+            degradation: result.degradation, gateway: result.gateway, gatewayClasses: result.gatewayClasses)
         return (report, result)
     }
 }

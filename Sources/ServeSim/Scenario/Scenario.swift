@@ -31,6 +31,10 @@ public struct Scenario: Sendable {
     public var faults: FaultSpec?
     /// Degradation ladders, at most one per pool (none by default).
     public var degradation: [DegradationLadder] = []
+    /// Response caches in front of the pools, looked up in order (none by default).
+    public var caches: [ResponseCacheSpec] = []
+    /// A hosted API taking a share of the traffic and/or the pools' overflow (nil: none).
+    public var hosted: HostedEndpointSpec?
     /// Named variants of this scenario (for `compare`); `run` ignores them.
     public var variants: [ScenarioVariant] = []
 

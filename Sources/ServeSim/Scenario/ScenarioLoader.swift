@@ -108,6 +108,8 @@ public enum ScenarioLoader {
         let degradation = top.optional("degradation").flatMap {
             DegradationParser.parse($0, pools: pools.map(\.name), slos: slos)
         }
+        let caches = top.optional("caches").flatMap { GatewayParser.caches($0, classes: classes.map(\.name)) }
+        let hosted = top.optional("hosted").flatMap { GatewayParser.hosted($0) }
         let variants = top.optional("variants").flatMap { VariantParser.parse($0, baseName: name) } ?? []
         top.finish()
         try sink.throwIfAny()
@@ -122,6 +124,8 @@ public enum ScenarioLoader {
         scenario.admission = admission ?? Admission()
         scenario.degradation = degradation ?? []
         scenario.variants = variants
+        scenario.caches = caches ?? []
+        scenario.hosted = hosted
         return scenario
     }
 

@@ -54,6 +54,34 @@ public enum ScenarioSchema {
                                      "burst": { "type": "number", "exclusiveMinimum": 0 }, "unit": { "enum": ["requests", "tokens"] } } } }
       }
     },
+    "caches": {
+      "type": "array", "description": "Response caches in front of the pools, looked up in order; a hit completes the request at its hit latency with no GPU.",
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["kind", "hitRatio", "hitLatency"],
+        "properties": {
+          "name": { "type": "string", "description": "Unique; default: the kind." },
+          "kind": { "enum": ["exact", "semantic"] },
+          "hitRatio": { "oneOf": [ { "type": "number", "minimum": 0, "maximum": 1 }, { "type": "string", "pattern": "^[0-9.]+%$" } ],
+                        "description": "Steady-state probability that a lookup hits." },
+          "hitLatency": { "$ref": "#/$defs/durationDistribution", "description": "Send to full response on a hit." },
+          "classes": { "type": "array", "minItems": 1, "items": { "type": "string" }, "description": "Classes it serves; default all." }
+        }
+      }
+    },
+    "hosted": {
+      "type": "object", "additionalProperties": false, "description": "A hosted API endpoint, paid per token: a share of the traffic and/or the pools' overflow.",
+      "required": ["inputPricePerMillion", "outputPricePerMillion", "ttft", "tpot"],
+      "properties": {
+        "name": { "type": "string", "default": "hosted" },
+        "inputPricePerMillion": { "type": "number", "minimum": 0, "description": "USD per million prompt tokens." },
+        "outputPricePerMillion": { "type": "number", "minimum": 0, "description": "USD per million output tokens." },
+        "ttft": { "$ref": "#/$defs/durationDistribution" },
+        "tpot": { "$ref": "#/$defs/durationDistribution", "description": "Seconds per output token after the first." },
+        "share": { "oneOf": [ { "type": "number", "minimum": 0, "maximum": 1 }, { "type": "string", "pattern": "^[0-9.]+%$" } ],
+                   "default": 0, "description": "Fraction of first attempts always sent there." },
+        "overflow": { "type": "boolean", "default": false, "description": "Take attempts a pool would reject for capacity (queue full, in-flight token budget, open circuit breaker, too long)." }
+      }
+    },
     "variants": {
       "type": "array", "description": "Named variants for `servesim compare`: the scenario with fields changed; `run` ignores them.",
       "items": {

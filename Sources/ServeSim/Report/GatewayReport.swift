@@ -1,0 +1,95 @@
+/// What the gateway did over the measured span (requests first sent at or after warm-up): the
+/// response caches and the hosted endpoint. Present in a report only when the scenario has either.
+public struct GatewayReport: Codable, Sendable, Equatable {
+    /// In lookup order.
+    public var caches: [CacheReport]
+    /// Absent without a hosted endpoint.
+    public var hosted: HostedReport?
+
+    public init(caches: [CacheReport], hosted: HostedReport?) {
+        self.caches = caches
+        self.hosted = hosted
+    }
+}
+
+/// One response cache.
+public struct CacheReport: Codable, Sendable, Equatable {
+    public var name: String
+    /// `exact` or `semantic`.
+    public var kind: String
+    /// The configured hit ratio.
+    public var hitRatio: Double
+    /// Requests that looked it up (those an earlier cache served never do).
+    public var lookups: Int
+    /// Lookups that hit: completed at the hit latency, no GPU.
+    public var hits: Int
+    /// lookups - hits.
+    public var misses: Int
+    /// hits / lookups (0 with no lookups).
+    public var measuredHitRatio: Double
+}
+
+/// The hosted API endpoint.
+public struct HostedReport: Codable, Sendable, Equatable {
+    public var name: String
+    /// Configured share and overflow switch.
+    public var share: Double
+    public var overflow: Bool
+    /// Requests it completed (counted in `requests.completed` and the latencies like any other).
+    public var requests: Int
+    /// Attempts sent by the share, and by overflow (in total and by the pool's reason to reject).
+    public var shared: Int
+    public var overflowed: Int
+    public var overflowedBy: OverflowCounts
+    /// Tokens of the requests it completed.
+    public var promptTokens: Int
+    public var outputTokens: Int
+    /// USD: promptTokens x inputPricePerMillion / 1e6 + outputTokens x outputPricePerMillion / 1e6
+    /// (also `cost.hosted`, and part of `cost.total`).
+    public var cost: Double
+}
+
+/// Overflowed attempts by the reason their pool would have rejected them.
+public struct OverflowCounts: Codable, Sendable, Equatable {
+    public var tooLong: Int
+    public var queueFull: Int
+    public var inFlightBudget: Int
+    public var circuitOpen: Int
+}
+
+/// Per class, for cost allocation: tokens of completed requests no GPU processed (cache hits and
+/// hosted), and the hosted cost of its requests.
+public struct GatewayClassUsage: Sendable, Equatable {
+    public var offGpuTokens: Int
+    public var hostedCost: Double
+
+    public init(offGpuTokens: Int, hostedCost: Double) {
+        self.offGpuTokens = offGpuTokens
+        self.hostedCost = hostedCost
+    }
+}
+
+extension ReportRenderer {
+    /// The Markdown section of a report's gateway: caches, then the hosted endpoint.
+    static func gatewayMarkdown(_ g: GatewayReport) -> [String] {
+        typealias F = NumberFormat
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        var out = ["", "## Gateway"]
+        if !g.caches.isEmpty {
+            out += ["", "| cache | kind | hit ratio (configured) | lookups | hits | misses | hit ratio (measured) |",
+                    "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+            for c in g.caches {
+                out.append("| \(cell(c.name)) | \(c.kind) | \(F.percent(c.hitRatio, 1)) | \(c.lookups) | \(c.hits) "
+                    + "| \(c.misses) | \(F.percent(c.measuredHitRatio, 1)) |")
+            }
+        }
+        if let h = g.hosted {
+            let o = h.overflowedBy
+            out += ["", "Hosted endpoint \(cell(h.name)) (share \(F.percent(h.share, 1)), overflow \(h.overflow ? "on" : "off")): "
+                + "\(h.requests) requests completed, \(h.shared) sent by share, \(h.overflowed) overflowed "
+                + "(queue full \(o.queueFull), in-flight budget \(o.inFlightBudget), circuit open \(o.circuitOpen), "
+                + "too long \(o.tooLong)); \(h.promptTokens) prompt + \(h.outputTokens) output tokens, \(F.usd(h.cost))."]
+        }
+        return out
+    }
+}
