@@ -137,12 +137,11 @@ import ServeSim
         for f in files {
             let value = try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent(f)))
             var used: Set<String> = []
-            // A variant's `set` maps dotted paths (not keys) to values: its keys are not declared.
-            func keys(_ v: JSONValue, inVariants: Bool = false) {
+            func keys(_ v: JSONValue) {
                 if case .object(let d) = v {
                     used.formUnion(d.keys)
-                    for (k, x) in d where !(inVariants && k == "set") { keys(x, inVariants: inVariants || k == "variants") }
-                } else if case .array(let a) = v { a.forEach { keys($0, inVariants: inVariants) } }
+                    d.values.forEach(keys)
+                } else if case .array(let a) = v { a.forEach(keys) }
             }
             // A variant's `set` maps dotted paths (pools.0.routing) to values: check the paths'
             // named segments and the values' keys, not the paths as keys.

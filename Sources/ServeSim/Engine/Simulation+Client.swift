@@ -57,20 +57,6 @@ extension Simulation {
         }
     }
 
-    /// Admission control: the tenant's token bucket and the global in-flight token budget.
-    func admitted(_ slot: Int32) -> Bool {
-        let r = requests.slots[Int(slot)]
-        let tokens = Int(r.promptTokens + r.outputTokens)
-        if let budget = scenario.admission.maxInFlightTokens, inFlightTokens + tokens > budget { return false }
-        let tenant = tenantIndex[Int(r.classIndex)]
-        if tenant >= 0 {
-            let limit = scenario.admission.tenants[tenant]
-            let amount = limit.unit == .tokens ? Double(tokens) : 1
-            if !tenantBuckets[tenant].tryTake(amount, at: events.now) { return false }
-        }
-        return true
-    }
-
     /// Drops a cancelled request a queue or batch still held, freeing its slot.
     func dropCancelled(_ slot: Int32) {
         requests.remove(slot)
