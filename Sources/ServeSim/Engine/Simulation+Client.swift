@@ -1,5 +1,5 @@
-/// Clients and admission: timeouts, retries with backoff, per-tenant token buckets and a global
-/// budget of in-flight tokens. Retries are new attempts of the same request: they load the pools
+/// Clients: timeouts and retries with backoff (the admission checks themselves, token buckets and
+/// the in-flight token budget, are `rejection` in `Simulation+Gateway`). Retries are new attempts of the same request: they load the pools
 /// like new arrivals (a retry storm shows in the time series and counts) but the request is
 /// recorded once, with its final outcome, from its first send.
 extension Simulation {
