@@ -146,7 +146,8 @@ public enum CapacityPlanner {
     /// Runs the search. Throws the scenario's `InputError` when the file itself is bad; an option
     /// whose overrides make it invalid is rejected with the first problem as its reason.
     public static func plan(_ request: PlanRequest) throws -> CapacityPlan {
-        let base = try ScenarioLoader.load(path: request.path, overrides: [])
+        let source = try ScenarioSource.read(path: request.path)
+        let base = try source.scenario()
         guard base.pools.indices.contains(request.pool) else {
             throw InputError(file: request.path, path: "pools", "has no pool \(request.pool)",
                              allowed: "0 to \(base.pools.count - 1), or a pool name")
@@ -161,7 +162,7 @@ public enum CapacityPlanner {
         for (k, option) in options.enumerated() {
             var r = request
             r.progress = request.progress.map { report in { @Sendable in report("\(option.name) (\(k + 1) of \(options.count)): \($0)") } }
-            results.append(search(option, request: r, sizePath: sizePath, seed: seed))
+            results.append(search(option, source: source, request: r, sizePath: sizePath, seed: seed))
         }
         let answers = results.compactMap(\.answer)
         let cheapest = answers.min { ($0.costPerRequest, $0.option) < ($1.costPerRequest, $1.option) }
@@ -173,7 +174,8 @@ public enum CapacityPlanner {
                             frontier: frontier)
     }
 
-    static func search(_ option: PlanOption, request: PlanRequest, sizePath: [String], seed: UInt64) -> PlanOptionResult {
+    static func search(_ option: PlanOption, source: ScenarioSource, request: PlanRequest, sizePath: [String],
+                       seed: UInt64) -> PlanOptionResult {
         var result = PlanOptionResult(option: option.name, replicas: nil, gpus: 0, answer: nil, rejected: nil,
                                       recheckSeeds: [], raisedByRecheck: 0, evaluated: [])
         var cache: [Int: PlanPoint] = [:]
@@ -181,8 +183,7 @@ public enum CapacityPlanner {
         var gpusPerReplica = 1
         func scenario(_ n: Int) -> Scenario? {
             do {
-                let s = try ScenarioLoader.load(path: request.path,
-                                                overrides: option.overrides + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
+                let s = try source.scenario(overrides: option.overrides + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
                 gpusPerReplica = s.pools[request.pool].gpusPerReplica
                 return s.scalingLoad(by: request.loadFactor)
             } catch let e as InputError {
@@ -194,13 +195,10 @@ public enum CapacityPlanner {
         }
         func evaluate(_ n: Int, seeds: [UInt64]) -> PlanPoint? {
             request.progress?("\(n) replicas")
-            guard let s = scenario(n) else { return nil }
-            let reports = parallelMap(seeds.count, jobs: request.jobs) { [s] i in
-                var run = s
-                run.seed = seeds[i]
-                return ScenarioRunner.run(run).0
-            }
-            return point(option.name, replicas: n, reports: reports)
+            guard var s = scenario(n) else { return nil }
+            // `seeds` come from `Replications.seeds`: the replications of their first are exactly them.
+            s.seed = seeds[0]
+            return point(option.name, replicas: n, reports: Replications.run(s, count: seeds.count, jobs: request.jobs))
         }
         let searchSeeds = Replications.seeds(base: seed, count: request.replications)
         let found = smallestFeasible(upTo: request.maxReplicas) { n in
@@ -213,7 +211,7 @@ public enum CapacityPlanner {
             result.rejected = loadError
         } else if var n = found {
             // Re-check on fresh seeds; grow while the answer does not hold there.
-            let fresh = (0..<UInt64(request.recheckSeeds)).map { seed &+ 1_000_000 &+ $0 }
+            let fresh = request.recheckSeeds == 0 ? [] : Replications.seeds(base: seed &+ 1_000_000, count: request.recheckSeeds)
             result.recheckSeeds = fresh
             if !fresh.isEmpty {
                 while n < request.maxReplicas, result.raisedByRecheck < 8,

@@ -7,12 +7,8 @@ import Foundation
 /// validated like any file, and simulated as its own `Simulation`; points share nothing, so
 /// they run in parallel and the table never depends on the order they finish in.
 public struct SweepPlan: Sendable {
-    /// The scenario file, as named in diagnostics.
-    public let file: String
-    /// Its value tree before overrides.
-    public let document: JSONValue
-    /// Folder relative paths in the scenario resolve against.
-    public let baseDirectory: String
+    /// The scenario file, read once.
+    public let source: ScenarioSource
     /// `--seed`: overrides every point's seed when given.
     public let seed: UInt64?
     public let grid: SweepGrid
@@ -24,13 +20,9 @@ public struct SweepPlan: Sendable {
     /// `s.json5: pools.0.replicas: 0 is out of range (an integer from 1 to 100000) (sweep point 3: pools.0.replicas=0)`;
     /// a problem every point has is reported once, `(all 12 sweep points)`.
     public static func prepare(path: String, grid: SweepGrid, seed: UInt64?, jobs: Int = 1) throws(InputError) -> SweepPlan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
-        }
-        let document: JSONValue
-        do { document = try ScenarioLoader.document(data, file: path) } catch { throw error as! InputError }
-        let base = (path as NSString).deletingLastPathComponent
-        var plan = SweepPlan(file: path, document: document, baseDirectory: base.isEmpty ? "." : base, seed: seed, grid: grid)
+        let source: ScenarioSource
+        do { source = try ScenarioSource.read(path: path) } catch { throw error as! InputError }
+        var plan = SweepPlan(source: source, seed: seed, grid: grid)
         let checked = parallelMap(grid.count, jobs: jobs) { [plan] point -> Result<[String], InputError> in
             do throws(InputError) { return .success(try plan.scenario(at: point).slos.map(\.name)) } catch { return .failure(error) }
         }
@@ -73,16 +65,14 @@ public struct SweepPlan: Sendable {
     /// The validated scenario of point `point`.
     public func scenario(at point: Int) throws(InputError) -> Scenario {
         do {
-            var root = document
-            for o in grid.overrides(at: point) { root = try o.apply(to: root, file: file) }
-            return try ScenarioLoader.parse(value: root, file: file, baseDirectory: baseDirectory, seed: seed)
+            return try source.scenario(overrides: grid.overrides(at: point), seed: seed)
         } catch {
-            throw error as? InputError ?? InputError(file: file, "\(error)")
+            throw error as? InputError ?? InputError(file: source.file, "\(error)")
         }
     }
 
     /// The scenario's `name` (before overrides), naming the table.
-    public var scenarioName: String { document.value(at: ["name"])?.label ?? "" }
+    public var scenarioName: String { source.document.value(at: ["name"])?.label ?? "" }
 
     /// The table's columns (the same for every shard: they come from all points).
     public var columns: [String] {
@@ -93,7 +83,7 @@ public struct SweepPlan: Sendable {
     /// option and each axis with its values, as 16 hex digits. Shards of one sweep share it;
     /// it does not depend on where the file is.
     public var identity: String {
-        var text = "servesim sweep 1\n" + document.jsonText + "\nseed=" + (seed.map(String.init) ?? "file") + "\n"
+        var text = "servesim sweep 1\n" + source.document.jsonText + "\nseed=" + (seed.map(String.init) ?? "file") + "\n"
         for axis in grid.axes { text += axis.dottedPath + "=" + axis.values.map(\.jsonText).joined(separator: ",") + "\n" }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {

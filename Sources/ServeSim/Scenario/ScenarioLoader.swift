@@ -5,26 +5,14 @@ import Foundation
 public enum ScenarioLoader {
     /// Loads and validates the scenario at `path`; `seed` overrides the file's seed.
     public static func load(path: String, seed: UInt64? = nil, perIteration: Bool? = nil) throws -> Scenario {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
-        }
-        let base = (path as NSString).deletingLastPathComponent
-        return try parse(data: data, file: path, baseDirectory: base.isEmpty ? "." : base, seed: seed,
-                         perIteration: perIteration)
+        try ScenarioSource.read(path: path).scenario(seed: seed, perIteration: perIteration)
     }
 
     /// Loads the scenario at `path` with `overrides` applied to its value tree first (in order);
     /// an override's bad path or value is reported like any field error.
     public static func load(path: String, overrides: [ScenarioOverride], seed: UInt64? = nil,
                             perIteration: Bool? = nil) throws -> Scenario {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
-        }
-        var root = try document(data, file: path)
-        for o in overrides { root = try o.apply(to: root, file: path) }
-        let base = (path as NSString).deletingLastPathComponent
-        return try parse(value: root, file: path, baseDirectory: base.isEmpty ? "." : base, seed: seed,
-                         perIteration: perIteration)
+        try ScenarioSource.read(path: path).scenario(overrides: overrides, seed: seed, perIteration: perIteration)
     }
 
     /// Parses scenario text. `file` names it in diagnostics; relative paths resolve against

@@ -61,22 +61,15 @@ extension ScenarioLoader {
     /// The scenario at `path` followed by each of its variants, all validated; a variant's
     /// problems name the variant.
     public static func loadWithVariants(path: String, seed: UInt64? = nil) throws -> [Scenario] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
-        }
-        let root = try document(data, file: path)
-        let base = (path as NSString).deletingLastPathComponent
-        let directory = base.isEmpty ? "." : base
-        let scenario = try parse(value: root, file: path, baseDirectory: directory, seed: seed)
+        let source = try ScenarioSource.read(path: path)
+        let scenario = try source.scenario(seed: seed)
         var scenarios = [scenario]
         var problems: [Diagnostic] = []
         for variant in scenario.variants {
             do {
-                var tree = root
-                for o in variant.overrides { tree = try o.apply(to: tree, file: path) }
-                tree = try ScenarioOverride(path: ["name"], value: .string(variant.name)).apply(to: tree, file: path)
-                tree = try ScenarioOverride(path: ["variants"], value: .null).apply(to: tree, file: path)
-                scenarios.append(try parse(value: tree, file: path, baseDirectory: directory, seed: seed))
+                let renamed = [ScenarioOverride(path: ["name"], value: .string(variant.name)),
+                               ScenarioOverride(path: ["variants"], value: .null)]
+                scenarios.append(try source.scenario(overrides: variant.overrides + renamed, seed: seed))
             } catch let e as InputError {
                 problems += e.diagnostics.map { d in
                     var d = d
