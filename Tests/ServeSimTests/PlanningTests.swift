@@ -96,7 +96,7 @@ import ServeSim
         let cost = [1.0, 2, 3, 2, 4, 1]
         let latency = [9.0, 5, 6, 4, 1, 9]
         // (1,9) first of equals; (2,4) beats (2,5) and (3,6); (4,1).
-        #expect(CapacityPlanner.paretoFrontier(cost: cost, latency: latency) == [0, 3, 4])
+        #expect(paretoFrontier(x: cost, y: latency) == [0, 3, 4])
     }
 
     @Test func theAnswerMeetsEverySLOAndOneFewerDoesNot() throws {

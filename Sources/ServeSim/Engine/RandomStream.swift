@@ -19,11 +19,7 @@ public final class RandomStream {
 
     /// Stable across processes and platforms (Swift's Hasher is seeded per process: never use it).
     public static func derivedSeed(seed: UInt64, name: String) -> UInt {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in withUnsafeBytes(of: seed.littleEndian, Array.init) + Array(name.utf8) {
-            h ^= UInt64(byte)
-            h &*= 0x0000_0100_0000_01b3
-        }
+        let h = fnv1a64(withUnsafeBytes(of: seed.littleEndian, Array.init) + Array(name.utf8))
         // MT19937 takes an unsigned long; fold to 32 bits so every seed is distinct in its range.
         let folded = (h ^ (h >> 32)) & 0xffff_ffff
         return UInt(folded == 0 ? 4357 : folded)  // GSL treats 0 as its default seed 4357

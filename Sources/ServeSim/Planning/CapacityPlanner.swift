@@ -130,19 +130,6 @@ public enum CapacityPlanner {
         return high
     }
 
-    /// Indices of the Pareto-optimal points (lower cost and lower latency both better), by
-    /// increasing cost; of equal points the first.
-    public static func paretoFrontier(cost: [Double], latency: [Double]) -> [Int] {
-        let order = cost.indices.sorted { (cost[$0], latency[$0], $0) < (cost[$1], latency[$1], $1) }
-        var frontier: [Int] = []
-        var bestLatency = Double.infinity
-        for i in order where latency[i] < bestLatency {
-            frontier.append(i)
-            bestLatency = latency[i]
-        }
-        return frontier
-    }
-
     /// Runs the search. Throws the scenario's `InputError` when the file itself is bad; an option
     /// whose overrides make it invalid is rejected with the first problem as its reason.
     public static func plan(_ request: PlanRequest) throws -> CapacityPlan {
@@ -167,7 +154,7 @@ public enum CapacityPlanner {
         let answers = results.compactMap(\.answer)
         let cheapest = answers.min { ($0.costPerRequest, $0.option) < ($1.costPerRequest, $1.option) }
         let points = results.flatMap(\.evaluated).filter(\.feasible)
-        let frontier = paretoFrontier(cost: points.map(\.costPerRequest), latency: points.map(\.ttftP95)).map { points[$0] }
+        let frontier = paretoFrontier(x: points.map(\.costPerRequest), y: points.map(\.ttftP95)).map { points[$0] }
         return CapacityPlan(scenario: base.name, pool: poolName, peak: request.peak, growth: request.growth,
                             safety: request.safety, loadFactor: request.loadFactor, seed: seed,
                             replications: request.replications, options: results, cheapest: cheapest?.option,

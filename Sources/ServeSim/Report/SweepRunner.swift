@@ -85,12 +85,7 @@ public struct SweepPlan: Sendable {
     public var identity: String {
         var text = "servesim sweep 1\n" + source.document.jsonText + "\nseed=" + (seed.map(String.init) ?? "file") + "\n"
         for axis in grid.axes { text += axis.dottedPath + "=" + axis.values.map(\.jsonText).joined(separator: ",") + "\n" }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
+        let hex = String(fnv1a64(text.utf8), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 

@@ -52,23 +52,9 @@ public struct ScatterChart: Sendable, Equatable {
     }
 
     /// Indices of the points no other point beats on both coordinates when lower is better on
-    /// both (each has a strictly lower y than every point with a lower or equal x before it),
-    /// sorted by x then y then index; points with a non-finite coordinate are left out. Of
-    /// identical points the first is kept.
+    /// both (see the free function `paretoFrontier(x:y:)`).
     public static func paretoFrontier(_ points: [ScatterPoint]) -> [Int] {
-        let order = points.indices.filter { points[$0].x.isFinite && points[$0].y.isFinite }.sorted { a, b in
-            let p = points[a], q = points[b]
-            if p.x != q.x { return p.x < q.x }
-            if p.y != q.y { return p.y < q.y }
-            return a < b
-        }
-        var best = Double.infinity
-        var frontier: [Int] = []
-        for i in order where points[i].y < best {
-            best = points[i].y
-            frontier.append(i)
-        }
-        return frontier
+        ServeSim.paretoFrontier(x: points.map(\.x), y: points.map(\.y))
     }
 
     /// The chart as an `<svg>` element.
