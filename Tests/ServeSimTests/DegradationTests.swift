@@ -183,13 +183,7 @@ import ServeSim
               slos: [{ name: "ttft-p95", sli: "ttft", threshold: "2s", objective: 0.95 }],
               degradation: \(degradation) }
             """
-        do {
-            return (try ScenarioLoader.parse(data: Data(text.utf8), file: "s.json5", baseDirectory: "."), [])
-        } catch let error as InputError {
-            return (nil, error.diagnostics.map(\.description))
-        } catch {
-            return (nil, ["\(error)"])
-        }
+        return parseScenario(text, file: "s.json5")
     }
 
     @Test func readsEveryKeyWithDefaults() throws {

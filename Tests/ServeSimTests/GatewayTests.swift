@@ -193,13 +193,7 @@ import ServeSim
               pools: [{ name: "p", replicas: 1, pricePerGpuHour: 1, performance: { model: "service", distribution: "exponential", mean: 1 } }],
               \(gateway) }
             """
-        do {
-            return (try ScenarioLoader.parse(data: Data(text.utf8), file: "s.json5", baseDirectory: "."), [])
-        } catch let error as InputError {
-            return (nil, error.diagnostics.map(\.description))
-        } catch {
-            return (nil, ["\(error)"])
-        }
+        return parseScenario(text, file: "s.json5")
     }
 
     @Test func readsCachesAndTheHostedEndpoint() {

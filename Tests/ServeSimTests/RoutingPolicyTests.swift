@@ -188,13 +188,7 @@ import Testing
               pools: [{ name: "p", replicas: 2, pricePerGpuHour: 1, routing: "\(routing)", \(extra)
                         performance: { model: "service", distribution: "exponential", mean: 1 } }] }
             """
-        do {
-            return (try ScenarioLoader.parse(data: Data(text.utf8), file: "r.json5", baseDirectory: "."), [])
-        } catch let error as InputError {
-            return (nil, error.diagnostics.map(\.description))
-        } catch {
-            return (nil, ["\(error)"])
-        }
+        return parseScenario(text, file: "r.json5")
     }
 
     @Test func parsesEveryPolicyAndRejectsUnknownOnes() {

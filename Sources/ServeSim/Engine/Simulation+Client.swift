@@ -22,18 +22,23 @@ extension Simulation {
         next.replica = -1
         next.routed = false
         next.cancelled = false
-        let index: Int
-        if let free = freeRetryTickets.popLast() {
-            retryTickets[free] = RetryTicket(state: next)
-            index = free
-        } else {
-            retryTickets.append(RetryTicket(state: next))
-            index = retryTickets.count - 1
-        }
         retries += 1
         series.retry(at: events.now)
-        events.schedule(at: next.arrival + pools[scenario.classPools[Int(r.classIndex)]].requestOverhead,
-                        kind: EventKind.retry, target: index)
+        forward(next, at: next.arrival + pools[scenario.classPools[Int(r.classIndex)]].requestOverhead)
+    }
+
+    /// Holds an attempt (a retry, or a first try the gateway passes on to its pool) in a ticket and
+    /// admits it at `time`.
+    func forward(_ state: RequestState, at time: Double) {
+        let index: Int
+        if let free = freeRetryTickets.popLast() {
+            retryTickets[free] = RetryTicket(state: state)
+            index = free
+        } else {
+            retryTickets.append(RetryTicket(state: state))
+            index = retryTickets.count - 1
+        }
+        events.schedule(at: time, kind: EventKind.retry, target: index)
     }
 
     func handleRetry(ticket index: Int) {

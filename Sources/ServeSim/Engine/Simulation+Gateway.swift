@@ -119,19 +119,6 @@ extension Simulation {
         return slot
     }
 
-    /// Sends an attempt on to its pool at `time` (after the pool's request overhead).
-    func forward(_ state: RequestState, at time: Double) {
-        let index: Int
-        if let free = freeRetryTickets.popLast() {
-            retryTickets[free] = RetryTicket(state: state)
-            index = free
-        } else {
-            retryTickets.append(RetryTicket(state: state))
-            index = retryTickets.count - 1
-        }
-        events.schedule(at: time, kind: EventKind.retry, target: index)
-    }
-
     /// Serves an attempt already in the system on the hosted endpoint, from now.
     func serveHosted(_ slot: Int32) {
         let g = gateway!, hosted = g.hosted!, rng = g.latencyStream!

@@ -18,16 +18,22 @@ extension ReportRenderer {
                 "| --- |" + String(repeating: " ---: |", count: c.scenarios.count)]
         for row in c.rows {
             let cells = row.values.indices.map { i -> String in
-                let v = row.values[i]
-                var text = format(v.mean, unit: row.unit)
-                if c.replications >= 2 { text += " ± " + format(v.halfWidth, unit: row.unit) }
-                if row.best.contains(i) { return "**\(text)** best" }
-                if row.significant[i] == false { text += " (n.s.)" }
-                return text
+                let text = cellText(c, row, column: i)
+                return row.best.contains(i) ? "**\(text)** best" : text
             }
             out.append("| \(cell(row.label)) | " + cells.joined(separator: " | ") + " |")
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A comparison cell without its best marker: the mean in its unit, "± half-width" with
+    /// replications, and " (n.s.)" when its difference from the best is not significant.
+    static func cellText(_ c: Comparison, _ row: Comparison.Row, column i: Int) -> String {
+        let v = row.values[i]
+        var text = format(v.mean, unit: row.unit)
+        if c.replications >= 2 { text += " ± " + format(v.halfWidth, unit: row.unit) }
+        if row.significant[i] == false { text += " (n.s.)" }
+        return text
     }
 
     /// A value in its unit, for tables.

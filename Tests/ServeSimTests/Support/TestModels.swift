@@ -1,3 +1,4 @@
+import Foundation
 import ServeSim
 
 /// A linear step-time model for tests: step = base + perToken * tokens + perContext * context.
@@ -64,4 +65,15 @@ func simulate(_ scenario: Scenario) -> (records: [RequestRecord], result: Simula
     sim.recordObserver = { records.append($0) }
     let result = sim.run()
     return (records, result)
+}
+
+/// Validates scenario text: the scenario, or nil and every diagnostic as printed.
+func parseScenario(_ text: String, file: String = "s.json5") -> (Scenario?, [String]) {
+    do {
+        return (try ScenarioLoader.parse(data: Data(text.utf8), file: file, baseDirectory: "."), [])
+    } catch let error as InputError {
+        return (nil, error.diagnostics.map(\.description))
+    } catch {
+        return (nil, ["\(error)"])
+    }
 }

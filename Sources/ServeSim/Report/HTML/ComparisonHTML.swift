@@ -10,11 +10,7 @@ public enum ComparisonHTML {
             : "One run per scenario on common random numbers (seed \(c.seed)).", note: true)
         let rows = c.rows.map { row -> [HTMLCell] in
             [HTMLCell(row.label)] + row.values.indices.map { i in
-                let v = row.values[i]
-                var text = ReportRenderer.format(v.mean, unit: row.unit)
-                if c.replications >= 2 { text += " ± " + ReportRenderer.format(v.halfWidth, unit: row.unit) }
-                if row.significant[i] == false { text += " (n.s.)" }
-                return HTMLCell.best(text, if: row.best.contains(i))
+                HTMLCell.best(ReportRenderer.cellText(c, row, column: i), if: row.best.contains(i))
             }
         }
         doc.heading("Side by side")
