@@ -27,6 +27,8 @@ public final class RandomStream {
 
     /// Uniform on (0, 1), never 0 or 1.
     @inline(__always) public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
+    /// True with probability `p`; draws nothing when p >= 1 (always true).
+    @inline(__always) public func chance(_ p: Double) -> Bool { p >= 1 || gsl_rng_uniform_pos(rng) < p }
     /// Uniform integer in 0..<n (n >= 1).
     @inline(__always) public func uniformInt(_ n: Int) -> Int { Int(gsl_rng_uniform_int(rng, UInt(n))) }
     /// Exponential variate with the given mean.

@@ -81,9 +81,8 @@ extension Simulation {
     func degrade(_ state: inout RequestState, ladder l: Int) -> Bool {
         let run = ladders[l]
         let engaged = 0..<run.state.level
-        func chosen(_ fraction: Double) -> Bool { fraction >= 1 || run.stream.uniformPositive() < fraction }
         for k in engaged {
-            if case .shed(let fraction) = run.spec.steps[k].action, chosen(fraction) {
+            if case .shed(let fraction) = run.spec.steps[k].action, run.stream.chance(fraction) {
                 run.affected[k] += 1
                 return true
             }
@@ -91,7 +90,7 @@ extension Simulation {
         for k in engaged {
             switch run.spec.steps[k].action {
             case .fallback(let pool, let fraction):
-                if chosen(fraction) {
+                if run.stream.chance(fraction) {
                     state.pool = Int32(pool)
                     run.affected[k] += 1
                 }

@@ -91,7 +91,7 @@ extension Simulation {
                             stamp: requests.slots[Int(slot)].generation)
             return
         }
-        if let hosted = g.hosted, hosted.share > 0, hosted.share >= 1 || g.shareStream!.uniformPositive() < hosted.share {
+        if let hosted = g.hosted, hosted.share > 0, g.shareStream!.chance(hosted.share) {
             if measured { g.shared += 1 }
             serveHosted(enterAtGateway(state))
             return
@@ -104,19 +104,12 @@ extension Simulation {
         }
     }
 
-    /// Puts an attempt the gateway serves into the system: a slot, the time series, the client's timeout.
+    /// Puts an attempt the gateway serves into the system (`enterSystem`), with no queue wait.
     func enterAtGateway(_ state: RequestState) -> Int32 {
         var state = state
         // No queue: the queue-wait metric is 0 (finish subtracts the pool's overhead).
         state.firstScheduled = state.arrival + pools[scenario.classPools[Int(state.classIndex)]].requestOverhead
-        let slot = requests.insert(state)
-        changeInSystem(by: 1)
-        series.arrival(at: state.arrival)
-        if let timeout = scenario.classes[Int(state.classIndex)].client?.timeout {
-            events.schedule(at: events.now + timeout, kind: EventKind.timeout, target: Int(slot),
-                            stamp: requests.slots[Int(slot)].generation)
-        }
-        return slot
+        return enterSystem(state)
     }
 
     /// Serves an attempt already in the system on the hosted endpoint, from now.

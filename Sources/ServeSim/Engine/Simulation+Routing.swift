@@ -39,14 +39,8 @@ extension Simulation {
         var shed = false
         if let l = ladderOfPool[home], ladders[l].state.level > 0 { shed = degrade(&state, ladder: l) }
         let p = Int(state.pool)
-        let slot = requests.insert(state)
-        changeInSystem(by: 1)
-        series.arrival(at: state.arrival)
+        let slot = enterSystem(state)
         pools[p].arrivalsSinceTick += 1
-        if let timeout = scenario.classes[Int(state.classIndex)].client?.timeout {
-            events.schedule(at: events.now + timeout, kind: EventKind.timeout, target: Int(slot),
-                            stamp: requests.slots[Int(slot)].generation)
-        }
         // An open circuit breaker fails the request at once (a half-open one lets one probe through).
         let breakerAllows = shed || pools[p].breaker == nil || pools[p].breaker!.allow(at: events.now)
         if let reason = rejection(slot, pool: p, shed: shed, breakerAllows: breakerAllows) {
@@ -57,6 +51,18 @@ extension Simulation {
         }
         inFlightTokens += Int(state.promptTokens + state.outputTokens)
         route(slot, pool: p)
+    }
+
+    /// Puts an attempt into the system: a slot, the time series' arrival count, the client's timeout.
+    func enterSystem(_ state: RequestState) -> Int32 {
+        let slot = requests.insert(state)
+        changeInSystem(by: 1)
+        series.arrival(at: state.arrival)
+        if let timeout = scenario.classes[Int(state.classIndex)].client?.timeout {
+            events.schedule(at: events.now + timeout, kind: EventKind.timeout, target: Int(slot),
+                            stamp: requests.slots[Int(slot)].generation)
+        }
+        return slot
     }
 
     /// False when the request can never run on the pool: its tokens exceed a replica's KV cache, or
