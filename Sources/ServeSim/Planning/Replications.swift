@@ -19,9 +19,4 @@ public enum Replications {
             return ScenarioRunner.run(s).0
         }
     }
-
-    /// Each metric's estimate over the replications' reports.
-    public static func estimates(_ reports: [Report], metrics: [ReportMetric], confidence: Double = 0.95) -> [Estimate] {
-        metrics.map { m in Estimate.of(reports.map(m.value), confidence: confidence) }
-    }
 }

@@ -22,9 +22,6 @@ public struct ReportMetric: Sendable {
         self.value = value
     }
 
-    /// Whether `a` is strictly better than `b` on this metric.
-    public func isBetter(_ a: Double, than b: Double) -> Bool { lowerIsBetter ? a < b : a > b }
-
     /// Latency percentiles of completed requests: TTFT and E2E at p50, p95 and p99, TPOT p95.
     public static let latency: [ReportMetric] = {
         var metrics: [ReportMetric] = []
