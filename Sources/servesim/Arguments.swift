@@ -84,3 +84,32 @@ func writeAtomically(_ data: Data, to path: String) throws {
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try data.write(to: url, options: .atomic)
 }
+
+// MARK: - Option values shared by the commands
+
+func parseSeed(_ text: String?, command: String, problems: inout [String]) -> UInt64? {
+    guard let text else { return nil }
+    guard let seed = UInt64(text) else {
+        problems.append("servesim \(command): --seed: \"\(text)\" is not a seed (a non-negative integer)")
+        return nil
+    }
+    return seed
+}
+
+func parseFormats(_ text: String, allowed: [String], command: String, problems: inout [String]) -> [String] {
+    let formats = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    for f in formats where !allowed.contains(f) {
+        problems.append("servesim \(command): --format: \"\(f)\" is not a format (\(allowed.joined(separator: ", ")))")
+    }
+    return formats.isEmpty ? ["json"] : formats
+}
+
+/// A positive integer option (`--replications`, `--jobs`), or `default` when absent.
+func parseCount(_ text: String?, option: String, command: String, default value: Int, problems: inout [String]) -> Int {
+    guard let text else { return value }
+    guard let n = Int(text), n >= 1, n <= 100_000 else {
+        problems.append("servesim \(command): --\(option): \"\(text)\" is not a count (an integer from 1 to 100000)")
+        return value
+    }
+    return n
+}

@@ -87,12 +87,3 @@ func compareCommand(_ raw: [String]) -> Int32 {
     return Exit.ok
 }
 
-/// A positive integer option (`--replications`, `--jobs`), or `default` when absent.
-func parseCount(_ text: String?, option: String, command: String, default value: Int, problems: inout [String]) -> Int {
-    guard let text else { return value }
-    guard let n = Int(text), n >= 1, n <= 100_000 else {
-        problems.append("servesim \(command): --\(option): \"\(text)\" is not a count (an integer from 1 to 100000)")
-        return value
-    }
-    return n
-}

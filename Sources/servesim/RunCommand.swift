@@ -85,23 +85,6 @@ func timingLine(_ name: String, wall: Double, events: Int, requests: Int) -> Str
                   name, wall, events, Double(events) / w, requests, Double(requests) / w)
 }
 
-func parseSeed(_ text: String?, command: String, problems: inout [String]) -> UInt64? {
-    guard let text else { return nil }
-    guard let seed = UInt64(text) else {
-        problems.append("servesim \(command): --seed: \"\(text)\" is not a seed (a non-negative integer)")
-        return nil
-    }
-    return seed
-}
-
-func parseFormats(_ text: String, allowed: [String], command: String, problems: inout [String]) -> [String] {
-    let formats = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    for f in formats where !allowed.contains(f) {
-        problems.append("servesim \(command): --format: \"\(f)\" is not a format (\(allowed.joined(separator: ", ")))")
-    }
-    return formats.isEmpty ? ["json"] : formats
-}
-
 /// Loads every scenario (files, folders of .json5 files, or the built-in default), collecting
 /// all problems of all files before anything runs.
 func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, problems: inout [String]) -> [Scenario] {

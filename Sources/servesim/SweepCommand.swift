@@ -52,7 +52,8 @@ func sweepCommand(_ raw: [String]) -> Int32 {
     if problems.isEmpty {
         do { grid = try SweepGrid(axes: axes) } catch { problems.append("servesim sweep: --set: \(error)") }
     }
-    let jobs = parseJobs(args.options["jobs"], problems: &problems)
+    let jobs = parseCount(args.options["jobs"], option: "jobs", command: "sweep",
+                          default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
     var shard: SweepShard?
     if let text = args.options["shard"] {
         do { shard = try SweepShard.parse(text) } catch { problems.append("servesim sweep: --shard: \(error)") }
@@ -96,16 +97,6 @@ func sweepCommand(_ raw: [String]) -> Int32 {
         printError(String(format: "servesim sweep: %@ in %.3f s wall on %d jobs", ran, Date().timeIntervalSince(started), jobs))
     }
     return Exit.ok
-}
-
-/// `--jobs`: a positive integer; default the number of active processors.
-func parseJobs(_ text: String?, problems: inout [String]) -> Int {
-    guard let text else { return max(1, ProcessInfo.processInfo.activeProcessorCount) }
-    guard let jobs = Int(text), jobs >= 1 else {
-        problems.append("servesim sweep: --jobs: \"\(text)\" is not a job count (a positive integer)")
-        return 1
-    }
-    return jobs
 }
 
 /// A table's format: `--format` when given, else the `--out` extension (`.csv`, `.json`), else
