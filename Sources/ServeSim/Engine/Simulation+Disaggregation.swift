@@ -49,6 +49,8 @@ extension Simulation {
         var seconds: [LogHistogram]
         var linkWait: [Double]
         var linkBusy: [Double]
+        /// Sees every transfer that lands for a live request (tests, exports).
+        var observer: ((KVTransferTrace) -> Void)?
 
         init(pairs: [DisaggregationPair], pools: Int, replicas: Int) {
             self.pairs = pairs
@@ -141,6 +143,9 @@ extension Simulation {
                 run.seconds[t.pair].add(now - t.handedOff)
                 run.linkWait[t.pair] += t.started - t.handedOff
             }
+            run.observer?(KVTransferTrace(pair: t.pair, firstArrival: requests.slots[i].firstArrival, handedOff: t.handedOff,
+                                          started: t.started, landed: now, tokens: Int(requests.slots[i].prefilled),
+                                          bytes: t.bytes))
             // The request leaves the prefill pool ...
             let p = pair.prefillPool
             pools[p].inPool.add(-1, at: now)
@@ -172,6 +177,18 @@ extension Simulation {
         return slots
     }
 
+    /// KV blocks held (not free) on pool `p`'s replicas now, transfers' blocks included; 0 on every
+    /// pool once a run has drained.
+    public func kvBlocksInUse(pool p: Int) -> Int {
+        pools[p].replicas.reduce(0) { $0 + replicas[$1].totalBlocks - replicas[$1].freeBlocks }
+    }
+
+    /// Calls `observer` with every KV transfer that lands for a request still live (before the
+    /// request joins the decode pool). Does nothing without disaggregation pairs. Observes only.
+    public func observeTransfers(_ observer: @escaping (KVTransferTrace) -> Void) {
+        disaggregation?.observer = observer
+    }
+
     /// Per pair, what the links did over the measured span; nil without pairs.
     func disaggregationReports(until end: Double) -> [DisaggregationReport]? {
         guard let run = disaggregation else { return nil }
@@ -192,4 +209,21 @@ extension Simulation {
                 linkUtilization: up > 0 ? min(1, run.linkBusy[k] / up) : 0)
         }
     }
+}
+
+/// One landed KV transfer, as `Simulation.observeTransfers` reports it. Times in seconds.
+public struct KVTransferTrace: Sendable, Equatable {
+    /// Index of the pair in `Scenario.disaggregation`.
+    public var pair: Int
+    /// When the client first sent the request (matches `RequestRecord.arrival`).
+    public var firstArrival: Double
+    /// When the request left the prefill batch (the end of the step that emitted its first token).
+    public var handedOff: Double
+    /// When the link began moving it (after earlier transfers on the same link).
+    public var started: Double
+    /// When it landed at the decode pool.
+    public var landed: Double
+    /// Tokens whose KV crossed the link, and their bytes.
+    public var tokens: Int
+    public var bytes: Double
 }
