@@ -93,6 +93,7 @@ extension Simulation {
         replica.stamp &+= 1  // its pending step boundary is void
         var lost = replica.running
         replica.running.removeAll()
+        if replica.handsOff { lost += takeTransfers(from: replica) }
         while let slot = replica.waiting.popFront() {
             lost.append(slot)
             changeQueued(p, by: -1)

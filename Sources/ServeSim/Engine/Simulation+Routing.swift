@@ -76,6 +76,8 @@ extension Simulation {
         // Without chunked prefill the whole sequence must fit one step's token budget, as vLLM requires
         // max_num_batched_tokens >= max_model_len (a recompute after preemption re-prefills it all).
         if !spec.chunkedPrefill && Int(r.promptTokens + r.outputTokens) > spec.maxBatchedTokens { return false }
+        // A prefill pool's request must also fit its decode pool (disaggregation).
+        if let d = disaggregation?.decodePool(of: p) { return canEverServe(slot, pool: d) }
         return true
     }
 

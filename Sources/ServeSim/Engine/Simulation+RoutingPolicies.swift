@@ -145,7 +145,8 @@ extension Simulation {
         for k in 0..<replica.waiting.count {
             let r = requests.slots[Int(replica.waiting.element(at: k))]
             if r.cancelled { continue }
-            let need = Int(max(0, r.prefillTarget - r.prefilled))
+            // A request whose KV arrived from a prefill pool needs blocks for its whole context.
+            let need = r.prefillTarget > r.prefilled ? Int(r.prefillTarget - r.prefilled) : Int(r.tokens)
             load += (need + blockSize - 1) / blockSize
         }
         return load

@@ -16,6 +16,7 @@ extension Simulation {
             applyMixedStep(replica)
         }
         let completed = anyFinished ? completeFinished(replica) : 0
+        if replica.handsOff { handOffPrefilled(replica) }
         planStep(replica, continuing: wasDecode && completed == 0)
     }
 
@@ -142,7 +143,9 @@ extension Simulation {
                 let need = Int(r.prefillTarget - r.prefilled)
                 if !config.chunkedPrefill && need > budget { break }
                 let chunk = Int32(min(need, budget))
-                let blocks = Int((chunk + blockSize - 1) / blockSize)
+                // A request whose KV arrived from a prefill pool (disaggregation) has nothing to
+                // prefill: it joins as a decoding sequence, with blocks for its whole context.
+                let blocks = Int(((need > 0 ? chunk : r.tokens) + blockSize - 1) / blockSize)
                 if blocks > replica.freeBlocks { break }
                 popWaiting(replica)
                 replica.freeBlocks -= blocks
@@ -151,7 +154,7 @@ extension Simulation {
                 requests.slots[Int(slot)].replica = Int32(replica.index)
                 if r.firstScheduled < 0 { requests.slots[Int(slot)].firstScheduled = events.now }
                 replica.running.append(slot)
-                budget -= Int(chunk)
+                budget -= need > 0 ? Int(chunk) : 1
                 changed = true
             }
         }

@@ -26,6 +26,8 @@ public final class Simulation {
         /// Gateway completions (not housekeeping): a cache hit, a hosted request.
         static let cacheHit: Int32 = 14
         static let hostedDone: Int32 = 15
+        /// A KV cache transfer from a prefill to a decode pool lands (not housekeeping).
+        static let kvTransfer: Int32 = 16
     }
 
     /// Per-pool state that is not per-replica.
@@ -109,6 +111,8 @@ public final class Simulation {
     var ladderOfPool: [Int?] = []
     /// Response caches and the hosted endpoint (nil: neither).
     var gateway: GatewayRun?
+    /// Prefill/decode pairs and their KV links (nil: none).
+    var disaggregation: DisaggregationRun?
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
     /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
@@ -181,6 +185,7 @@ public final class Simulation {
         ladders = scenario.degradation.map { LadderRun(spec: $0, scenario: scenario) }
         ladderOfPool = scenario.pools.indices.map { p in scenario.degradation.firstIndex { $0.pool == p } }
         if !scenario.caches.isEmpty || scenario.hosted != nil { gateway = GatewayRun(scenario: scenario) }
+        setUpDisaggregation()
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -233,6 +238,7 @@ public final class Simulation {
             case EventKind.degradationCheck: checkLadder(event.target)
             case EventKind.cacheHit: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: false)
             case EventKind.hostedDone: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: true)
+            case EventKind.kvTransfer: handleTransferDone(ticket: event.target)
             default: handleFault(event)
             }
         }

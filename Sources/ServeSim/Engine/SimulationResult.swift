@@ -29,6 +29,8 @@ public struct SimulationResult {
     /// the tokens they served and the hosted cost (for cost allocation).
     public var gateway: GatewayReport? = nil
     public var gatewayClasses: [GatewayClassUsage]? = nil
+    /// Per prefill/decode pair, what its KV links did (nil: the scenario pairs no pools).
+    public var disaggregation: [DisaggregationReport]? = nil
 }
 
 extension Simulation {
@@ -63,6 +65,7 @@ extension Simulation {
             preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps },
             meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300),
             counts: counts, timeSeries: series.rows, degradation: degradationReports(until: endTime))
+        result.disaggregation = disaggregationReports(until: endTime)
         if let (report, classes) = gatewayReport() {
             result.gateway = report
             result.gatewayClasses = classes

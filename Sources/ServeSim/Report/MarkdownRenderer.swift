@@ -59,6 +59,7 @@ extension ReportRenderer {
             out[out.count - 1] += " Hosted endpoint \(F.usd(hosted)) (in the total; GPUs \(F.usd(c.total - hosted)))."
         }
         if let g = report.gateway { out += gatewayMarkdown(g) }
+        if let d = report.disaggregation { out += disaggregationMarkdown(d) }
 
         if !report.pools.isEmpty {
             out += ["", "## Pools", "",

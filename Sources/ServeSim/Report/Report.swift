@@ -34,6 +34,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var degradation: [DegradationReport] = []
     /// What the response caches and the hosted endpoint did; absent when the scenario has neither.
     public var gateway: GatewayReport? = nil
+    /// Per prefill/decode pair, its KV transfers and link; absent when the scenario pairs no pools.
+    public var disaggregation: [DisaggregationReport]? = nil
 }
 
 /// How often things happened over the run, as counted by the simulation.

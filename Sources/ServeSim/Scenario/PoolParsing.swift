@@ -99,6 +99,7 @@ public enum PoolParser {
         spec.coldStart = coldStart
         spec.warmPool = warmPool
         spec.modelBytes = model?.weightBytes ?? 0
+        spec.kvBytesPerToken = model?.kvBytesPerToken
         spec.circuitBreaker = breaker
         if let weights = routingWeights {
             if weights.contains(where: { $0 == nil }) { return nil }

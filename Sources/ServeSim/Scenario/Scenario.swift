@@ -37,6 +37,8 @@ public struct Scenario: Sendable {
     public var hosted: HostedEndpointSpec?
     /// Named variants of this scenario (for `compare`); `run` ignores them.
     public var variants: [ScenarioVariant] = []
+    /// Prefill/decode pool pairs with their KV link (none by default).
+    public var disaggregation: [DisaggregationPair] = []
 
     public init(name: String, description: String = "", seed: UInt64 = 1, duration: Double,
                 warmup: Double = 0, drainTimeout: Double? = nil, classes: [RequestClassSpec],
@@ -109,6 +111,8 @@ public struct PoolSpec: Sendable {
     public var circuitBreaker: CircuitBreaker?
     /// Per replica slot weights for `weighted-round-robin` (nil: all 1); ignored by other policies.
     public var routingWeights: [Int]?
+    /// KV cache bytes per token of the pool's model (nil when the pool names no model).
+    public var kvBytesPerToken: Double?
 
     /// Replica objects the pool owns: the autoscaler's maximum (or `replicas`) plus the warm pool.
     public var replicaSlots: Int { max(replicas, autoscaler?.maxReplicas ?? 0) + (warmPool?.size ?? 0) }

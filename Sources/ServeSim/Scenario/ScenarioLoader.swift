@@ -99,6 +99,7 @@ public enum ScenarioLoader {
         let caches = top.optional("caches").flatMap { GatewayParser.caches($0, classes: classes.map(\.name)) }
         let hosted = top.optional("hosted").flatMap { GatewayParser.hosted($0) }
         let variants = top.optional("variants").flatMap { VariantParser.parse($0, baseName: name) } ?? []
+        let disaggregation = top.optional("disaggregation").flatMap { DisaggregationParser.parse($0, pools: pools) }
         top.finish()
         try sink.throwIfAny()
 
@@ -114,6 +115,7 @@ public enum ScenarioLoader {
         scenario.variants = variants
         scenario.caches = caches ?? []
         scenario.hosted = hosted
+        scenario.disaggregation = disaggregation ?? []
         return scenario
     }
 

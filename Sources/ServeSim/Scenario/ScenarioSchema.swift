@@ -92,6 +92,24 @@ public enum ScenarioSchema {
         }
       }
     },
+    "disaggregation": {
+      "type": "array", "description": "Prefill/decode disaggregation: a prefill pool's requests emit their first token there, ship their KV cache over the link, and decode on the paired pool.",
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["prefill", "decode", "link"],
+        "properties": {
+          "prefill": { "type": "string", "description": "Token-level pool that runs prefills (classes send requests to it)." },
+          "decode": { "type": "string", "description": "Token-level pool of the same model that decodes; each pool in at most one pair." },
+          "link": {
+            "type": "object", "additionalProperties": false, "required": ["bandwidth"],
+            "properties": {
+              "bandwidth": { "oneOf": [ { "type": "number", "exclusiveMinimum": 0 }, { "type": "string", "pattern": "^[0-9.eE+]+ *(TiB/s|GiB/s|MiB/s|KiB/s|TB/s|GB/s|MB/s|KB/s|kB/s|B/s|Tbps|Gbps|Mbps|Kbps|kbps|Tb/s|Gb/s|Mb/s|bps)$" } ],
+                             "description": "Per GPU lane, one direction: bytes/s, or a string with a unit (\"450GB/s\", \"100Gbps\"); a transfer uses min(prefill TP, decode TP) lanes." },
+              "latency": { "$ref": "#/$defs/duration", "default": 0, "description": "Added to each transfer after it leaves the link." }
+            }
+          }
+        }
+      }
+    },
     "degradation": {
       "type": "array", "description": "Degradation ladders, at most one per pool.",
       "items": {

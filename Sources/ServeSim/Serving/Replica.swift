@@ -50,6 +50,8 @@ final class Replica {
     /// and how many it has seen (0: no history, the average counts as 0).
     var ewmaResponse = 0.0
     var ewmaSamples = 0
+    /// A prefill pool's replica (disaggregation): finished prefills leave the batch for the KV link.
+    var handsOff = false
 
     /// Busy seconds from the start up to `time`, including the busy period in progress.
     func busySecondsTotal(at time: Double) -> Double {
