@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ServeSim
+import ServeSim
 
 /// Speculative decoding: the expected-tokens formula, the round's timing model, the engine (both
 /// modes, the ladder's `disableSpeculation`), the report and the scenario keys.
