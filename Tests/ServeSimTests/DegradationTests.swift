@@ -220,7 +220,7 @@ import ServeSim
             "s.json5: degradation.0.steps.1.fraction: 2 is out of range (between 0 and 1)",
             "s.json5: degradation.0.steps.2.maxOutputTokens: unknown key (known keys: action, fraction, name, when)",
             "s.json5: degradation.0.steps.2.when: 45 is not above the previous step's 50 (thresholds strictly increasing along the ladder)",
-            "s.json5: degradation.0.steps.3.action: \"panic\" is not supported (fallback, limitOutput, shed)",
+            "s.json5: degradation.0.steps.3.action: \"panic\" is not supported (fallback, limitOutput, shed, disableSpeculation)",
             "s.json5: degradation.0.steps.5.action: \"limitOutput\" appears twice (each action once per ladder)",
             "s.json5: degradation.1.pool: unknown pool \"huge\" (big, small)",
             "s.json5: degradation.1.slo: is missing (the name of an SLO in slos)",

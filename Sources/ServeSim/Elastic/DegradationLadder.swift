@@ -1,7 +1,7 @@
 /// A degradation ladder guarding one pool: when a signal (the pool's queue depth, or an SLO's burn
 /// rate over a trailing window) crosses a step's threshold, that step and every step below it
 /// apply to new attempts arriving for the pool, in ladder order:
-/// fall back to another (smaller) pool, cap output tokens, shed load.
+/// fall back to another (smaller) pool, cap output tokens, shed load, turn speculative decoding off.
 ///
 /// Escalation is immediate (several steps at once if the signal jumped); release is one step at a
 /// time, after the signal stayed below the top engaged step's threshold for `recoverAfter`
@@ -25,6 +25,9 @@ public struct DegradationLadder: Sendable, Equatable {
         case limitOutput(maxOutputTokens: Int)
         /// Reject `fraction` of new attempts (they count against availability; clients may retry).
         case shed(fraction: Double)
+        /// Turn the guarded pool's speculative decoding off while engaged: its replicas decode
+        /// plainly from their next step boundary on (it acts on the pool, not on attempts).
+        case disableSpeculation
 
         /// The scenario-file name of the action.
         public var name: String {
@@ -32,6 +35,7 @@ public struct DegradationLadder: Sendable, Equatable {
             case .fallback: return "fallback"
             case .limitOutput: return "limitOutput"
             case .shed: return "shed"
+            case .disableSpeculation: return "disableSpeculation"
             }
         }
     }

@@ -73,6 +73,7 @@ extension Simulation {
             run.transitions.append(LadderTransition(time: now, step: run.spec.steps[k].name, engaged: false,
                                                     level: k, signal: signal))
         }
+        if after != before { ladderChangedSpeculation(run, from: before, to: after) }
         events.schedule(at: now + run.spec.checkInterval, kind: EventKind.degradationCheck, target: l)
     }
 
@@ -99,7 +100,7 @@ extension Simulation {
                     state.outputTokens = Int32(cap)
                     run.affected[k] += 1
                 }
-            case .shed:
+            case .shed, .disableSpeculation:
                 break
             }
         }

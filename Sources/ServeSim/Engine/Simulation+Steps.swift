@@ -39,6 +39,11 @@ extension Simulation {
         let blockSize = Int32(pools[replica.pool].spec.scheduler.blockSize)
         let states = requests.slots
         replica.steps += k
+        if replica.speculativeStretch {
+            replica.speculativeTokens += k * replica.running.count
+        } else {
+            replica.plainDecodeTokens += k * replica.running.count
+        }
         var anyFinished = false
         for slot in replica.running {
             let r = states + Int(slot)
@@ -238,10 +243,12 @@ extension Simulation {
                             target: replica.index, stamp: replica.stamp)
             return
         }
-        if changed || replica.work != .decode {
+        if changed || replica.work != .decode || replica.retime {
             replica.stretch = DecodeStretch(start: now, batch: shape.decodeSeqs, initialContext: shape.decodeContext,
                                             cost: model.decodeCost(batch: shape.decodeSeqs))
             replica.stretchApplied = 0
+            replica.retime = false
+            replica.speculativeStretch = shape.decodeSeqs <= pools[replica.pool].speculativeUpTo
         }
         assert(shape.decodeContext == replica.stretch.initialContext + replica.stretchApplied * shape.decodeSeqs)
         replica.work = .decode

@@ -38,7 +38,10 @@ public final class Simulation {
         /// Shared FIFO (routing `shared-queue`).
         var shared = FIFOQueue()
         var roundRobinNext = 0
-        let stepModel: (any StepTimeModel)?
+        /// The model timing its steps (swapped by a ladder's `disableSpeculation`).
+        var stepModel: (any StepTimeModel)?
+        /// Decode batches up to this size speculate now (0: none; see `Simulation+Speculation`).
+        var speculativeUpTo = 0
         let service: ServiceTimeDistribution?
         let requestOverhead: Double
         /// Requests waiting in the pool (shared queue plus replicas' queues); change it only with
@@ -172,6 +175,7 @@ public final class Simulation {
                                    startStream: RandomStream(seed: scenario.seed, name: "start/\(spec.name)"),
                                    breaker: spec.circuitBreaker))
             setUpRouting(pool: p, slots: slots)
+            setUpSpeculation(pool: p)
         }
         for (c, spec) in scenario.classes.enumerated() {
             arrivalSources.append(ClassArrivals(spec: spec, seed: scenario.seed, duration: scenario.duration,

@@ -35,7 +35,8 @@ public struct SimulationResult {
 
 extension Simulation {
     func makeResult() -> SimulationResult {
-        let usage = pools.map { pool in
+        let usage = pools.indices.map { p in
+            let pool = pools[p]
             let members = pool.replicas.map { replicas[$0] }
             let gpus = Double(pool.spec.gpusPerReplica)
             func seconds(_ state: Replica.Lifecycle) -> Double { members.reduce(0) { $0 + $1.secondsIn[state.rawValue] } * gpus }
@@ -43,7 +44,7 @@ extension Simulation {
             let serving = seconds(.ready) + seconds(.draining)
             // Provisioned: every second a replica held its GPUs (warm-pool ones included; they are
             // billed at the warm pool's cost fraction).
-            return PoolUsage(
+            var usage = PoolUsage(
                 name: pool.spec.name, hardware: pool.spec.hardware, replicas: pool.spec.replicas,
                 gpusPerReplica: pool.spec.gpusPerReplica,
                 provisionedGpuSeconds: serving + seconds(.starting) + seconds(.warm),
@@ -51,6 +52,8 @@ extension Simulation {
                 servingGpuSeconds: min(busy, serving), idleGpuSeconds: max(0, serving - busy),
                 coldStartGpuSeconds: seconds(.starting), warmPoolGpuSeconds: seconds(.warm),
                 warmPoolCostFraction: pool.spec.warmPool?.idleCostFraction ?? 1)
+            usage.speculative = speculativeReport(pool: p)
+            return usage
         }
         let counts = EventCounts(
             coldStarts: pools.reduce(0) { $0 + $1.coldStarts }, warmStarts: pools.reduce(0) { $0 + $1.warmStarts },

@@ -69,6 +69,7 @@ extension ReportRenderer {
                 out.append("| \(cell(p.name)) | \(cell(p.hardware)) | \(p.replicas) | \(p.gpus) | \(F.fixed(p.gpuHours, 3)) "
                     + "| \(F.percent(p.utilization, 1)) | \(F.usd(p.cost)) |")
             }
+            out += speculativeMarkdown(report.pools)
         }
 
         for ladder in report.degradation {

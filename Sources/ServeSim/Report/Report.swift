@@ -267,4 +267,6 @@ public struct PoolReport: Codable, Sendable, Equatable {
     public var cost: Double
     /// `cost` split by what the GPUs were doing (see `makeReport`).
     public var split: CostSplit
+    /// What speculative decoding did; absent when the pool does not speculate.
+    public var speculative: SpeculativeReport? = nil
 }

@@ -12,17 +12,20 @@
 ///   ],
 /// }]
 /// ```
+/// `{ when: 64, action: "disableSpeculation" }` turns the guarded pool's speculative decoding off
+/// while engaged (the pool must have a `speculative` section).
 /// Each action appears at most once per ladder; a fallback names another pool; `name` (optional)
 /// labels a step in reports (default: its action).
 enum DegradationParser {
-    static let actions = ["fallback", "limitOutput", "shed"]
+    static let actions = ["fallback", "limitOutput", "shed", "disableSpeculation"]
 
-    static func parse(_ node: FieldNode, pools: [String], slos: [SLOSpec]) -> [DegradationLadder]? {
+    /// `speculative`: per pool, whether it has speculative decoding (for `disableSpeculation`).
+    static func parse(_ node: FieldNode, pools: [String], slos: [SLOSpec], speculative: [Bool] = []) -> [DegradationLadder]? {
         guard let items = node.array() else { return nil }
         var ladders: [DegradationLadder] = []
         var ok = true
         for item in items {
-            if let ladder = ladder(item, pools: pools, slos: slos) {
+            if let ladder = ladder(item, pools: pools, slos: slos, speculative: speculative) {
                 if ladders.contains(where: { $0.pool == ladder.pool }) {
                     item.sink.report("\(item.path).pool", "pool \"\(pools[ladder.pool])\" already has a ladder",
                                      allowed: "one ladder per pool")
@@ -45,7 +48,7 @@ enum DegradationParser {
         return index
     }
 
-    static func ladder(_ node: FieldNode, pools: [String], slos: [SLOSpec]) -> DegradationLadder? {
+    static func ladder(_ node: FieldNode, pools: [String], slos: [SLOSpec], speculative: [Bool] = []) -> DegradationLadder? {
         guard let obj = node.object() else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
@@ -81,6 +84,10 @@ enum DegradationParser {
             if steps.contains(where: { $0.action.name == s.action.name }) {
                 sink.report("\(stepNode.path).action", "\"\(s.action.name)\" appears twice", allowed: "each action once per ladder")
             }
+            if s.action == .disableSpeculation, let pool, !(pool < speculative.count && speculative[pool]) {
+                sink.report("\(stepNode.path).action", "pool \"\(pools[pool])\" has no speculative decoding",
+                            allowed: "a pool with a speculative section, or another action")
+            }
             steps.append(s)
         }
         guard sink.diagnostics.count == before, let pool, !steps.isEmpty else { return nil }
@@ -114,6 +121,8 @@ enum DegradationParser {
             action = obj.required("maxOutputTokens")?.int(min: 1).map { .limitOutput(maxOutputTokens: $0) }
         case "shed":
             action = fraction().map { .shed(fraction: $0) }
+        case "disableSpeculation":
+            action = .disableSpeculation
         default:
             obj.accept("pool", "fraction", "maxOutputTokens")
         }

@@ -55,6 +55,7 @@ public enum PoolParser {
         let hardware = hardwareNode.flatMap(ServingParser.hardware)
         let modelNode = needsShape ? obj.required("model", allowed: "a preset name or an object") : obj.optional("model")
         let model = modelNode.flatMap(ServingParser.model)
+        let speculative = obj.optional("speculative").flatMap { SpeculativeParser.parse($0, performanceKind: kind) }
         let price = obj.optional("pricePerGpuHour")?.double(min: 0) ?? hardware?.pricePerGpuHour
         if price == nil && hardware == nil {
             sink.report(obj.childPath("pricePerGpuHour"), "is missing", allowed: "USD per GPU-hour, or a hardware preset that has one")
@@ -69,8 +70,11 @@ public enum PoolParser {
                 performance = parseProfile(perf, baseDirectory: baseDirectory, kvTokensOverride: kvTokensOverride)
             default:
                 if let hw = hardware, let m = model, let roofline = ServingParser.roofline(perf, hardware: hw, model: m, tensorParallel: tp) {
+                    // A draft model's weights and KV cache share the memory with the target's.
                     let available = hw.memoryBytes * Double(tp) * memoryUtilization - m.weightBytes
-                    let kvTokens = kvTokensOverride ?? Int(max(0, available) / m.kvBytesPerToken)
+                        - (speculative?.draftWeightBytes ?? 0)
+                    let kvPerToken = m.kvBytesPerToken + (speculative?.draftKVBytesPerToken ?? 0)
+                    let kvTokens = kvTokensOverride ?? Int(max(0, available) / kvPerToken)
                     if kvTokensOverride == nil && kvTokens < scheduler.blockSize {
                         sink.report(obj.childPath("tensorParallel"),
                                     "\(m.name) weights (\(Int(m.weightBytes / 1e9)) GB) leave no room for a KV cache on \(tp) x \(hw.name)",
@@ -80,6 +84,10 @@ public enum PoolParser {
                 }
             }
             perf.finish()
+        }
+        if let speculative, case .steps(let base, let kv, let overhead)? = performance,
+           let model = SpeculativeStepModel(base: base, config: speculative, maxBatch: scheduler.maxNumSeqs) {
+            performance = .steps(model, kvCapacityTokens: kv, requestOverhead: overhead)
         }
         if scheduler.maxBatchedTokens < scheduler.maxNumSeqs {
             sink.report(obj.childPath("scheduler.maxBatchedTokens"), "is smaller than maxNumSeqs (\(scheduler.maxNumSeqs))",

@@ -94,7 +94,7 @@ public enum ScenarioLoader {
         let faults = top.optional("faults").flatMap { ElasticParser.faults($0, knownPools: pools.map(\.name)) }
         let admission = top.optional("admission").flatMap { parseAdmission($0, tenants: Set(classes.map(\.tenant))) }
         let degradation = top.optional("degradation").flatMap {
-            DegradationParser.parse($0, pools: pools.map(\.name), slos: slos)
+            DegradationParser.parse($0, pools: pools.map(\.name), slos: slos, speculative: pools.map { $0.speculation != nil })
         }
         let caches = top.optional("caches").flatMap { GatewayParser.caches($0, classes: classes.map(\.name)) }
         let hosted = top.optional("hosted").flatMap { GatewayParser.hosted($0) }

@@ -128,7 +128,7 @@ public enum ScenarioSchema {
               "properties": {
                 "name": { "type": "string" },
                 "when": { "type": "number", "exclusiveMinimum": 0, "description": "Queued requests, or burn rate." },
-                "action": { "enum": ["fallback", "limitOutput", "shed"] },
+                "action": { "enum": ["fallback", "limitOutput", "shed", "disableSpeculation"] },
                 "pool": { "type": "string", "description": "fallback: the pool to send requests to." },
                 "fraction": { "type": "number", "minimum": 0, "maximum": 1, "default": 1, "description": "fallback, shed: share of attempts." },
                 "maxOutputTokens": { "type": "integer", "minimum": 1, "description": "limitOutput: cap on output tokens." }
@@ -268,7 +268,7 @@ public enum ScenarioSchema {
     },
     "model": {
       "oneOf": [
-        { "enum": ["llama-3.1-8b", "llama-3.1-70b", "mistral-7b", "qwen2.5-0.5b", "llama-2-7b"] },
+        { "enum": ["llama-3.1-8b", "llama-3.1-70b", "mistral-7b", "qwen2.5-0.5b", "llama-2-7b", "llama-3.2-1b"] },
         { "type": "object", "additionalProperties": false,
           "required": ["name", "layers", "hidden", "heads", "kvHeads", "intermediate", "vocab"],
           "properties": {
@@ -302,6 +302,18 @@ public enum ScenarioSchema {
                                             "openDuration": { "$ref": "#/$defs/duration", "default": "30s" } } },
         "coldStart": { "$ref": "#/$defs/coldStart" },
         "warmPool": { "$ref": "#/$defs/warmPool" },
+        "speculative": {
+          "type": "object", "additionalProperties": false, "required": ["draftTokens", "acceptance"],
+          "description": "Speculative decoding: a draft proposes draftTokens per sequence, one target step verifies them. Give draftModel or draftCostRatio.",
+          "properties": {
+            "draftTokens": { "type": "integer", "minimum": 1, "maximum": 16, "description": "k, draft tokens per round" },
+            "acceptance": { "type": "number", "minimum": 0, "exclusiveMaximum": 1, "description": "alpha, probability that the target accepts a draft token" },
+            "draftModel": { "$ref": "#/$defs/model", "description": "draft model shape, run through the pool's roofline (roofline pools only)" },
+            "draftCostRatio": { "type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "draft step time / target decode step time at the same batch and context" },
+            "draftStepOverhead": { "$ref": "#/$defs/duration", "description": "draftModel only: fixed cost per draft step (default: the pool's stepOverhead)" },
+            "disableAboveBatch": { "type": "integer", "minimum": 1, "description": "decode batches larger than this decode plainly" }
+          }
+        },
         "scheduler": {
           "type": "object", "additionalProperties": false,
           "properties": {

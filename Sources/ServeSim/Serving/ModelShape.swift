@@ -76,7 +76,13 @@ extension ModelSpec {
     public static let llama2_7b = ModelSpec(name: "llama-2-7b", layers: 32, hidden: 4096, heads: 32, kvHeads: 32,
                                             intermediate: 11008, vocab: 32000)
 
-    public static let presets: [ModelSpec] = [llama31_8b, llama31_70b, mistral7b, qwen25_05b, llama2_7b]
+    /// meta-llama/Llama-3.2-1B config.json: 16 layers, hidden 2048, 32 heads, 8 KV heads, head_dim
+    /// 64, intermediate 8192, vocab 128256, tied embeddings (1.24 B parameters). Shares Llama 3.1's
+    /// tokenizer, so it can draft for Llama-3.1 models (speculative decoding).
+    public static let llama32_1b = ModelSpec(name: "llama-3.2-1b", layers: 16, hidden: 2048, heads: 32, kvHeads: 8,
+                                             headDim: 64, intermediate: 8192, vocab: 128_256, tiedEmbeddings: true)
+
+    public static let presets: [ModelSpec] = [llama31_8b, llama31_70b, mistral7b, qwen25_05b, llama2_7b, llama32_1b]
 
     public static func preset(named name: String) -> ModelSpec? { presets.first { $0.name == name } }
 }

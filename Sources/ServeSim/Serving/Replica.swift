@@ -34,6 +34,13 @@ final class Replica {
     var busySeconds = 0.0
     var preemptions = 0
     var steps = 0
+    /// Whether `stretch` speculates, and tokens emitted by decode-only steps with and without
+    /// speculation (whole run). `retime`: start a new stretch at the next boundary even if the
+    /// batch did not change (the pool's step model changed).
+    var speculativeStretch = false
+    var retime = false
+    var speculativeTokens = 0
+    var plainDecodeTokens = 0
     var lifecycle: Lifecycle = .ready
     /// When the current lifecycle state began (seconds).
     var lifecycleSince = 0.0
