@@ -34,6 +34,12 @@ public struct Report: Codable, Sendable, Equatable {
     public var degradation: [DegradationReport] = []
     /// What the response caches and the hosted endpoint did; absent when the scenario has neither.
     public var gateway: GatewayReport? = nil
+    /// Per tenant (sorted by name): requests, latency and cost of its classes together.
+    public var tenants: [TenantReport] = []
+    /// What each request router did; absent without routers.
+    public var routers: [RouterReport]? = nil
+    /// What each release did and cost; absent without releases.
+    public var releases: [ReleaseReport]? = nil
 }
 
 /// How often things happened over the run, as counted by the simulation.
@@ -265,4 +271,8 @@ public struct PoolReport: Codable, Sendable, Equatable {
     public var cost: Double
     /// `cost` split by what the GPUs were doing (see `makeReport`).
     public var split: CostSplit
+    /// Measured requests whose final attempt ended on this pool, by outcome, and their latencies
+    /// (see `PoolTraffic`).
+    public var requests: OutcomeCounts? = nil
+    public var latency: LatencyReport? = nil
 }

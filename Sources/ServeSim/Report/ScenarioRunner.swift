@@ -7,12 +7,14 @@ public enum ScenarioRunner {
         let simulation = Simulation(scenario: scenario)
         simulation.progress = progress
         let result = simulation.run()
-        let report = makeReport(
+        var report = makeReport(
             scenario: scenario.name, description: scenario.description, seed: scenario.seed,
             collector: result.metrics, pools: result.pools, arrived: result.arrived, inFlightAtEnd: result.inFlightAtEnd,
             arrivedByClass: result.arrivedByClass, inFlightByClass: result.inFlightByClass,
             events: result.events, end: result.endTime, counts: result.counts, timeSeries: result.timeSeries,
             degradation: result.degradation, gateway: result.gateway, gatewayClasses: result.gatewayClasses)
+        report.routers = simulation.routerReports()
+        report.releases = simulation.releaseReports()
         return (report, result)
     }
 }

@@ -35,6 +35,12 @@ public struct Scenario: Sendable {
     public var caches: [ResponseCacheSpec] = []
     /// A hosted API taking a share of the traffic and/or the pools' overflow (nil: none).
     public var hosted: HostedEndpointSpec?
+    /// Request routers splitting classes over pools (model tiers), and per class the router that
+    /// serves it (-1: its pool in `classPools`; empty: no routers).
+    public var routers: [TrafficRouter] = []
+    public var classRouters: [Int] = []
+    /// Canary and blue/green releases (none by default).
+    public var releases: [ReleaseSpec] = []
     /// Named variants of this scenario (for `compare`); `run` ignores them.
     public var variants: [ScenarioVariant] = []
 
@@ -109,6 +115,9 @@ public struct PoolSpec: Sendable {
     public var circuitBreaker: CircuitBreaker?
     /// Per replica slot weights for `weighted-round-robin` (nil: all 1); ignored by other policies.
     public var routingWeights: [Int]?
+    /// Fraction of the attempts that would complete on the pool that fail instead, at completion
+    /// (after using their GPU time), drawn from the stream `errors/<pool>` (0: none, no stream).
+    public var errorRate: Double = 0
 
     /// Replica objects the pool owns: the autoscaler's maximum (or `replicas`) plus the warm pool.
     public var replicaSlots: Int { max(replicas, autoscaler?.maxReplicas ?? 0) + (warmPool?.size ?? 0) }
