@@ -55,9 +55,8 @@ enum ReleaseParser {
                 sink.report(obj.childPath("canary.fraction"), "0 is out of range", allowed: "a share in (0, 1]")
             }
             canary?.finish()
-        } else if obj.has("canary") {
+        } else if obj.optional("canary") != nil {  // an explicit null is absent
             sink.report(obj.childPath("canary"), "applies only to strategy \"canary\"", allowed: "remove it, or set strategy: \"canary\"")
-            obj.accept("canary")
         }
         let analysis = obj.required("analysis", allowed: "{ window, interval, minRequests, maxTtftP95, maxErrorRate }")
             .flatMap(parseAnalysis)
@@ -77,7 +76,7 @@ enum ReleaseParser {
         let minRequests = obj.optional("minRequests")?.int(min: 1) ?? 20
         let maxTtft = obj.optional("maxTtftP95")?.duration(min: 0, exclusiveMin: true)
         let maxErrors = obj.optional("maxErrorRate")?.fraction(exclusive: false)
-        if !obj.has("maxTtftP95") && !obj.has("maxErrorRate") {
+        if obj.optional("maxTtftP95") == nil && obj.optional("maxErrorRate") == nil {
             obj.sink.report(obj.childPath("maxErrorRate"), "is missing", allowed: "maxTtftP95, maxErrorRate or both")
         }
         guard obj.sink.diagnostics.count == before, let window else { return nil }

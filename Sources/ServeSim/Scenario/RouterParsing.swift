@@ -73,10 +73,9 @@ enum RouterParser {
                 let threshold = fallbackObj.required("threshold", allowed: "waiting requests, an integer >= 1")?.int(min: 1)
                 fallback = threshold.map { .queueDepth(threshold: $0) }
             case "wouldReject":
-                if fallbackObj.has("threshold") {
+                if fallbackObj.optional("threshold") != nil {
                     sink.report(fallbackObj.childPath("threshold"), "applies only to when: \"queueDepth\"",
                                 allowed: "remove it, or set when: \"queueDepth\"")
-                    fallbackObj.accept("threshold")
                 }
                 fallback = .wouldReject
             default:
