@@ -142,16 +142,10 @@ struct AttemptWindow {
         }
         let live = ttfts[head...]
         let completed = live.filter { !$0.isNaN }.sorted()
-        return WindowStats(attempts: live.count, errors: live.count - completed.count,
-                           ttftP95: nearestRank(completed, 0.95))
+        // Exact nearest rank over the window's values (`LogHistogram`'s rank rule, no buckets).
+        let p95 = completed.isEmpty ? nil : completed[LogHistogram.nearestRank(0.95, count: completed.count) - 1]
+        return WindowStats(attempts: live.count, errors: live.count - completed.count, ttftP95: p95)
     }
-}
-
-/// Nearest-rank percentile of sorted values (nil when empty): the value at rank ceil(q n).
-func nearestRank(_ sorted: [Double], _ q: Double) -> Double? {
-    guard !sorted.isEmpty else { return nil }
-    let rank = Int((q * Double(sorted.count)).rounded(.up))
-    return sorted[min(sorted.count, max(1, rank)) - 1]
 }
 
 /// The error budget a release cost one SLO, in requests and as a fraction of the budget.
