@@ -47,7 +47,8 @@ extension ReportRenderer {
                 line += " at \(F.seconds(at)): \(why.metric) \(observed) > \(limit) over \(why.attempts) attempts"
             }
             if let at = r.promotedAt { line += " at \(F.seconds(at))" }
-            out.append(line + ". \(r.analyses) analyses; \(r.candidateAttempts) attempts sent to the candidate, "
+            let analyses = r.analyses == 1 ? "1 analysis" : "\(r.analyses) analyses"
+            out.append(line + ". \(analyses); \(r.candidateAttempts) attempts sent to the candidate, "
                 + "\(r.candidateEnded) ended there, \(r.candidateFailures) not completed (\(r.injectedErrors) injected errors).")
             if !r.budget.isEmpty {
                 out += ["", "| SLO | candidate requests | bad | stable bad fraction | attributable bad | error budget (requests) | budget used |",
