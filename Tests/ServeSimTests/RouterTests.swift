@@ -121,6 +121,25 @@ import ServeSim
         #expect(noFallback.classes[0].requests.rejected > report.classes[0].requests.rejected)
     }
 
+    @Test func theChosenTiersLadderAppliesAfterTheRouter() throws {
+        // The router sends all chat to small (large has weight 0); small's ladder moves attempts to
+        // large while 5 or more wait in small.
+        let text = scenario(rate: 20, duration: 300, smallServers: 2)
+            .replacingOccurrences(of: "weight: 3 }", with: "weight: 0 }")
+            .replacingOccurrences(of: "slos: [", with: """
+                degradation: [{ pool: "small", checkInterval: "5s",
+                  steps: [{ when: 5, action: "fallback", pool: "large", fraction: 1 }] }],
+                slos: [
+                """)
+        let report = try run(text)
+        let router = try #require(report.routers?.first)
+        #expect(router.tiers[1].sent == 0)
+        let movedByLadder = report.degradation[0].steps[0].requestsAffected
+        #expect(movedByLadder > 0)
+        // Large ended batch's requests plus the chat attempts the ladder moved (no retries, no warm-up).
+        #expect(report.pools[1].requests!.ended == report.classes[1].requests.arrived + movedByLadder)
+    }
+
     @Test func retriesDrawTheirTierAgain() throws {
         // Small fails every attempt; with up to 3 attempts a request ends on large unless all three draw small.
         let text = scenario(rate: 10, duration: 600, retry: ", client: { retry: { maxAttempts: 3, baseBackoff: \"1s\" } }")
