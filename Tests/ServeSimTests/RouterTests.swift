@@ -157,7 +157,7 @@ import ServeSim
         #expect(a == b)
     }
 
-    @Test func badRoutersAreReportedField() {
+    @Test func badRoutersAreReportedByField() {
         let cases: [(String, String)] = [
             (", fallback: { when: \"soon\" }", "s.json5: routers.0.fallback.when: \"soon\" is not supported (wouldReject, queueDepth)"),
             (", fallback: { when: \"queueDepth\" }", "s.json5: routers.0.fallback.threshold: is missing (waiting requests, an integer >= 1)"),
