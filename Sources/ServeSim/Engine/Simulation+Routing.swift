@@ -33,7 +33,8 @@ extension Simulation {
     /// the client's timeout starts.
     func admit(_ state: RequestState) {
         var state = state
-        let home = scenario.classPools[Int(state.classIndex)]
+        // Router and release first (`steer`), then the chosen pool's ladder.
+        let home = traffic == nil ? scenario.classPools[Int(state.classIndex)] : steer(state)
         state.pool = Int32(home)
         state.outputTokens = state.requestedOutput
         var shed = false
@@ -68,16 +69,21 @@ extension Simulation {
     /// False when the request can never run on the pool: its tokens exceed a replica's KV cache, or
     /// they exceed the step token budget while prefill cannot be chunked.
     func canEverServe(_ slot: Int32, pool p: Int) -> Bool {
-        guard pools[p].stepModel != nil else { return true }
         let r = requests.slots[Int(slot)]
+        return canEverServe(tokens: Int(r.promptTokens + r.outputTokens), pool: p)
+    }
+
+    /// `canEverServe` for a sequence of `tokens` prompt + output tokens.
+    func canEverServe(tokens: Int, pool p: Int) -> Bool {
+        guard pools[p].stepModel != nil else { return true }
         let spec = pools[p].spec.scheduler
-        let blocksNeeded = (Int(r.promptTokens + r.outputTokens) + spec.blockSize - 1) / spec.blockSize
+        let blocksNeeded = (tokens + spec.blockSize - 1) / spec.blockSize
         if blocksNeeded > replicas[pools[p].replicas.lowerBound].totalBlocks { return false }
         // Without chunked prefill the whole sequence must fit one step's token budget, as vLLM requires
         // max_num_batched_tokens >= max_model_len (a recompute after preemption re-prefills it all).
-        if !spec.chunkedPrefill && Int(r.promptTokens + r.outputTokens) > spec.maxBatchedTokens { return false }
+        if !spec.chunkedPrefill && tokens > spec.maxBatchedTokens { return false }
         // A prefill pool's request must also fit its decode pool (disaggregation).
-        if let d = disaggregation?.decodePool(of: p) { return canEverServe(slot, pool: d) }
+        if let d = disaggregation?.decodePool(of: p) { return canEverServe(tokens: tokens, pool: d) }
         return true
     }
 

@@ -28,6 +28,8 @@ public final class Simulation {
         static let hostedDone: Int32 = 15
         /// A KV cache transfer from a prefill to a decode pool lands (not housekeeping).
         static let kvTransfer: Int32 = 16
+        /// A release's analysis or promotion (housekeeping).
+        static let releaseCheck: Int32 = 17
     }
 
     /// Per-pool state that is not per-replica.
@@ -116,6 +118,8 @@ public final class Simulation {
     var gateway: GatewayRun?
     /// Prefill/decode pairs and their KV links (nil: none).
     var disaggregation: DisaggregationRun?
+    /// Routers, releases and injected errors (nil: the scenario has none).
+    var traffic: TrafficRun?
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
     /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
@@ -144,7 +148,8 @@ public final class Simulation {
         measuredArrivedByClass = Array(repeating: 0, count: scenario.classes.count)
         measuredInFlightByClass = measuredArrivedByClass
         metrics = MetricsCollector(
-            classes: scenario.classes.map(MetricsClass.init), slos: scenario.slos, warmup: scenario.warmup)
+            classes: scenario.classes.map(MetricsClass.init), slos: scenario.slos, warmup: scenario.warmup,
+            pools: scenario.pools.count)
         series = TimeSeriesCollector(interval: scenario.timeSeriesInterval, slos: scenario.slos,
                                      classNames: scenario.classes.map(\.name), warmup: scenario.warmup)
         for (p, spec) in scenario.pools.enumerated() {
@@ -190,6 +195,7 @@ public final class Simulation {
         ladderOfPool = scenario.pools.indices.map { p in scenario.degradation.firstIndex { $0.pool == p } }
         if !scenario.caches.isEmpty || scenario.hosted != nil { gateway = GatewayRun(scenario: scenario) }
         setUpDisaggregation()
+        traffic = TrafficRun(scenario: scenario)
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -205,6 +211,7 @@ public final class Simulation {
         events.schedule(at: scenario.timeSeriesInterval, kind: EventKind.sample, target: 0)
         scheduleOutages()
         scheduleLadderChecks()
+        scheduleReleaseChecks()
         for replica in replicas where replica.lifecycle == .ready { armFaults(replica) }
         let deadline = scenario.drainTimeout.map { scenario.duration + $0 } ?? .infinity
         endTime = scenario.duration
@@ -219,6 +226,7 @@ public final class Simulation {
             // once nothing is left to serve they are dropped.
             let housekeeping = event.kind == EventKind.autoscale || event.kind == EventKind.sample
                 || (event.kind >= EventKind.replicaFailure && event.kind <= EventKind.degradationCheck)
+                || event.kind == EventKind.releaseCheck
             if housekeeping && !isActive() && event.time > endTime { continue }
             if executor != nil {
                 // Real serving: an event in the future happens when the wall clock gets there.
@@ -243,6 +251,7 @@ public final class Simulation {
             case EventKind.cacheHit: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: false)
             case EventKind.hostedDone: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: true)
             case EventKind.kvTransfer: handleTransferDone(ticket: event.target)
+            case EventKind.releaseCheck: checkRelease(event.target, promote: event.stamp == 1)
             default: handleFault(event)
             }
         }
@@ -268,6 +277,7 @@ public final class Simulation {
     /// client's first send). `holdSlot`: a queue or batch still holds the slot (a cancellation),
     /// which then frees it when it drops the request.
     func finish(_ slot: Int32, _ outcome: Outcome, holdSlot: Bool = false) {
+        let outcome = traffic == nil ? outcome : attemptEnded(slot, outcome)
         let r = requests.slots[Int(slot)]
         let now = events.now
         let classIndex = Int(r.classIndex)
@@ -288,6 +298,7 @@ public final class Simulation {
             metrics.record(record)
             series.record(record)
             if !ladders.isEmpty { feedLadders(record) }
+            if let traffic, !traffic.releases.isEmpty { tallyReleases(record) }
             recordObserver?(record)
             if r.firstArrival >= scenario.warmup {
                 measuredInFlight -= 1

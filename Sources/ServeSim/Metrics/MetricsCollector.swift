@@ -25,6 +25,11 @@ public final class MetricsCollector {
     }
     /// Indexed like `classes`.
     public private(set) var perClass: [ClassMetrics]
+    /// Per pool (by `RequestRecord.pool`), kept only with two or more pools: with one, every record
+    /// is its pool's and `pool(0)` is `overall` (the hot path then records each request once).
+    private var perPool: [ClassMetrics]
+    /// Pools given at init.
+    public let poolCount: Int
     /// Indexed like the `slos` given at init.
     public private(set) var slos: [SLOTally]
     /// Requests that arrived before warmup (recorded but ignored).
@@ -40,13 +45,16 @@ public final class MetricsCollector {
     ///   - slos: SLOs; a class name in `SLOSpec.classes` that is not in `classes` matches nothing.
     ///   - warmup: seconds, >= 0.
     ///   - burnWindowBucket: seconds, > 0.
-    public init(classes: [MetricsClass], slos: [SLOSpec], warmup: Double, burnWindowBucket: Double = 60) {
+    ///   - pools: pools the records name (`RequestRecord.pool` in 0..<pools).
+    public init(classes: [MetricsClass], slos: [SLOSpec], warmup: Double, burnWindowBucket: Double = 60, pools: Int = 1) {
         precondition(burnWindowBucket > 0 && burnWindowBucket.isFinite, "burnWindowBucket must be > 0")
         self.classes = classes
         self.warmup = Swift.max(0, warmup)
         self.burnWindowBucket = burnWindowBucket
         self.inverseBucket = 1 / burnWindowBucket
         self.perClass = Array(repeating: ClassMetrics(), count: classes.count)
+        self.poolCount = Swift.max(1, pools)
+        self.perPool = pools > 1 ? Array(repeating: ClassMetrics(), count: pools) : []
         self.slos = slos.map(SLOTally.init(spec:))
         self.covers = slos.map { slo in
             classes.map { slo.classes.isEmpty || slo.classes.contains($0.name) }
@@ -60,12 +68,18 @@ public final class MetricsCollector {
         if r.arrival < warmup { warmupExcluded += 1; return }
         precondition(r.classIndex >= 0 && r.classIndex < perClass.count, "classIndex out of range")
         perClass[r.classIndex].add(r)
+        if !perPool.isEmpty { perPool[r.pool].add(r) }
         if r.end > lastEnd { lastEnd = r.end }
         if slos.isEmpty { return }
         let k = Swift.max(0, Int((r.end - warmup) * inverseBucket))
         for i in slos.indices where covers[i][r.classIndex] {
             slos[i].add(r, bucket: k)
         }
+    }
+
+    /// The requests whose final attempt ended on pool `p` (0..<poolCount).
+    public func pool(_ p: Int) -> ClassMetrics {
+        perPool.isEmpty ? overall : perPool[p]
     }
 
     /// Burn-rate alert results for SLO `index`, evaluated at every bucket boundary.

@@ -133,7 +133,7 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
     let overall = collector.overall
 
     // Cost.
-    let poolReports = pools.map { p -> PoolReport in
+    var poolReports = pools.map { p -> PoolReport in
         let hours = finite(p.provisionedGpuSeconds / 3600)
         let (split, cost) = p.costSplit
         return PoolReport(name: p.name, hardware: p.hardware, replicas: p.replicas,
@@ -141,6 +141,9 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                           gpuHours: hours, busyGpuHours: finite(p.busyGpuSeconds / 3600),
                           utilization: ratio(p.busyGpuSeconds, p.provisionedGpuSeconds),
                           cost: cost, split: split, speculative: p.speculative)
+    }
+    if collector.poolCount == poolReports.count {
+        for p in poolReports.indices { (poolReports[p].requests, poolReports[p].latency) = TrafficBreakdown.pool(collector, p) }
     }
     let gpuCost = poolReports.reduce(0) { $0 + $1.cost }
     let hostedCost = gateway?.hosted?.cost
@@ -215,7 +218,7 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                          alerts: collector.alerts(sloIndex: i))
     }
 
-    return Report(
+    var report = Report(
         scenario: scenario, description: description, seed: seed, requests: requests,
         latency: LatencyReport(overall.latency),
         throughput: Throughput(requestsPerSecond: ratio(Double(overall.completed), span),
@@ -224,4 +227,6 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
         slos: slos, cost: cost, events: events, simulatedSeconds: finite(end),
         warmupSeconds: collector.warmup, measuredSeconds: span, classes: classes, pools: poolReports,
         counts: counts, timeSeries: timeSeries, degradation: degradation, gateway: gateway)
+    report.tenants = TrafficBreakdown.tenants(collector, classes: classes, costs: cost.byTenant)
+    return report
 }

@@ -63,14 +63,20 @@ extension ReportRenderer {
 
         if !report.pools.isEmpty {
             out += ["", "## Pools", "",
-                    "| pool | hardware | replicas | GPUs | GPU-hours | utilization | cost |",
-                    "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+                    "| pool | hardware | replicas | GPUs | GPU-hours | utilization | cost | requests | completed | not completed | TTFT p95 | E2E p95 |",
+                    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for p in report.pools {
+                let q = p.requests, l = p.latency
                 out.append("| \(cell(p.name)) | \(cell(p.hardware)) | \(p.replicas) | \(p.gpus) | \(F.fixed(p.gpuHours, 3)) "
-                    + "| \(F.percent(p.utilization, 1)) | \(F.usd(p.cost)) |")
+                    + "| \(F.percent(p.utilization, 1)) | \(F.usd(p.cost)) | \(q.map { "\($0.ended)" } ?? "-") "
+                    + "| \(q.map { "\($0.completed)" } ?? "-") | \(q.map { "\($0.ended - $0.completed)" } ?? "-") "
+                    + "| \(l.map { F.seconds($0.ttft.p95) } ?? "-") | \(l.map { F.seconds($0.e2e.p95) } ?? "-") |")
             }
             out += speculativeMarkdown(report.pools)
         }
+        out += tenantsMarkdown(report.tenants)
+        out += routersMarkdown(report.routers ?? [])
+        out += releasesMarkdown(report.releases ?? [])
 
         for ladder in report.degradation {
             out += ["", "## Degradation ladder: \(cell(ladder.pool)) (signal \(cell(ladder.signal)))", "",

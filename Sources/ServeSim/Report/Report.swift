@@ -36,6 +36,12 @@ public struct Report: Codable, Sendable, Equatable {
     public var gateway: GatewayReport? = nil
     /// Per prefill/decode pair, its KV transfers and link; absent when the scenario pairs no pools.
     public var disaggregation: [DisaggregationReport]? = nil
+    /// Per tenant (sorted by name): requests, latency and cost of its classes together.
+    public var tenants: [TenantReport] = []
+    /// What each request router did; absent without routers.
+    public var routers: [RouterReport]? = nil
+    /// What each release did and cost; absent without releases.
+    public var releases: [ReleaseReport]? = nil
 }
 
 /// How often things happened over the run, as counted by the simulation.
@@ -269,4 +275,8 @@ public struct PoolReport: Codable, Sendable, Equatable {
     public var split: CostSplit
     /// What speculative decoding did; absent when the pool does not speculate.
     public var speculative: SpeculativeReport? = nil
+    /// Measured requests whose final attempt ended on this pool, by outcome, and their latencies
+    /// (see `PoolTraffic`).
+    public var requests: OutcomeCounts? = nil
+    public var latency: LatencyReport? = nil
 }

@@ -35,6 +35,7 @@ public enum PoolParser {
         let weightsNode = obj.optional("routingWeights")
         let routingWeights = weightsNode?.array(minCount: 1)?.map { $0.int(min: 1, max: 1_000_000) }
         let maxQueue = obj.optional("maxQueueLength")?.int(min: 0)
+        let errorRate = obj.optional("errorRate")?.fraction(exclusive: false) ?? 0
         let scheduler = obj.optional("scheduler").flatMap(parseScheduler) ?? SchedulerConfig()
         let memoryUtilization = obj.optional("gpuMemoryUtilization")?.fraction(exclusive: false) ?? defaultGpuMemoryUtilization
         let kvTokensOverride = obj.optional("kvCacheTokens")?.int(min: 1)
@@ -109,6 +110,7 @@ public enum PoolParser {
         spec.modelBytes = model?.weightBytes ?? 0
         spec.kvBytesPerToken = model?.kvBytesPerToken
         spec.circuitBreaker = breaker
+        spec.errorRate = errorRate
         if let weights = routingWeights {
             if weights.contains(where: { $0 == nil }) { return nil }
             if weights.count != spec.replicaSlots {

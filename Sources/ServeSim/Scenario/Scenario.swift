@@ -35,6 +35,12 @@ public struct Scenario: Sendable {
     public var caches: [ResponseCacheSpec] = []
     /// A hosted API taking a share of the traffic and/or the pools' overflow (nil: none).
     public var hosted: HostedEndpointSpec?
+    /// Request routers splitting classes over pools (model tiers), and per class the router that
+    /// serves it (-1: its pool in `classPools`; empty: no routers).
+    public var routers: [TrafficRouter] = []
+    public var classRouters: [Int] = []
+    /// Canary and blue/green releases (none by default).
+    public var releases: [ReleaseSpec] = []
     /// Named variants of this scenario (for `compare`); `run` ignores them.
     public var variants: [ScenarioVariant] = []
     /// Prefill/decode pool pairs with their KV link (none by default).
@@ -113,6 +119,9 @@ public struct PoolSpec: Sendable {
     public var routingWeights: [Int]?
     /// KV cache bytes per token of the pool's model (nil when the pool names no model).
     public var kvBytesPerToken: Double?
+    /// Fraction of the attempts that would complete on the pool that fail instead, at completion
+    /// (after using their GPU time), drawn from the stream `errors/<pool>` (0: none, no stream).
+    public var errorRate: Double = 0
 
     /// Replica objects the pool owns: the autoscaler's maximum (or `replicas`) plus the warm pool.
     public var replicaSlots: Int { max(replicas, autoscaler?.maxReplicas ?? 0) + (warmPool?.size ?? 0) }

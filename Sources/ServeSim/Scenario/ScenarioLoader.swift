@@ -65,8 +65,8 @@ public enum ScenarioLoader {
         }
         var pools: [PoolSpec] = []
         var classPools = Array(repeating: 0, count: classes.count)
+        var claimed = Array(repeating: -1, count: classes.count)
         if let poolNodes = top.required("pools", allowed: "an array of pools")?.array(minCount: 1) {
-            var claimed = Array(repeating: -1, count: classes.count)
             for (index, node) in poolNodes.enumerated() {
                 guard let parsed = PoolParser.parse(node, baseDirectory: baseDirectory) else { continue }
                 if pools.contains(where: { $0.name == parsed.spec.name }) {
@@ -98,6 +98,10 @@ public enum ScenarioLoader {
         }
         let caches = top.optional("caches").flatMap { GatewayParser.caches($0, classes: classes.map(\.name)) }
         let hosted = top.optional("hosted").flatMap { GatewayParser.hosted($0) }
+        let routing = top.optional("routers").flatMap {
+            RouterParser.parse($0, pools: pools.map(\.name), classes: classes.map(\.name), claimedByPools: claimed)
+        }
+        let releases = top.optional("releases").flatMap { ReleaseParser.parse($0, pools: pools.map(\.name)) }
         let variants = top.optional("variants").flatMap { VariantParser.parse($0, baseName: name) } ?? []
         let disaggregation = top.optional("disaggregation").flatMap { DisaggregationParser.parse($0, pools: pools) }
         top.finish()
@@ -116,6 +120,8 @@ public enum ScenarioLoader {
         scenario.caches = caches ?? []
         scenario.hosted = hosted
         scenario.disaggregation = disaggregation ?? []
+        if let routing { scenario.applyRouters(routing.routers, classRouters: routing.classRouters) }
+        scenario.releases = releases ?? []
         return scenario
     }
 

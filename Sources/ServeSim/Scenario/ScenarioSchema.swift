@@ -137,6 +137,44 @@ public enum ScenarioSchema {
           }
         }
       }
+    },
+    "routers": {
+      "type": "array", "description": "Request routers: split classes over pools (model tiers) by weight, with fallback when a tier is saturated. Names unique across pools and routers.",
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["name", "classes", "split"],
+        "properties": {
+          "name": { "type": "string", "description": "Names the random stream router/<name>." },
+          "classes": { "type": "array", "minItems": 1, "items": { "type": "string" }, "description": "Classes it serves (not also named by a pool)." },
+          "split": { "type": "array", "minItems": 1, "items": { "type": "object", "additionalProperties": false, "required": ["pool", "weight"],
+                     "properties": { "pool": { "type": "string" }, "weight": { "type": "number", "minimum": 0, "description": "Relative share; 0: fallback only." } } } },
+          "fallback": { "type": "object", "additionalProperties": false, "required": ["when"],
+                        "properties": { "when": { "enum": ["wouldReject", "queueDepth"], "description": "A tier is saturated when it would reject the attempt for capacity, or also when threshold or more requests wait in it." },
+                                        "threshold": { "type": "integer", "minimum": 1, "description": "queueDepth only: waiting requests." } } }
+        }
+      }
+    },
+    "releases": {
+      "type": "array", "description": "Canary and blue/green releases from a stable pool to a candidate pool, with automatic rollback.",
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["name", "stable", "candidate", "strategy", "analysis"],
+        "properties": {
+          "name": { "type": "string", "description": "Names the random stream release/<name>." },
+          "stable": { "type": "string", "description": "The pool now serving." },
+          "candidate": { "type": "string", "description": "The pool of the new version." },
+          "strategy": { "enum": ["canary", "blue-green"] },
+          "start": { "$ref": "#/$defs/duration", "default": 0 },
+          "canary": { "type": "object", "additionalProperties": false, "required": ["fraction"],
+                      "properties": { "fraction": { "oneOf": [ { "type": "number", "exclusiveMinimum": 0, "maximum": 1 }, { "type": "string", "pattern": "^[0-9.]+%$" } ],
+                                                    "description": "Share of the stable pool's attempts sent to the candidate." } } },
+          "analysis": { "type": "object", "additionalProperties": false, "required": ["window"],
+                        "properties": { "window": { "$ref": "#/$defs/duration", "description": "Trailing window of candidate attempts; first analysis at start + window." },
+                                        "interval": { "$ref": "#/$defs/duration", "default": "30s" },
+                                        "minRequests": { "type": "integer", "minimum": 1, "default": 20 },
+                                        "maxTtftP95": { "$ref": "#/$defs/duration", "description": "Roll back above this p95 TTFT of completed attempts." },
+                                        "maxErrorRate": { "type": "number", "minimum": 0, "maximum": 1, "description": "Roll back above this share of attempts not completed." } } },
+          "promoteAfter": { "$ref": "#/$defs/duration", "description": "Promote (all traffic to the candidate) this long after start if healthy." }
+        }
+      }
     }
   },
   "$defs": {
@@ -294,6 +332,7 @@ public enum ScenarioSchema {
         "routing": { "enum": ["shared-queue", "round-robin", "least-outstanding", "least-kv", "power-of-two", "ewma", "weighted-round-robin"], "default": "least-outstanding" },
         "routingWeights": { "type": "array", "items": { "type": "integer", "minimum": 1 }, "minItems": 1, "description": "weighted-round-robin: one weight per replica slot (replicas or the autoscaler's maximum, plus the warm pool); default all 1" },
         "maxQueueLength": { "type": "integer", "minimum": 0, "description": "arrivals beyond this many waiting are rejected" },
+        "errorRate": { "type": "number", "minimum": 0, "maximum": 1, "default": 0, "description": "share of attempts that fail at completion (stream errors/<pool>)" },
         "gpuMemoryUtilization": { "type": "number", "minimum": 0, "maximum": 1, "default": 0.9 },
         "kvCacheTokens": { "type": "integer", "minimum": 1, "description": "KV cache capacity per replica (default: from memory)" },
         "autoscaling": { "$ref": "#/$defs/autoscaling" },
