@@ -109,6 +109,8 @@ public final class Simulation {
     var ladderOfPool: [Int?] = []
     /// Response caches and the hosted endpoint (nil: neither).
     var gateway: GatewayRun?
+    /// Prefix caching and prefix-affinity state (nil: no pool uses either).
+    var prefix: PrefixCacheRun?
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
     /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
@@ -181,6 +183,7 @@ public final class Simulation {
         ladders = scenario.degradation.map { LadderRun(spec: $0, scenario: scenario) }
         ladderOfPool = scenario.pools.indices.map { p in scenario.degradation.firstIndex { $0.pool == p } }
         if !scenario.caches.isEmpty || scenario.hosted != nil { gateway = GatewayRun(scenario: scenario) }
+        setUpPrefixCaching()
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -279,6 +282,7 @@ public final class Simulation {
             series.record(record)
             if !ladders.isEmpty { feedLadders(record) }
             recordObserver?(record)
+            if r.prefixChain >= 0 { prefix?.releaseChain(r.prefixChain) }
             if r.firstArrival >= scenario.warmup {
                 measuredInFlight -= 1
                 measuredInFlightByClass[classIndex] -= 1

@@ -33,7 +33,7 @@ public struct SimulationResult {
 
 extension Simulation {
     func makeResult() -> SimulationResult {
-        let usage = pools.map { pool in
+        var usage = pools.map { pool in
             let members = pool.replicas.map { replicas[$0] }
             let gpus = Double(pool.spec.gpusPerReplica)
             func seconds(_ state: Replica.Lifecycle) -> Double { members.reduce(0) { $0 + $1.secondsIn[state.rawValue] } * gpus }
@@ -50,6 +50,7 @@ extension Simulation {
                 coldStartGpuSeconds: seconds(.starting), warmPoolGpuSeconds: seconds(.warm),
                 warmPoolCostFraction: pool.spec.warmPool?.idleCostFraction ?? 1)
         }
+        if prefix != nil { for p in usage.indices { usage[p].prefixCache = prefixCacheReport(pool: p) } }
         let counts = EventCounts(
             coldStarts: pools.reduce(0) { $0 + $1.coldStarts }, warmStarts: pools.reduce(0) { $0 + $1.warmStarts },
             scaleUps: pools.reduce(0) { $0 + $1.scaleUps }, scaleDowns: pools.reduce(0) { $0 + $1.scaleDowns },

@@ -24,6 +24,8 @@ public struct PoolUsage: Sendable, Equatable {
     public var warmPoolGpuSeconds: Double
     /// Fraction of the GPU price paid for warm-pool GPUs, 0...1 (default 1).
     public var warmPoolCostFraction: Double
+    /// Prefix-cache statistics of the pool's replicas (nil: caching off).
+    public var prefixCache: PrefixCacheReport? = nil
 
     public init(name: String, hardware: String, replicas: Int, gpusPerReplica: Int,
                 provisionedGpuSeconds: Double, busyGpuSeconds: Double, pricePerGpuHour: Double,
@@ -138,7 +140,7 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                           gpus: p.replicas * p.gpusPerReplica, pricePerGpuHour: finite(p.pricePerGpuHour),
                           gpuHours: hours, busyGpuHours: finite(p.busyGpuSeconds / 3600),
                           utilization: ratio(p.busyGpuSeconds, p.provisionedGpuSeconds),
-                          cost: cost, split: split)
+                          cost: cost, split: split, prefixCache: p.prefixCache)
     }
     let gpuCost = poolReports.reduce(0) { $0 + $1.cost }
     let hostedCost = gateway?.hosted?.cost

@@ -69,6 +69,7 @@ extension ReportRenderer {
                     + "| \(F.percent(p.utilization, 1)) | \(F.usd(p.cost)) |")
             }
         }
+        out += prefixCacheMarkdown(report.pools)
 
         for ladder in report.degradation {
             out += ["", "## Degradation ladder: \(cell(ladder.pool)) (signal \(cell(ladder.signal)))", "",

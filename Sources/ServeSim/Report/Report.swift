@@ -265,4 +265,6 @@ public struct PoolReport: Codable, Sendable, Equatable {
     public var cost: Double
     /// `cost` split by what the GPUs were doing (see `makeReport`).
     public var split: CostSplit
+    /// Prefix-cache statistics (absent when the pool has no `prefixCaching`).
+    public var prefixCache: PrefixCacheReport? = nil
 }

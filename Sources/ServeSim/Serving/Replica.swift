@@ -1,6 +1,7 @@
 /// One model server of a pool: its batch, its queue, its KV cache and the step in flight.
 ///
-/// Invariants: `freeBlocks + sum(heldBlocks of running) == totalBlocks`; `running` is in
+/// Invariants: `freeBlocks + sum(heldBlocks of running) == totalBlocks` without a prefix cache
+/// (with one, see `Simulation+PrefixCache`: shared blocks count once, in the cache); `running` is in
 /// admission order (preemption takes from the back); while `work == .decode`, every running
 /// sequence is decoding and `stretch` times the steps from `stretch.start`.
 final class Replica {
@@ -50,6 +51,8 @@ final class Replica {
     /// and how many it has seen (0: no history, the average counts as 0).
     var ewmaResponse = 0.0
     var ewmaSamples = 0
+    /// Its prefix cache (nil: the pool has no `prefixCaching`).
+    var prefixCache: PrefixCache?
 
     /// Busy seconds from the start up to `time`, including the busy period in progress.
     func busySecondsTotal(at time: Double) -> Double {
