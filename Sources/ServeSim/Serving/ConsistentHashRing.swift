@@ -26,7 +26,9 @@ public struct AffinitySpec: Sendable, Equatable {
 }
 
 /// A consistent-hash ring over a pool's replica slots: each slot owns `virtualNodes` points
-/// (FNV-1a of "name/slot/v"); a key belongs to the first point at or after it, clockwise.
+/// (FNV-1a of "name/slot/v"); a key belongs to the first point at or after it, clockwise. Points
+/// and keys pass through `mix` first: FNV-1a of short, similar inputs leaves the high bits
+/// poorly spread, which would make the arcs very unequal.
 ///
 /// Every slot is on the ring whether or not its replica is ready; lookups skip the ones that are
 /// not. So when the autoscaler adds or removes a replica, only the keys of the arcs it owns move
@@ -46,7 +48,7 @@ public struct ConsistentHashRing: Sendable {
         entries.reserveCapacity(slots * virtualNodes)
         for s in 0..<slots {
             for v in 0..<virtualNodes {
-                entries.append((fnv1a64(Array("\(name)/\(s)/\(v)".utf8)), Int32(s), Int32(v)))
+                entries.append((Self.mix(fnv1a64(Array("\(name)/\(s)/\(v)".utf8))), Int32(s), Int32(v)))
             }
         }
         entries.sort { ($0.hash, $0.slot, $0.v) < ($1.hash, $1.slot, $1.v) }
@@ -55,8 +57,20 @@ public struct ConsistentHashRing: Sendable {
         self.slots = slots
     }
 
-    /// Index of the first point at or after `key` (wrapping to 0).
-    func firstPoint(_ key: UInt64) -> Int {
+    /// The 64-bit finalizer of MurmurHash3 (fmix64): every input bit affects every output bit.
+    public static func mix(_ x: UInt64) -> UInt64 {
+        var h = x
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h &*= 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return h
+    }
+
+    /// Index of the first point at or after `mix(key)` (wrapping to 0).
+    func firstPoint(_ rawKey: UInt64) -> Int {
+        let key = Self.mix(rawKey)
         var lo = 0, hi = points.count
         while lo < hi {
             let mid = (lo + hi) / 2

@@ -46,7 +46,7 @@ public final class PrefixCache {
     var promptTokens = 0
     var hitTokens = 0
     /// KV blocks evicted to make room, and KV blocks entered into the cache.
-    var evictedBlocks = 0
+    public internal(set) var evictedBlocks = 0
     var insertedBlocks = 0
 
     /// Entries currently held (in use or evictable).
