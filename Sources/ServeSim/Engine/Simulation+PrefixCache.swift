@@ -79,8 +79,9 @@ final class PrefixCacheRun {
 
 extension Simulation {
     /// Opens prefix caching and affinity state when some pool uses either (called once from init).
+    /// Real serving (`executor`) runs without caches: the kernel's KV cache has no shared blocks.
     func setUpPrefixCaching() {
-        let caching = pools.map { $0.spec.prefixCaching && $0.stepModel != nil }
+        let caching = pools.map { $0.spec.prefixCaching && $0.stepModel != nil && executor == nil }
         let affinity = pools.map { $0.spec.routing == .prefixAffinity }
         guard caching.contains(true) || affinity.contains(true) else { return }
         for p in pools.indices where caching[p] {
@@ -264,7 +265,7 @@ extension Simulation {
 
     /// The pool's prefix-cache statistics summed over its replicas (nil: caching off).
     func prefixCacheReport(pool p: Int) -> PrefixCacheReport? {
-        guard pools[p].spec.prefixCaching, pools[p].stepModel != nil else { return nil }
+        guard pools[p].spec.prefixCaching, pools[p].stepModel != nil, executor == nil else { return nil }
         var lookups = 0, hitRequests = 0, promptTokens = 0, hitTokens = 0, evicted = 0, inserted = 0
         for i in pools[p].replicas {
             guard let cache = replicas[i].prefixCache else { continue }
