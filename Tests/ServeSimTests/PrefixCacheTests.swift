@@ -340,5 +340,16 @@ import ServeSim
         #expect(Self.errors(klass: "sharedPrefix: { tokens: 64, count: 2, blockTokens: 24 }", ).isEmpty)
         #expect(Self.errors(pool: "prefixCaching: true", klass: "sharedPrefix: { tokens: 64, count: 2, blockTokens: 24 }") == [
             "s.json5: pools.0.prefixCaching: class \"chat\" has 24-token hash blocks, not a multiple of the KV block size 16 (a scheduler.blockSize that divides the class's blockTokens)"])
+        // Trace classes: blockTokens only for mooncake; no synthetic prefix.
+        let azure = CLI.sharedData.appendingPathComponent("azure_llm_2023_conv.csv").path
+        let trace = """
+        { version: 1, name: "t", duration: "60s",
+          workload: { classes: [{ name: "replay", arrivals: { process: "trace", file: "\(azure)", format: "azure", blockTokens: 512 },
+                                  sharedPrefix: { tokens: 64, count: 2 } }] },
+          pools: [{ name: "gpu", hardware: "H100-SXM-80GB", model: "llama-3.1-8b", replicas: 1, performance: { model: "roofline" } }] }
+        """
+        #expect(parseScenario(trace).1 == [
+            "s.json5: workload.classes.0.arrivals.blockTokens: is only for format mooncake (its hash_ids) (remove it)",
+            "s.json5: workload.classes.0.sharedPrefix: not allowed with trace arrivals (remove it: a Mooncake trace gives each request's block hashes)"])
     }
 }
