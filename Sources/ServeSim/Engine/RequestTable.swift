@@ -28,6 +28,9 @@ struct RequestState {
     /// Output tokens the client asked for; `outputTokens` may be lower for an attempt a degradation
     /// ladder capped (a retry asks for the full length again).
     var requestedOutput: Int32 = 0
+    /// Its prompt's hash chain in `Simulation.prefix` (-1: none). Fills the padding before the
+    /// doubles, so the struct does not grow.
+    var prefixChain: Int32 = -1
     var arrival: Double
     var firstScheduled: Double = -1
     var firstToken: Double = -1

@@ -91,6 +91,7 @@ extension Simulation {
         if replica.work != .idle || !replica.running.isEmpty { addBusy(replica, until: events.now) }
         replica.work = .idle
         replica.stamp &+= 1  // its pending step boundary is void
+        if let cache = replica.prefixCache { _ = clearPrefixCache(replica, cache: cache) }
         var lost = replica.running
         replica.running.removeAll()
         if replica.handsOff { lost += takeTransfers(from: replica) }

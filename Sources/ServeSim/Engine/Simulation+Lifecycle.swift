@@ -62,6 +62,7 @@ extension Simulation {
     /// A drained (or never used) replica stops; it refills the warm pool when that is short.
     func stopReplica(_ replica: Replica) {
         let p = replica.pool
+        if let cache = replica.prefixCache { replica.freeBlocks += clearPrefixCache(replica, cache: cache) }
         let warm = pools[p].replicas.filter { replicas[$0].lifecycle == .warm }.count
         setLifecycle(replica, warm < (pools[p].spec.warmPool?.size ?? 0) ? .warm : .off)
     }

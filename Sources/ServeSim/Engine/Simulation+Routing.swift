@@ -19,6 +19,7 @@ extension Simulation {
             requestedOutput: Int32(draw.outputTokens), arrival: draw.time,
             serviceQuantile: serviceStreams[classIndex].uniformPositive())
         state.firstArrival = draw.time
+        if prefix != nil { state.prefixChain = prefixChain(classIndex: classIndex, draw: draw) }
         if draw.time >= scenario.warmup {
             measuredArrived += 1
             measuredInFlight += 1
@@ -125,6 +126,8 @@ extension Simulation {
                 best = i
             }
             if best >= 0 { assign(slot, to: replicas[best]) } else { pools[p].shared.pushBack(slot) }
+        case .prefixAffinity:
+            if let i = affinityReplica(slot, pool: p) { assign(slot, to: replicas[i]) } else { pools[p].shared.pushBack(slot) }
         case .leastKV, .powerOfTwo, .ewma, .weightedRoundRobin:
             if let i = chooseReplica(pool: p) { assign(slot, to: replicas[i]) } else { pools[p].shared.pushBack(slot) }
         }

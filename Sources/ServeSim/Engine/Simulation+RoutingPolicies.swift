@@ -141,7 +141,7 @@ extension Simulation {
     /// KV, so for them it is the waiting prefills alone.
     func kvLoad(_ replica: Replica) -> Int {
         let blockSize = pools[replica.pool].spec.scheduler.blockSize
-        var load = replica.totalBlocks - replica.freeBlocks
+        var load = usedKVBlocks(replica)
         for k in 0..<replica.waiting.count {
             let r = requests.slots[Int(replica.waiting.element(at: k))]
             if r.cancelled { continue }

@@ -56,6 +56,8 @@ extension Simulation {
             r.pointee.generated += Int32(k)
             if r.pointee.generated >= r.pointee.outputTokens || r.pointee.cancelled { anyFinished = true }
         }
+        // `kvHorizon` counted evictable cached blocks as free: evict what the steps used.
+        if replica.freeBlocks < 0, let cache = replica.prefixCache { replica.freeBlocks += cache.evict(atLeast: -replica.freeBlocks) }
         return anyFinished
     }
 
@@ -80,6 +82,7 @@ extension Simulation {
                 requests.slots[i].generated += 1
             }
         }
+        if let cache = replica.prefixCache { cacheComputedBlocks(replica, cache: cache) }
     }
 
     /// Ends every running request that has all its output tokens; returns how many ended.
@@ -90,6 +93,7 @@ extension Simulation {
             let r = requests.slots[Int(slot)]
             if r.cancelled || r.generated >= r.outputTokens {
                 replica.freeBlocks += Int(r.heldBlocks)
+                if let cache = replica.prefixCache { releasePrefix(slot, on: replica, cache: cache) }
                 if r.cancelled { dropCancelled(slot) } else { finish(slot, .completed) }
                 ended += 1
             } else {
@@ -144,6 +148,11 @@ extension Simulation {
 
         if config.policy == .continuous || batchWasEmpty {
             while replica.running.count < config.maxNumSeqs && budget > 0, let slot = peekWaiting(replica) {
+                if let cache = replica.prefixCache {
+                    if !admitWithPrefixCache(slot, on: replica, cache: cache, budget: &budget) { break }
+                    changed = true
+                    continue
+                }
                 let r = requests.slots[Int(slot)]
                 let need = Int(r.prefillTarget - r.prefilled)
                 if !config.chunkedPrefill && need > budget { break }
@@ -169,6 +178,9 @@ extension Simulation {
     /// Frees `blocks` KV blocks for the sequence at `position`, preempting from the back of the
     /// batch. Returns false when that sequence itself had to be preempted.
     func reserve(_ blocks: Int, for position: Int, on replica: Replica) -> Bool {
+        if replica.freeBlocks < blocks, let cache = replica.prefixCache {
+            replica.freeBlocks += cache.evict(atLeast: blocks - replica.freeBlocks)  // cached blocks go before sequences
+        }
         while replica.freeBlocks < blocks {
             let victim = replica.running.count - 1
             preempt(at: victim, on: replica)
@@ -184,6 +196,7 @@ extension Simulation {
         let slot = replica.running.remove(at: position)
         let i = Int(slot)
         replica.freeBlocks += Int(requests.slots[i].heldBlocks)
+        if let cache = replica.prefixCache { releasePrefix(slot, on: replica, cache: cache) }
         requests.slots[i].heldBlocks = 0
         requests.slots[i].prefilled = 0
         requests.slots[i].chunkInFlight = 0
@@ -272,11 +285,13 @@ extension Simulation {
             }
             return total
         }
-        if blocksNeeded(limit) <= replica.freeBlocks { return limit }
+        // Evictable cached blocks count as free (`applyDecodeSteps` evicts what the steps use).
+        let free = replica.freeBlocks + (replica.prefixCache?.evictableBlocks ?? 0)
+        if blocksNeeded(limit) <= free { return limit }
         var lo = 1, hi = limit - 1  // blocksNeeded(1) == 0 <= free
         while lo < hi {
             let mid = (lo + hi + 1) >> 1
-            if blocksNeeded(mid) <= replica.freeBlocks { lo = mid } else { hi = mid - 1 }
+            if blocksNeeded(mid) <= free { lo = mid } else { hi = mid - 1 }
         }
         return lo
     }

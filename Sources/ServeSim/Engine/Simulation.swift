@@ -120,6 +120,8 @@ public final class Simulation {
     var disaggregation: DisaggregationRun?
     /// Routers, releases and injected errors (nil: the scenario has none).
     var traffic: TrafficRun?
+    /// Prefix caching and prefix-affinity state (nil: no pool uses either).
+    var prefix: PrefixCacheRun?
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
     /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
@@ -196,6 +198,7 @@ public final class Simulation {
         if !scenario.caches.isEmpty || scenario.hosted != nil { gateway = GatewayRun(scenario: scenario) }
         setUpDisaggregation()
         traffic = TrafficRun(scenario: scenario)
+        setUpPrefixCaching()
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -300,6 +303,7 @@ public final class Simulation {
             if !ladders.isEmpty { feedLadders(record) }
             if let traffic, !traffic.releases.isEmpty { tallyReleases(record) }
             recordObserver?(record)
+            if r.prefixChain >= 0 { prefix?.releaseChain(r.prefixChain) }
             if r.firstArrival >= scenario.warmup {
                 measuredInFlight -= 1
                 measuredInFlightByClass[classIndex] -= 1

@@ -35,7 +35,7 @@ public struct SimulationResult {
 
 extension Simulation {
     func makeResult() -> SimulationResult {
-        let usage = pools.indices.map { p in
+        var usage = pools.indices.map { p in
             let pool = pools[p]
             let members = pool.replicas.map { replicas[$0] }
             let gpus = Double(pool.spec.gpusPerReplica)
@@ -55,6 +55,7 @@ extension Simulation {
             usage.speculative = speculativeReport(pool: p)
             return usage
         }
+        if prefix != nil { for p in usage.indices { usage[p].prefixCache = prefixCacheReport(pool: p) } }
         let counts = EventCounts(
             coldStarts: pools.reduce(0) { $0 + $1.coldStarts }, warmStarts: pools.reduce(0) { $0 + $1.warmStarts },
             scaleUps: pools.reduce(0) { $0 + $1.scaleUps }, scaleDowns: pools.reduce(0) { $0 + $1.scaleDowns },

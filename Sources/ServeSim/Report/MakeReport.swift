@@ -26,6 +26,8 @@ public struct PoolUsage: Sendable, Equatable {
     public var warmPoolCostFraction: Double
     /// Speculative decoding on the pool (nil: it does not speculate).
     public var speculative: SpeculativeReport? = nil
+    /// Prefix-cache statistics of the pool's replicas (nil: caching off).
+    public var prefixCache: PrefixCacheReport? = nil
 
     public init(name: String, hardware: String, replicas: Int, gpusPerReplica: Int,
                 provisionedGpuSeconds: Double, busyGpuSeconds: Double, pricePerGpuHour: Double,
@@ -140,7 +142,8 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                           gpus: p.replicas * p.gpusPerReplica, pricePerGpuHour: finite(p.pricePerGpuHour),
                           gpuHours: hours, busyGpuHours: finite(p.busyGpuSeconds / 3600),
                           utilization: ratio(p.busyGpuSeconds, p.provisionedGpuSeconds),
-                          cost: cost, split: split, speculative: p.speculative)
+                          cost: cost, split: split, speculative: p.speculative,
+                          prefixCache: p.prefixCache)
     }
     if collector.poolCount == poolReports.count {
         for p in poolReports.indices { (poolReports[p].requests, poolReports[p].latency) = TrafficBreakdown.pool(collector, p) }

@@ -77,6 +77,7 @@ extension ReportRenderer {
         out += tenantsMarkdown(report.tenants)
         out += routersMarkdown(report.routers ?? [])
         out += releasesMarkdown(report.releases ?? [])
+        out += prefixCacheMarkdown(report.pools)
 
         for ladder in report.degradation {
             out += ["", "## Degradation ladder: \(cell(ladder.pool)) (signal \(cell(ladder.signal)))", "",

@@ -279,4 +279,6 @@ public struct PoolReport: Codable, Sendable, Equatable {
     /// (see `PoolTraffic`).
     public var requests: OutcomeCounts? = nil
     public var latency: LatencyReport? = nil
+    /// Prefix-cache statistics (absent when the pool has no `prefixCaching`).
+    public var prefixCache: PrefixCacheReport? = nil
 }

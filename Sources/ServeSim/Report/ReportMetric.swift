@@ -79,6 +79,21 @@ public struct ReportMetric: Sendable {
     public static func standard(for reports: [Report]) -> [ReportMetric] {
         var names: [String] = []
         for r in reports { for s in r.slos where !names.contains(s.name) { names.append(s.name) } }
-        return latency + names.flatMap(slo) + cost
+        let caching = reports.contains { r in r.pools.contains { $0.prefixCache != nil } }
+        return latency + names.flatMap(slo) + cost + (caching ? prefixCache : [])
     }
+
+    /// Prefix caching (only for reports where some pool caches prefixes): the share of prompt
+    /// tokens whose prefill a cache skipped (all pools; 0 without caching), and the GPU-hours spent
+    /// running steps (what the skipped prefill saves).
+    public static let prefixCache: [ReportMetric] = [
+        .init(key: "prefixCache.hitRate", label: "prefix-cache hit rate (tokens)", unit: .fraction, lowerIsBetter: false) { r in
+            let caches = r.pools.compactMap(\.prefixCache)
+            let prompt = caches.reduce(0) { $0 + $1.promptTokens }
+            return prompt > 0 ? Double(caches.reduce(0) { $0 + $1.hitTokens }) / Double(prompt) : 0
+        },
+        .init(key: "pools.busyGpuHours", label: "busy GPU-hours", unit: .hours, lowerIsBetter: true) { r in
+            r.pools.reduce(0) { $0 + $1.busyGpuHours }
+        },
+    ]
 }

@@ -34,6 +34,9 @@ public enum PoolParser {
             .flatMap(RoutingPolicy.init(rawValue:)) ?? .leastOutstanding
         let weightsNode = obj.optional("routingWeights")
         let routingWeights = weightsNode?.array(minCount: 1)?.map { $0.int(min: 1, max: 1_000_000) }
+        let prefixCaching = obj.optional("prefixCaching").flatMap(PrefixCachingParser.prefixCaching) ?? false
+        let affinityNode = obj.optional("affinity")
+        let affinity = affinityNode.flatMap { PrefixCachingParser.affinity($0, routing: routing) }
         let maxQueue = obj.optional("maxQueueLength")?.int(min: 0)
         let errorRate = obj.optional("errorRate")?.fraction(exclusive: false) ?? 0
         let scheduler = obj.optional("scheduler").flatMap(parseScheduler) ?? SchedulerConfig()
@@ -111,6 +114,8 @@ public enum PoolParser {
         spec.kvBytesPerToken = model?.kvBytesPerToken
         spec.circuitBreaker = breaker
         spec.errorRate = errorRate
+        spec.prefixCaching = prefixCaching
+        if let affinity { spec.affinity = affinity } else if affinityNode != nil { return nil }
         if let weights = routingWeights {
             if weights.contains(where: { $0 == nil }) { return nil }
             if weights.count != spec.replicaSlots {

@@ -85,6 +85,10 @@ public enum RoutingPolicy: String, Sendable, CaseIterable {
     case ewma = "ewma"
     /// Smooth weighted round-robin (nginx's) with `routingWeights` (default all 1 = round-robin).
     case weightedRoundRobin = "weighted-round-robin"
+    /// Consistent hashing with bounded loads on the request's leading prompt block hashes (pool
+    /// key `affinity`), so requests sharing a prefix meet the replica that cached it; requests
+    /// without hashes go to the fewest outstanding.
+    case prefixAffinity = "prefix-affinity"
 }
 
 /// A pool of identical replicas.
@@ -122,6 +126,10 @@ public struct PoolSpec: Sendable {
     /// Fraction of the attempts that would complete on the pool that fail instead, at completion
     /// (after using their GPU time), drawn from the stream `errors/<pool>` (0: none, no stream).
     public var errorRate: Double = 0
+    /// Replicas keep prompt prefixes' KV blocks for reuse (automatic prefix caching; default off).
+    public var prefixCaching = false
+    /// Settings of `prefix-affinity` routing (ignored by other policies).
+    public var affinity = AffinitySpec()
 
     /// Replica objects the pool owns: the autoscaler's maximum (or `replicas`) plus the warm pool.
     public var replicaSlots: Int { max(replicas, autoscaler?.maxReplicas ?? 0) + (warmPool?.size ?? 0) }

@@ -88,6 +88,9 @@ public enum ScenarioLoader {
             }
             // Classes no pool names go to the first pool.
             classPools = claimed.map { max($0, 0) }
+            if pools.count == poolNodes.count {
+                PrefixCachingParser.checkBlockSizes(pools: pools, classes: classes, classPools: classPools, sink: sink)
+            }
         }
         var slos: [SLOSpec] = []
         if let sloNode = top.optional("slos") { slos = SLOParser.parse(sloNode, knownClasses: classes.map(\.name)) ?? [] }

@@ -243,6 +243,16 @@ public enum ScenarioSchema {
         "arrivals": { "$ref": "#/$defs/arrivals" },
         "promptTokens": { "$ref": "#/$defs/lengths" },
         "outputTokens": { "$ref": "#/$defs/lengths" },
+        "sharedPrefix": {
+          "type": "object", "additionalProperties": false, "required": ["tokens", "count"],
+          "description": "synthetic shared prompt prefixes (system prompts) put in front of each drawn prompt; not with trace arrivals",
+          "properties": {
+            "tokens": { "type": "integer", "minimum": 1 },
+            "count": { "type": "integer", "minimum": 1, "description": "distinct prefixes" },
+            "skew": { "type": "number", "minimum": 0, "default": 0, "description": "Zipf exponent of prefix popularity (0 = uniform)" },
+            "blockTokens": { "type": "integer", "minimum": 1, "default": 16, "description": "tokens per hash block" }
+          }
+        },
         "client": {
           "type": "object", "additionalProperties": false,
           "properties": {
@@ -270,7 +280,8 @@ public enum ScenarioSchema {
         },
         "file": { "type": "string", "description": "trace path, relative to the scenario file (trace)" },
         "format": { "enum": ["azure", "mooncake", "csv"] },
-        "timeScale": { "type": "number", "exclusiveMinimum": 0, "default": 1, "description": "multiplies trace inter-arrival times" }
+        "timeScale": { "type": "number", "exclusiveMinimum": 0, "default": 1, "description": "multiplies trace inter-arrival times" },
+        "blockTokens": { "type": "integer", "minimum": 1, "default": 512, "description": "prompt tokens per hash id (format mooncake)" }
       }
     },
     "lengths": {
@@ -329,8 +340,16 @@ public enum ScenarioSchema {
         "tensorParallel": { "type": "integer", "minimum": 1, "default": 1 },
         "replicas": { "type": "integer", "minimum": 1 },
         "pricePerGpuHour": { "type": "number", "minimum": 0, "description": "USD per GPU-hour (default: the hardware preset's)" },
-        "routing": { "enum": ["shared-queue", "round-robin", "least-outstanding", "least-kv", "power-of-two", "ewma", "weighted-round-robin"], "default": "least-outstanding" },
+        "routing": { "enum": ["shared-queue", "round-robin", "least-outstanding", "least-kv", "power-of-two", "ewma", "weighted-round-robin", "prefix-affinity"], "default": "least-outstanding" },
         "routingWeights": { "type": "array", "items": { "type": "integer", "minimum": 1 }, "minItems": 1, "description": "weighted-round-robin: one weight per replica slot (replicas or the autoscaler's maximum, plus the warm pool); default all 1" },
+        "prefixCaching": { "oneOf": [ { "type": "boolean" },
+                                      { "type": "object", "additionalProperties": false, "required": ["enabled"],
+                                        "properties": { "enabled": { "type": "boolean" } } } ],
+                           "default": false, "description": "replicas keep prompt prefixes' KV blocks (hash chains, LRU eviction under KV pressure)" },
+        "affinity": { "type": "object", "additionalProperties": false, "description": "prefix-affinity routing: consistent hashing with bounded loads",
+                      "properties": { "keyBlocks": { "type": "integer", "minimum": 1, "default": 1, "description": "leading hash blocks in the routing key" },
+                                      "epsilon": { "type": "number", "exclusiveMinimum": 0, "default": 0.25, "description": "a replica takes at most (1 + epsilon) x the mean outstanding" },
+                                      "virtualNodes": { "type": "integer", "minimum": 1, "default": 64, "description": "ring points per replica slot" } } },
         "maxQueueLength": { "type": "integer", "minimum": 0, "description": "arrivals beyond this many waiting are rejected" },
         "errorRate": { "type": "number", "minimum": 0, "maximum": 1, "default": 0, "description": "share of attempts that fail at completion (stream errors/<pool>)" },
         "gpuMemoryUtilization": { "type": "number", "minimum": 0, "maximum": 1, "default": 0.9 },

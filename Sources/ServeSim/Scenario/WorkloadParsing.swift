@@ -9,7 +9,9 @@ import Foundation
 ///   arrivals: { process: "poisson", rate: 40 }          // req/s > 0
 ///           | { process: "gamma", rate: 40, cv: 4 }     // cv > 0
 ///           | { process: "schedule", steps: [{ at: "0s", rate: 10 }, { at: "10m", rate: 40 }] }
-///           | { process: "trace", file: "t.csv", format: "azure" | "mooncake" | "csv", timeScale: 1 },
+///           | { process: "trace", file: "t.csv", format: "azure" | "mooncake" | "csv", timeScale: 1,
+///               blockTokens: 512 },                     // mooncake only: prompt tokens per hash id
+///   sharedPrefix: { tokens: 1024, count: 8, skew: 0, blockTokens: 16 },  // synthetic only
 ///   promptTokens: { distribution: "fixed", value: 512 } | { distribution: "uniform", min, max }
 ///               | { distribution: "lognormal", mean, p95 } | { distribution: "lognormal", mu, sigma }
 ///               | { distribution: "empirical", values: [...] }
@@ -101,10 +103,21 @@ public enum WorkloadParser {
         }
         let clientNode = fields.optional("client")
         let client = clientNode.flatMap(ElasticParser.client)
+        let prefixNode = fields.optional("sharedPrefix")
+        var sharedPrefix: SharedPrefixSpec?
+        if let prefixNode {
+            if isTrace(fields.fields["arrivals"]) {
+                prefixNode.report("not allowed with trace arrivals", allowed: "remove it: a Mooncake trace gives each request's block hashes")
+            } else {
+                sharedPrefix = PrefixCachingParser.sharedPrefix(prefixNode)
+            }
+        }
         fields.finish()
-        guard let name, let tenant, let arrivals, let prompt, let output, clientNode == nil || client != nil else { return nil }
+        guard let name, let tenant, let arrivals, let prompt, let output, clientNode == nil || client != nil,
+              prefixNode == nil || sharedPrefix != nil else { return nil }
         var spec = RequestClassSpec(name: name, tenant: tenant, arrivals: arrivals, promptTokens: prompt, outputTokens: output)
         spec.client = client
+        spec.sharedPrefix = sharedPrefix
         return spec
     }
 
@@ -119,7 +132,7 @@ public enum WorkloadParser {
     private static func parseArrivals(_ node: FieldNode, baseDirectory: String) -> ArrivalSpec? {
         guard let fields = node.object() else { return nil }
         guard let process = fields.required("process", allowed: processes.joined(separator: ", "))?.oneOf(processes) else {
-            fields.accept("rate", "cv", "steps", "file", "format", "timeScale")
+            fields.accept("rate", "cv", "steps", "file", "format", "timeScale", "blockTokens")
             fields.finish()
             return nil
         }
@@ -171,6 +184,15 @@ public enum WorkloadParser {
         let format = fields.required("format", allowed: formats)?.oneOf(TraceSpec.Format.allCases.map(\.rawValue))
             .flatMap(TraceSpec.Format.init(rawValue:))
         let timeScale = fields.optional("timeScale").map { $0.double(min: 0, exclusiveMin: true) } ?? 1
+        var blockTokens: Int? = TraceSpec.mooncakeBlockTokens
+        if let node = fields.optional("blockTokens") {
+            if format == .mooncake {
+                blockTokens = node.int(min: 1, max: 1_000_000)
+            } else {
+                node.report("is only for format mooncake (its hash_ids)", allowed: "remove it")
+                blockTokens = nil
+            }
+        }
         if let fileNode, let file {
             let resolved = resolve(file, baseDirectory: baseDirectory)
             if !isFile(resolved) {
@@ -178,8 +200,8 @@ public enum WorkloadParser {
                 return nil
             }
         }
-        guard let file, let format, let timeScale else { return nil }
-        return TraceSpec(file: file, format: format, timeScale: timeScale)
+        guard let file, let format, let timeScale, let blockTokens else { return nil }
+        return TraceSpec(file: file, format: format, timeScale: timeScale, blockTokens: blockTokens)
     }
 
     private static var formats: String { TraceSpec.Format.allCases.map(\.rawValue).joined(separator: ", ") }

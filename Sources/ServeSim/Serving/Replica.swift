@@ -1,6 +1,7 @@
 /// One model server of a pool: its batch, its queue, its KV cache and the step in flight.
 ///
-/// Invariants: `freeBlocks + sum(heldBlocks of running) == totalBlocks`; `running` is in
+/// Invariants: `freeBlocks + sum(heldBlocks of running) == totalBlocks` without a prefix cache
+/// (with one, see `Simulation+PrefixCache`: shared blocks count once, in the cache); `running` is in
 /// admission order (preemption takes from the back); while `work == .decode`, every running
 /// sequence is decoding and `stretch` times the steps from `stretch.start`.
 final class Replica {
@@ -59,6 +60,8 @@ final class Replica {
     var ewmaSamples = 0
     /// A prefill pool's replica (disaggregation): finished prefills leave the batch for the KV link.
     var handsOff = false
+    /// Its prefix cache (nil: the pool has no `prefixCaching`).
+    var prefixCache: PrefixCache?
 
     /// Busy seconds from the start up to `time`, including the busy period in progress.
     func busySecondsTotal(at time: Double) -> Double {

@@ -34,6 +34,8 @@ public final class ClassArrivals {
     private let arrivals: RandomStream
     private let prompt: LengthSampler
     private let output: LengthSampler
+    /// Shared prompt prefixes (stream `prefix/<class>`; only a class with `sharedPrefix` opens it).
+    private let sharedPrefix: SharedPrefixSampler?
 
     /// - Parameters:
     ///   - spec: a validated class (rates > 0, cv > 0, schedule sorted and starting at 0).
@@ -46,6 +48,7 @@ public final class ClassArrivals {
         arrivals = RandomStream(seed: seed, name: "arrivals/\(spec.name)")
         prompt = LengthSampler(spec.promptTokens, stream: RandomStream(seed: seed, name: "prompt/\(spec.name)"))
         output = LengthSampler(spec.outputTokens, stream: RandomStream(seed: seed, name: "output/\(spec.name)"))
+        sharedPrefix = spec.sharedPrefix.map { SharedPrefixSampler($0, className: spec.name, seed: seed) }
         switch spec.arrivals {
         case .poisson(let rate):
             precondition(rate > 0 && rate.isFinite, "poisson rate must be positive")
@@ -83,7 +86,12 @@ public final class ClassArrivals {
                                outputTokens: record.outputTokens, hashIds: record.hashIds)
         }
         guard now < duration else { return finish() }
-        return ArrivalDraw(time: now, promptTokens: prompt.sample(), outputTokens: output.sample())
+        var draw = ArrivalDraw(time: now, promptTokens: prompt.sample(), outputTokens: output.sample())
+        if let sharedPrefix {
+            draw.promptTokens += sharedPrefix.spec.tokens
+            draw.hashIds = sharedPrefix.draw().hashIds
+        }
+        return draw
     }
 
     /// Next arrival time of the piecewise-constant Poisson process after `now`, or nil if none.

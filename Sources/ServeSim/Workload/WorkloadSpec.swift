@@ -9,6 +9,16 @@ public struct RequestClassSpec: Sendable, Equatable {
     public var outputTokens: LengthDistribution
     /// The client's timeout and retry policy (nil: waits forever, never retries).
     public var client: ClientSpec?
+    /// Synthetic shared prompt prefixes (system prompts) for prefix caching; nil: none. Not with
+    /// trace arrivals, whose records carry their own block hashes.
+    public var sharedPrefix: SharedPrefixSpec?
+
+    /// Tokens per prompt hash block of this class's requests: the trace's `blockTokens` for a
+    /// Mooncake trace, the shared prefix's for a synthetic class; nil when its requests carry none.
+    public var prefixBlockTokens: Int? {
+        if case .trace(let trace) = arrivals { return trace.format == .mooncake ? trace.blockTokens : nil }
+        return sharedPrefix?.blockTokens
+    }
 
     public init(name: String, tenant: String, arrivals: ArrivalSpec,
                 promptTokens: LengthDistribution, outputTokens: LengthDistribution) {
@@ -59,10 +69,14 @@ public struct TraceSpec: Sendable, Equatable {
     public var format: Format
     /// Multiplies inter-arrival times: 0.5 replays the trace twice as fast.
     public var timeScale: Double
-    public init(file: String, format: Format, timeScale: Double = 1) {
+    /// Prompt tokens per hash id (Mooncake: 512, the trace's block size).
+    public var blockTokens: Int
+    public static let mooncakeBlockTokens = 512
+    public init(file: String, format: Format, timeScale: Double = 1, blockTokens: Int = mooncakeBlockTokens) {
         self.file = file
         self.format = format
         self.timeScale = timeScale
+        self.blockTokens = blockTokens
     }
 }
 
@@ -83,8 +97,8 @@ public struct ArrivalDraw: Sendable, Equatable {
     public var time: Double
     public var promptTokens: Int
     public var outputTokens: Int
-    /// Prompt block hashes from a Mooncake trace (one per 512-token block, for prefix reuse);
-    /// empty for synthetic classes and formats without them.
+    /// Prompt block hash ids (a Mooncake trace's, one per `blockTokens` prompt tokens, or a
+    /// synthetic shared prefix's); empty when the class has none.
     public var hashIds: [Int]
     public init(time: Double, promptTokens: Int, outputTokens: Int, hashIds: [Int] = []) {
         self.time = time
