@@ -28,6 +28,10 @@ struct RequestState {
     /// Output tokens the client asked for; `outputTokens` may be lower for an attempt a degradation
     /// ladder capped (a retry asks for the full length again).
     var requestedOutput: Int32 = 0
+    /// With regions: the client's origin region (drawn once per request), and the pool the geo
+    /// router sent this attempt to (-1 until it is sent; a retry is routed afresh). -1 without regions.
+    var origin: Int16 = -1
+    var home: Int16 = -1
     var arrival: Double
     var firstScheduled: Double = -1
     var firstToken: Double = -1

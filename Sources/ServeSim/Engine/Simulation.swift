@@ -28,6 +28,8 @@ public final class Simulation {
         static let hostedDone: Int32 = 15
         /// A KV cache transfer from a prefill to a decode pool lands (not housekeeping).
         static let kvTransfer: Int32 = 16
+        /// A response reaches its client half an RTT after its pool finished it (regions).
+        static let delivery: Int32 = 17
     }
 
     /// Per-pool state that is not per-replica.
@@ -116,6 +118,8 @@ public final class Simulation {
     var gateway: GatewayRun?
     /// Prefill/decode pairs and their KV links (nil: none).
     var disaggregation: DisaggregationRun?
+    /// Regions, RTTs and the geo router (nil: no regions).
+    var regionRun: RegionRun?
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
     /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
@@ -190,6 +194,7 @@ public final class Simulation {
         ladderOfPool = scenario.pools.indices.map { p in scenario.degradation.firstIndex { $0.pool == p } }
         if !scenario.caches.isEmpty || scenario.hosted != nil { gateway = GatewayRun(scenario: scenario) }
         setUpDisaggregation()
+        if let topology = scenario.regions { regionRun = RegionRun(topology: topology, scenario: scenario) }
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -243,6 +248,7 @@ public final class Simulation {
             case EventKind.cacheHit: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: false)
             case EventKind.hostedDone: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: true)
             case EventKind.kvTransfer: handleTransferDone(ticket: event.target)
+            case EventKind.delivery: handleDelivery(slot: Int32(event.target), generation: event.stamp)
             default: handleFault(event)
             }
         }
@@ -269,6 +275,8 @@ public final class Simulation {
     /// which then frees it when it drops the request.
     func finish(_ slot: Int32, _ outcome: Outcome, holdSlot: Bool = false) {
         let r = requests.slots[Int(slot)]
+        // With regions the response still travels half an RTT to the client (Simulation+Regions).
+        if regionRun != nil && outcome == .completed && deferDelivery(slot) { return }
         let now = events.now
         let classIndex = Int(r.classIndex)
         if outcome != .completed, let retry = scenario.classes[classIndex].client?.retry, Int(r.attempt) < retry.maxAttempts {
@@ -281,7 +289,7 @@ public final class Simulation {
             if outcome == .completed {
                 // Time in the scheduler's queue: from reaching the pool (after the request overhead,
                 // which an attempt pays at its class's pool, before a degradation ladder may move it).
-                record.queueWait = r.firstScheduled - r.arrival - pools[scenario.classPools[classIndex]].requestOverhead
+                record.queueWait = r.firstScheduled - r.arrival - reachDelay(r)
                 record.ttft = r.firstToken - r.firstArrival
                 record.tpot = r.outputTokens > 1 ? (record.e2e - record.ttft) / Double(r.outputTokens - 1) : 0
             }
@@ -289,6 +297,7 @@ public final class Simulation {
             series.record(record)
             if !ladders.isEmpty { feedLadders(record) }
             recordObserver?(record)
+            if regionRun != nil { recordRegion(record, r) }
             if r.firstArrival >= scenario.warmup {
                 measuredInFlight -= 1
                 measuredInFlightByClass[classIndex] -= 1

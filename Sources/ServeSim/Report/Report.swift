@@ -36,6 +36,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var gateway: GatewayReport? = nil
     /// Per prefill/decode pair, its KV transfers and link; absent when the scenario pairs no pools.
     public var disaggregation: [DisaggregationReport]? = nil
+    /// Per region, in the scenario's order; absent when the scenario has no regions.
+    public var regions: [RegionReport]? = nil
 }
 
 /// How often things happened over the run, as counted by the simulation.

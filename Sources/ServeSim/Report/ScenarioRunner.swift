@@ -14,6 +14,7 @@ public enum ScenarioRunner {
             events: result.events, end: result.endTime, counts: result.counts, timeSeries: result.timeSeries,
             degradation: result.degradation, gateway: result.gateway, gatewayClasses: result.gatewayClasses)
         report.disaggregation = result.disaggregation
+        report.regions = result.regions
         return (report, result)
     }
 }

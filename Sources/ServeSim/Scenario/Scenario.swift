@@ -35,6 +35,9 @@ public struct Scenario: Sendable {
     public var caches: [ResponseCacheSpec] = []
     /// A hosted API taking a share of the traffic and/or the pools' overflow (nil: none).
     public var hosted: HostedEndpointSpec?
+    /// Regions, RTTs, the pools' regions and the classes' origins and geo routing (nil: no
+    /// regions; no network time is modelled).
+    public var regions: RegionTopology?
     /// Named variants of this scenario (for `compare`); `run` ignores them.
     public var variants: [ScenarioVariant] = []
     /// Prefill/decode pool pairs with their KV link (none by default).

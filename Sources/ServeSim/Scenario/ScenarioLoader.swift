@@ -65,8 +65,8 @@ public enum ScenarioLoader {
         }
         var pools: [PoolSpec] = []
         var classPools = Array(repeating: 0, count: classes.count)
+        var claimed = Array(repeating: -1, count: classes.count)
         if let poolNodes = top.required("pools", allowed: "an array of pools")?.array(minCount: 1) {
-            var claimed = Array(repeating: -1, count: classes.count)
             for (index, node) in poolNodes.enumerated() {
                 guard let parsed = PoolParser.parse(node, baseDirectory: baseDirectory) else { continue }
                 if pools.contains(where: { $0.name == parsed.spec.name }) {
@@ -100,6 +100,7 @@ public enum ScenarioLoader {
         let hosted = top.optional("hosted").flatMap { GatewayParser.hosted($0) }
         let variants = top.optional("variants").flatMap { VariantParser.parse($0, baseName: name) } ?? []
         let disaggregation = top.optional("disaggregation").flatMap { DisaggregationParser.parse($0, pools: pools) }
+        let regions = RegionParser.parse(top: top, classes: classes, pools: pools, claimed: claimed)
         top.finish()
         try sink.throwIfAny()
 
@@ -116,6 +117,11 @@ public enum ScenarioLoader {
         scenario.caches = caches ?? []
         scenario.hosted = hosted
         scenario.disaggregation = disaggregation ?? []
+        if let regions {
+            scenario.regions = regions
+            // A geo-routed class's own pool is its first candidate (the others' stays as claimed).
+            scenario.classPools = regions.candidates.map { $0[0] }
+        }
         return scenario
     }
 

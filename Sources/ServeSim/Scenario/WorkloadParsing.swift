@@ -101,6 +101,7 @@ public enum WorkloadParser {
         }
         let clientNode = fields.optional("client")
         let client = clientNode.flatMap(ElasticParser.client)
+        fields.accept("origin", "origins", "pools", "failover")  // read by RegionParser
         fields.finish()
         guard let name, let tenant, let arrivals, let prompt, let output, clientNode == nil || client != nil else { return nil }
         var spec = RequestClassSpec(name: name, tenant: tenant, arrivals: arrivals, promptTokens: prompt, outputTokens: output)
