@@ -213,3 +213,33 @@ import ServeSim
         #expect(e.allSatisfy { $0.hasPrefix("s.json5: ") })
     }
 }
+
+/// The geo router's pure functions.
+@Suite struct GeoRoutingTests {
+    // Regions 0, 1, 2; pools 0..3 in regions [2, 1, 0, 1].
+    let rtt = [[0.01, 0.09, 0.15], [0.09, 0.01, 0.12], [0.15, 0.12, 0.01]]
+    let poolRegion = [2, 1, 0, 1]
+
+    @Test func preferenceIsByRTTThenListedOrder() {
+        #expect(GeoRouting.preference(candidates: [0, 1, 2, 3], origin: 0, rtt: rtt, poolRegion: poolRegion) == [2, 1, 3, 0])
+        #expect(GeoRouting.preference(candidates: [3, 0, 1], origin: 0, rtt: rtt, poolRegion: poolRegion) == [3, 1, 0])
+        #expect(GeoRouting.preference(candidates: [0, 1, 2, 3], origin: 2, rtt: rtt, poolRegion: poolRegion) == [0, 1, 3, 2])
+    }
+
+    @Test func chooseTakesTheFirstAvailableElseTheNearest() {
+        let order = [2, 1, 3, 0]
+        #expect(GeoRouting.choose(preference: order, failover: true) { _ in true } == 0)
+        #expect(GeoRouting.choose(preference: order, failover: true) { $0 != 2 } == 1)
+        #expect(GeoRouting.choose(preference: order, failover: true) { $0 == 0 } == 3)
+        #expect(GeoRouting.choose(preference: order, failover: true) { _ in false } == 0)
+        #expect(GeoRouting.choose(preference: order, failover: false) { $0 == 0 } == 0)
+    }
+
+    @Test func originFollowsTheCumulativeFractions() {
+        let shares = [RegionTopology.OriginShare(region: 2, fraction: 0.25), .init(region: 0, fraction: 0.75)]
+        #expect(GeoRouting.origin(shares, u: 0.1) == 2)
+        #expect(GeoRouting.origin(shares, u: 0.25) == 2)
+        #expect(GeoRouting.origin(shares, u: 0.2500001) == 0)
+        #expect(GeoRouting.origin(shares, u: 1) == 0)
+    }
+}
