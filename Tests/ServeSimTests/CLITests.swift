@@ -140,7 +140,8 @@ import ServeSim
             func keys(_ v: JSONValue) {
                 if case .object(let d) = v {
                     used.formUnion(d.keys)
-                    d.values.forEach(keys)
+                    // A region's `rtt` maps region names (data, not keys) to durations.
+                    for (key, child) in d where key != "rtt" { keys(child) }
                 } else if case .array(let a) = v { a.forEach(keys) }
             }
             // A variant's `set` maps dotted paths (pools.0.routing) to values: check the paths'

@@ -31,6 +31,10 @@ struct RequestState {
     /// Its prompt's hash chain in `Simulation.prefix` (-1: none). Fills the padding before the
     /// doubles, so the struct does not grow.
     var prefixChain: Int32 = -1
+    /// With regions: the client's origin region (drawn once per request), and the pool the geo
+    /// router sent this attempt to (-1 until it is sent; a retry is routed afresh). -1 without regions.
+    var origin: Int16 = -1
+    var home: Int16 = -1
     var arrival: Double
     var firstScheduled: Double = -1
     var firstToken: Double = -1

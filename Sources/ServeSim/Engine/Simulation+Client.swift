@@ -22,9 +22,10 @@ extension Simulation {
         next.replica = -1
         next.routed = false
         next.cancelled = false
+        next.home = -1  // the geo router routes each attempt afresh
         retries += 1
         series.retry(at: events.now)
-        forward(next, at: next.arrival + pools[scenario.classPools[Int(r.classIndex)]].requestOverhead)
+        forward(next, at: next.arrival + (regionRun != nil ? 0 : pools[scenario.classPools[Int(r.classIndex)]].requestOverhead))
     }
 
     /// Holds an attempt (a retry, or a first try the gateway passes on to its pool) in a ticket and

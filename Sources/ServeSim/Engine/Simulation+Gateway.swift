@@ -96,7 +96,7 @@ extension Simulation {
             serveHosted(enterAtGateway(state))
             return
         }
-        let overhead = pools[scenario.classPools[c]].requestOverhead
+        let overhead = regionRun != nil ? 0 : pools[scenario.classPools[c]].requestOverhead
         if overhead > 0 {
             forward(state, at: events.now + overhead)
         } else {
@@ -108,7 +108,7 @@ extension Simulation {
     func enterAtGateway(_ state: RequestState) -> Int32 {
         var state = state
         // No queue: the queue-wait metric is 0 (finish subtracts the pool's overhead).
-        state.firstScheduled = state.arrival + pools[scenario.classPools[Int(state.classIndex)]].requestOverhead
+        state.firstScheduled = state.arrival + reachDelay(state)
         return enterSystem(state)
     }
 
@@ -123,7 +123,7 @@ extension Simulation {
         let end = firstToken + tpot * Double(max(0, output - 1))
         requests.slots[Int(slot)].outputTokens = output
         requests.slots[Int(slot)].firstToken = firstToken
-        requests.slots[Int(slot)].firstScheduled = r.arrival + pools[scenario.classPools[Int(r.classIndex)]].requestOverhead
+        requests.slots[Int(slot)].firstScheduled = r.arrival + reachDelay(r)
         events.schedule(at: end, kind: EventKind.hostedDone, target: Int(slot), stamp: r.generation)
     }
 

@@ -47,12 +47,13 @@ extension Simulation {
         }
     }
 
-    /// The pool an attempt goes to before its ladder: its class's pool, or its router's choice; then
-    /// the release of that pool may send it to the candidate.
+    /// The pool an attempt goes to before its ladder: its class's pool (or the pool the geo router
+    /// chose, with regions), or its router's choice; then the release of that pool may send it to
+    /// the candidate.
     func steer(_ state: RequestState) -> Int {
         let traffic = traffic!
         let c = Int(state.classIndex)
-        var p = scenario.classPools[c]
+        var p = state.home >= 0 ? Int(state.home) : scenario.classPools[c]
         if !scenario.classRouters.isEmpty, scenario.classRouters[c] >= 0 {
             p = chooseTier(traffic.routers[scenario.classRouters[c]], state)
         }

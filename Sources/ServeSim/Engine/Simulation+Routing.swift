@@ -3,7 +3,8 @@ extension Simulation {
         guard let draw = pendingDraws[classIndex] else { return }
         let pool = scenario.classPools[classIndex]
         // A class passing the gateway arrives there when sent; the pool's overhead comes after it.
-        let overhead = passesGateway(classIndex) ? 0 : pools[pool].requestOverhead
+        // With regions the geo router sends it on at the send (overhead and RTT come after).
+        let overhead = passesGateway(classIndex) || regionRun != nil ? 0 : pools[pool].requestOverhead
         events.schedule(at: draw.time + overhead, kind: EventKind.arrival, target: classIndex)
     }
 
@@ -20,6 +21,7 @@ extension Simulation {
             serviceQuantile: serviceStreams[classIndex].uniformPositive())
         state.firstArrival = draw.time
         if prefix != nil { state.prefixChain = prefixChain(classIndex: classIndex, draw: draw) }
+        if let g = regionRun { state.origin = g.drawOrigin(classIndex) }
         if draw.time >= scenario.warmup {
             measuredArrived += 1
             measuredInFlight += 1
@@ -33,9 +35,11 @@ extension Simulation {
     /// may shed it, send it to another pool or cap its output), admission control, then routing;
     /// the client's timeout starts.
     func admit(_ state: RequestState) {
+        if regionRun != nil && state.home < 0 { sendToRegion(state); return }  // at the send: pick a region
         var state = state
-        // Router and release first (`steer`), then the chosen pool's ladder.
-        let home = traffic == nil ? scenario.classPools[Int(state.classIndex)] : steer(state)
+        // Its region's pool (geo routing) or its class's pool; then router and release (`steer`);
+        // then the chosen pool's ladder.
+        let home = traffic == nil ? (state.home >= 0 ? Int(state.home) : scenario.classPools[Int(state.classIndex)]) : steer(state)
         state.pool = Int32(home)
         state.outputTokens = state.requestedOutput
         var shed = false
@@ -61,7 +65,8 @@ extension Simulation {
         changeInSystem(by: 1)
         series.arrival(at: state.arrival)
         if let timeout = scenario.classes[Int(state.classIndex)].client?.timeout {
-            events.schedule(at: events.now + timeout, kind: EventKind.timeout, target: Int(slot),
+            // From the send (plus the pool's overhead): the outbound half RTT counts against it.
+            events.schedule(at: max(events.now, events.now + timeout - halfRTT(state)), kind: EventKind.timeout, target: Int(slot),
                             stamp: requests.slots[Int(slot)].generation)
         }
         return slot

@@ -30,6 +30,8 @@ public final class Simulation {
         static let kvTransfer: Int32 = 16
         /// A release's analysis or promotion (housekeeping).
         static let releaseCheck: Int32 = 17
+        /// A response reaches its client half an RTT after its pool finished it (regions).
+        static let delivery: Int32 = 18
     }
 
     /// Per-pool state that is not per-replica.
@@ -122,6 +124,8 @@ public final class Simulation {
     var traffic: TrafficRun?
     /// Prefix caching and prefix-affinity state (nil: no pool uses either).
     var prefix: PrefixCacheRun?
+    /// Regions, RTTs and the geo router (nil: no regions).
+    var regionRun: RegionRun?
     /// Called with every ended request, warm-up included (for tests and per-request exports).
     public var recordObserver: ((RequestRecord) -> Void)?
     /// When set, every step the scheduler chooses is run for real and the clock is the wall clock
@@ -199,6 +203,7 @@ public final class Simulation {
         setUpDisaggregation()
         traffic = TrafficRun(scenario: scenario)
         setUpPrefixCaching()
+        if let topology = scenario.regions { regionRun = RegionRun(topology: topology, scenario: scenario) }
     }
 
     /// Runs to the end (all arrivals generated and drained, or the drain timeout) and returns the
@@ -255,6 +260,7 @@ public final class Simulation {
             case EventKind.hostedDone: handleGatewayDone(slot: Int32(event.target), generation: event.stamp, hosted: true)
             case EventKind.kvTransfer: handleTransferDone(ticket: event.target)
             case EventKind.releaseCheck: checkRelease(event.target, promote: event.stamp == 1)
+            case EventKind.delivery: handleDelivery(slot: Int32(event.target), generation: event.stamp)
             default: handleFault(event)
             }
         }
@@ -282,6 +288,8 @@ public final class Simulation {
     func finish(_ slot: Int32, _ outcome: Outcome, holdSlot: Bool = false) {
         let outcome = traffic == nil ? outcome : attemptEnded(slot, outcome)
         let r = requests.slots[Int(slot)]
+        // With regions the response still travels half an RTT to the client (Simulation+Regions).
+        if regionRun != nil && outcome == .completed && deferDelivery(slot) { return }
         let now = events.now
         let classIndex = Int(r.classIndex)
         if outcome != .completed, let retry = scenario.classes[classIndex].client?.retry, Int(r.attempt) < retry.maxAttempts {
@@ -294,7 +302,7 @@ public final class Simulation {
             if outcome == .completed {
                 // Time in the scheduler's queue: from reaching the pool (after the request overhead,
                 // which an attempt pays at its class's pool, before a degradation ladder may move it).
-                record.queueWait = r.firstScheduled - r.arrival - pools[scenario.classPools[classIndex]].requestOverhead
+                record.queueWait = r.firstScheduled - r.arrival - reachDelay(r)
                 record.ttft = r.firstToken - r.firstArrival
                 record.tpot = r.outputTokens > 1 ? (record.e2e - record.ttft) / Double(r.outputTokens - 1) : 0
             }
@@ -304,6 +312,7 @@ public final class Simulation {
             if let traffic, !traffic.releases.isEmpty { tallyReleases(record) }
             recordObserver?(record)
             if r.prefixChain >= 0 { prefix?.releaseChain(r.prefixChain) }
+            if regionRun != nil { recordRegion(record, r) }
             if r.firstArrival >= scenario.warmup {
                 measuredInFlight -= 1
                 measuredInFlightByClass[classIndex] -= 1

@@ -31,6 +31,8 @@ public struct SimulationResult {
     public var gatewayClasses: [GatewayClassUsage]? = nil
     /// Per prefill/decode pair, what its KV links did (nil: the scenario pairs no pools).
     public var disaggregation: [DisaggregationReport]? = nil
+    /// Per region (nil without regions): see `RegionReport`.
+    public var regions: [RegionReport]? = nil
 }
 
 extension Simulation {
@@ -70,6 +72,7 @@ extension Simulation {
             meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300),
             counts: counts, timeSeries: series.rows, degradation: degradationReports(until: endTime))
         result.disaggregation = disaggregationReports(until: endTime)
+        result.regions = regionsReport(usage: usage)
         if let (report, classes) = gatewayReport() {
             result.gateway = report
             result.gatewayClasses = classes

@@ -60,6 +60,7 @@ extension ReportRenderer {
         }
         if let g = report.gateway { out += gatewayMarkdown(g) }
         if let d = report.disaggregation { out += disaggregationMarkdown(d) }
+        if let regions = report.regions { out += regionsMarkdown(regions) }
 
         if !report.pools.isEmpty {
             out += ["", "## Pools", "",

@@ -42,6 +42,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var routers: [RouterReport]? = nil
     /// What each release did and cost; absent without releases.
     public var releases: [ReleaseReport]? = nil
+    /// Per region, in the scenario's order; absent when the scenario has no regions.
+    public var regions: [RegionReport]? = nil
 }
 
 /// How often things happened over the run, as counted by the simulation.

@@ -16,6 +16,7 @@ public enum ScenarioRunner {
         report.disaggregation = result.disaggregation
         report.routers = simulation.routerReports()
         report.releases = simulation.releaseReports()
+        report.regions = result.regions
         return (report, result)
     }
 }

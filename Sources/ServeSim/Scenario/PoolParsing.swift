@@ -97,6 +97,7 @@ public enum PoolParser {
             sink.report(obj.childPath("scheduler.maxBatchedTokens"), "is smaller than maxNumSeqs (\(scheduler.maxNumSeqs))",
                         allowed: "at least maxNumSeqs, so every running sequence can decode each step")
         }
+        obj.accept("region")  // read by RegionParser
         obj.finish()
         guard sink.diagnostics.count == before, let performance, let price else { return nil }
         // Reports name the hardware; a profile pool is named by its profile file.

@@ -41,6 +41,9 @@ public struct Scenario: Sendable {
     public var classRouters: [Int] = []
     /// Canary and blue/green releases (none by default).
     public var releases: [ReleaseSpec] = []
+    /// Regions, RTTs, the pools' regions and the classes' origins and geo routing (nil: no
+    /// regions; no network time is modelled).
+    public var regions: RegionTopology?
     /// Named variants of this scenario (for `compare`); `run` ignores them.
     public var variants: [ScenarioVariant] = []
     /// Prefill/decode pool pairs with their KV link (none by default).

@@ -107,6 +107,11 @@ public enum ScenarioLoader {
         let releases = top.optional("releases").flatMap { ReleaseParser.parse($0, pools: pools.map(\.name)) }
         let variants = top.optional("variants").flatMap { VariantParser.parse($0, baseName: name) } ?? []
         let disaggregation = top.optional("disaggregation").flatMap { DisaggregationParser.parse($0, pools: pools) }
+        let regions = RegionParser.parse(top: top, classes: classes, pools: pools, claimed: claimed)
+        if let routing, !routing.routers.isEmpty {
+            RegionParser.rejectRoutedGeoClasses(top: top, classRouters: routing.classRouters,
+                                                routerNames: routing.routers.map(\.name))
+        }
         top.finish()
         try sink.throwIfAny()
 
@@ -123,6 +128,11 @@ public enum ScenarioLoader {
         scenario.caches = caches ?? []
         scenario.hosted = hosted
         scenario.disaggregation = disaggregation ?? []
+        if let regions {
+            scenario.regions = regions
+            // A geo-routed class's own pool is its first candidate (the others' stays as claimed).
+            scenario.classPools = regions.candidates.map { $0[0] }
+        }
         if let routing { scenario.applyRouters(routing.routers, classRouters: routing.classRouters) }
         scenario.releases = releases ?? []
         return scenario

@@ -82,6 +82,18 @@ public enum ScenarioSchema {
         "overflow": { "type": "boolean", "default": false, "description": "Take attempts a pool would reject for capacity (queue full, in-flight token budget, open circuit breaker, too long)." }
       }
     },
+    "regions": {
+      "type": "array", "minItems": 1,
+      "description": "Regions and client round-trip times. With regions every pool names its region and every class its origin; RTTs are symmetric and every pair (a region with itself included) must be given in one of the two regions' rtt.",
+      "items": {
+        "type": "object", "additionalProperties": false, "required": ["name", "rtt"],
+        "properties": {
+          "name": { "type": "string" },
+          "rtt": { "type": "object", "additionalProperties": { "$ref": "#/$defs/duration" },
+                   "description": "Region name -> round-trip time between clients in this region and servers in that one." }
+        }
+      }
+    },
     "variants": {
       "type": "array", "description": "Named variants for `servesim compare`: the scenario with fields changed; `run` ignores them.",
       "items": {
@@ -253,6 +265,14 @@ public enum ScenarioSchema {
             "blockTokens": { "type": "integer", "minimum": 1, "default": 16, "description": "tokens per hash block" }
           }
         },
+        "origin": { "type": "string", "description": "With regions: the region its clients send from." },
+        "origins": { "type": "array", "minItems": 1, "description": "With regions: several origin regions, fractions summing to 1 (drawn per request from stream origin/<class>).",
+                     "items": { "type": "object", "additionalProperties": false, "required": ["region", "fraction"],
+                                "properties": { "region": { "type": "string" },
+                                                "fraction": { "oneOf": [ { "type": "number", "exclusiveMinimum": 0, "maximum": 1 }, { "type": "string", "pattern": "^[0-9.]+%$" } ] } } } },
+        "pools": { "type": "array", "minItems": 1, "items": { "type": "string" },
+                   "description": "With regions: geo routing over these pools (nearest available region by RTT from the origin); not with a pool's classes naming this class." },
+        "failover": { "type": "boolean", "default": true, "description": "With pools: fail over to the next-nearest available region when the nearest is unavailable." },
         "client": {
           "type": "object", "additionalProperties": false,
           "properties": {
@@ -335,6 +355,7 @@ public enum ScenarioSchema {
       "properties": {
         "name": { "type": "string" },
         "classes": { "type": "array", "items": { "type": "string" }, "description": "classes served (default: the first pool serves unclaimed classes)" },
+        "region": { "type": "string", "description": "With regions (required then): the region the pool runs in." },
         "hardware": { "$ref": "#/$defs/hardware" },
         "model": { "$ref": "#/$defs/model" },
         "tensorParallel": { "type": "integer", "minimum": 1, "default": 1 },

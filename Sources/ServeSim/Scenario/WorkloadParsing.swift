@@ -112,6 +112,7 @@ public enum WorkloadParser {
                 sharedPrefix = PrefixCachingParser.sharedPrefix(prefixNode)
             }
         }
+        fields.accept("origin", "origins", "pools", "failover")  // read by RegionParser
         fields.finish()
         guard let name, let tenant, let arrivals, let prompt, let output, clientNode == nil || client != nil,
               prefixNode == nil || sharedPrefix != nil else { return nil }

@@ -1,0 +1,71 @@
+/// One region over the measured span (requests first sent at or after warm-up): what its pools
+/// served, what the geo router moved in and out, what its pools cost, and what its clients saw.
+/// Present in a report (`regions`, in the scenario's region order) only when the scenario has regions.
+public struct RegionReport: Codable, Sendable, Equatable {
+    public var name: String
+    /// Its pools, in scenario order.
+    public var pools: [String]
+    /// Requests whose final attempt the geo router sent to a pool of this region, by outcome (a
+    /// request its pool overflowed to the hosted endpoint counts here too).
+    public var served: RegionOutcomes
+    /// Client-visible latencies (RTT included) of the completed requests in `served`, seconds.
+    public var latency: RegionLatency
+    /// Attempts (retries included) sent here although the nearest candidate region of their
+    /// class was another one, unavailable at the send; and attempts sent away from this region
+    /// because it was the nearest and unavailable.
+    public var failoversIn: Int
+    public var failoversOut: Int
+    /// Provisioned GPU-hours and USD of its pools (the sum of their `pools[].gpuHours` and `cost`).
+    public var gpuHours: Double
+    public var cost: Double
+    /// Requests sent by clients in this region (wherever they were served), and their latencies.
+    public var clients: RegionClients
+}
+
+/// Requests by final outcome.
+public struct RegionOutcomes: Codable, Sendable, Equatable {
+    public var completed: Int
+    public var rejected: Int
+    public var timedOut: Int
+    public var failed: Int
+}
+
+/// TTFT and E2E of completed requests, seconds (all 0 with none).
+public struct RegionLatency: Codable, Sendable, Equatable {
+    public var ttft: LatencySummary
+    public var e2e: LatencySummary
+}
+
+/// What the clients of one origin region saw.
+public struct RegionClients: Codable, Sendable, Equatable {
+    public var requests: RegionOutcomes
+    public var latency: RegionLatency
+}
+
+extension ReportRenderer {
+    /// The Markdown section of a report's regions: one row per region as a server, one per region
+    /// as the clients' origin.
+    static func regionsMarkdown(_ regions: [RegionReport]) -> [String] {
+        typealias F = NumberFormat
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        var out = ["", "## Regions", "",
+                   "| region | pools | completed | rejected | timed out | failed | TTFT p95 | E2E p95 | failovers in | failovers out | cost |",
+                   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for r in regions {
+            let s = r.served
+            out.append("| \(cell(r.name)) | \(cell(r.pools.joined(separator: ", "))) | \(s.completed) | \(s.rejected) "
+                + "| \(s.timedOut) | \(s.failed) | \(F.seconds(r.latency.ttft.p95)) | \(F.seconds(r.latency.e2e.p95)) "
+                + "| \(r.failoversIn) | \(r.failoversOut) | \(F.usd(r.cost)) |")
+        }
+        out += ["", "| clients in | completed | not completed | TTFT p50 | TTFT p95 | E2E p95 |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for r in regions {
+            let q = r.clients.requests, l = r.clients.latency
+            out.append("| \(cell(r.name)) | \(q.completed) | \(q.rejected + q.timedOut + q.failed) | \(F.seconds(l.ttft.p50)) "
+                + "| \(F.seconds(l.ttft.p95)) | \(F.seconds(l.e2e.p95)) |")
+        }
+        out += ["", "Served: by the region the final attempt was sent to; latencies include the client's round trip. "
+            + "Failovers: attempts the geo router sent away from their nearest region because it was unavailable."]
+        return out
+    }
+}
