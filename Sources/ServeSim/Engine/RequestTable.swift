@@ -2,7 +2,8 @@
 ///
 /// Slots are reused once a request ends, so memory follows the number in flight, not the number
 /// simulated.
-/// Fields are ordered 32-bit first, then 64-bit, then flags, so the struct stays at 96 bytes.
+/// Fields are ordered 32-bit, then 16-bit and flags, then 64-bit, so nothing pads between them:
+/// 104 bytes.
 struct RequestState {
     var classIndex: Int32
     var pool: Int32
@@ -28,25 +29,24 @@ struct RequestState {
     /// Output tokens the client asked for; `outputTokens` may be lower for an attempt a degradation
     /// ladder capped (a retry asks for the full length again).
     var requestedOutput: Int32 = 0
-    /// Its prompt's hash chain in `Simulation.prefix` (-1: none). Fills the padding before the
-    /// doubles, so the struct does not grow.
+    /// Its prompt's hash chain in `Simulation.prefix` (-1: none).
     var prefixChain: Int32 = -1
     /// With regions: the client's origin region (drawn once per request), and the pool the geo
     /// router sent this attempt to (-1 until it is sent; a retry is routed afresh). -1 without regions.
     var origin: Int16 = -1
     var home: Int16 = -1
+    /// Whether it reached its pool's queues (rejected requests never do).
+    var routed = false
+    /// The client gave up (timeout) or the replica failed: the outcome is recorded; the slot is
+    /// freed when the queue or batch holding it drops it.
+    var cancelled = false
     var arrival: Double
     var firstScheduled: Double = -1
     var firstToken: Double = -1
     /// Uniform (0, 1) quantile for service-time models (common random numbers across topologies).
     var serviceQuantile: Double
-    /// Whether it reached its pool's queues (rejected requests never do).
-    var routed = false
     /// When the client first sent it (latencies are measured from here, across retries).
     var firstArrival: Double = 0
-    /// The client gave up (timeout) or the replica failed: the outcome is recorded; the slot is
-    /// freed when the queue or batch holding it drops it.
-    var cancelled = false
 
     /// Tokens of the sequence so far: prompt plus generated output.
     @inline(__always) var tokens: Int32 { promptTokens + generated }
