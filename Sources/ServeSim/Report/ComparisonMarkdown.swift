@@ -14,14 +14,14 @@ extension ReportRenderer {
             out.append("One run per scenario on common random numbers (seed \(c.seed)). "
                 + "Use --replications N for confidence intervals and significance.")
         }
-        out += ["", "| metric | " + c.scenarios.map(cell).joined(separator: " | ") + " |",
+        out += ["", "| metric | " + c.scenarios.map(markdownCell).joined(separator: " | ") + " |",
                 "| --- |" + String(repeating: " ---: |", count: c.scenarios.count)]
         for row in c.rows {
             let cells = row.values.indices.map { i -> String in
                 let text = cellText(c, row, column: i)
                 return row.best.contains(i) ? "**\(text)** best" : text
             }
-            out.append("| \(cell(row.label)) | " + cells.joined(separator: " | ") + " |")
+            out.append("| \(markdownCell(row.label)) | " + cells.joined(separator: " | ") + " |")
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -49,5 +49,4 @@ extension ReportRenderer {
         }
     }
 
-    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
 }

@@ -73,19 +73,18 @@ extension ReportRenderer {
     /// The Markdown section of a report's gateway: caches, then the hosted endpoint.
     static func gatewayMarkdown(_ g: GatewayReport) -> [String] {
         typealias F = NumberFormat
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         var out = ["", "## Gateway"]
         if !g.caches.isEmpty {
             out += ["", "| cache | kind | hit ratio (configured) | lookups | hits | misses | hit ratio (measured) |",
                     "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
             for c in g.caches {
-                out.append("| \(cell(c.name)) | \(c.kind) | \(F.percent(c.hitRatio, 1)) | \(c.lookups) | \(c.hits) "
+                out.append("| \(markdownCell(c.name)) | \(c.kind) | \(F.percent(c.hitRatio, 1)) | \(c.lookups) | \(c.hits) "
                     + "| \(c.misses) | \(F.percent(c.measuredHitRatio, 1)) |")
             }
         }
         if let h = g.hosted {
             let o = h.overflowedBy
-            out += ["", "Hosted endpoint \(cell(h.name)) (share \(F.percent(h.share, 1)), overflow \(h.overflow ? "on" : "off")): "
+            out += ["", "Hosted endpoint \(markdownCell(h.name)) (share \(F.percent(h.share, 1)), overflow \(h.overflow ? "on" : "off")): "
                 + "\(h.requests) requests completed, \(h.shared) sent by share, \(h.overflowed) overflowed "
                 + "(queue full \(o.queueFull), in-flight budget \(o.inFlightBudget), circuit open \(o.circuitOpen), "
                 + "too long \(o.tooLong)); \(h.promptTokens) prompt + \(h.outputTokens) output tokens, \(F.usd(h.cost))."]

@@ -5,7 +5,6 @@ extension ReportRenderer {
         typealias F = NumberFormat
         var out: [String] = []
         // Escapes `|` so a name cannot break a table row.
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         out.append("# \(report.scenario)")
         if !report.description.isEmpty { out += ["", report.description] }
         out += ["", "Seed \(report.seed); simulated \(F.fixed(report.simulatedSeconds, 1)) s, measured "
@@ -38,7 +37,7 @@ extension ReportRenderer {
                 let fired = s.alerts.filter(\.fired).map { a in
                     "\(a.name) at \(F.fixed(a.firstFiredAt ?? 0, 0)) s"
                 }
-                out.append("| \(cell(s.name)) | \(s.sli) | \(s.sli == "availability" ? "-" : F.seconds(s.threshold)) "
+                out.append("| \(markdownCell(s.name)) | \(s.sli) | \(s.sli == "availability" ? "-" : F.seconds(s.threshold)) "
                     + "| \(F.percent(s.objective, 3)) | \(F.percent(s.compliance, 3)) | \(F.fixed(s.burnRate, 2)) "
                     + "| \(F.percent(s.errorBudgetConsumed)) | \(F.percent(s.errorBudgetConsumedProjected)) "
                     + "| \(s.met ? "yes" : "**no**") | \(s.policy.rawValue) | \(fired.isEmpty ? "none" : fired.joined(separator: "; ")) |")
@@ -68,7 +67,7 @@ extension ReportRenderer {
                     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for p in report.pools {
                 let q = p.requests, l = p.latency
-                out.append("| \(cell(p.name)) | \(cell(p.hardware)) | \(p.replicas) | \(p.gpus) | \(F.fixed(p.gpuHours, 3)) "
+                out.append("| \(markdownCell(p.name)) | \(markdownCell(p.hardware)) | \(p.replicas) | \(p.gpus) | \(F.fixed(p.gpuHours, 3)) "
                     + "| \(F.percent(p.utilization, 1)) | \(F.usd(p.cost)) | \(q.map { "\($0.ended)" } ?? "-") "
                     + "| \(q.map { "\($0.completed)" } ?? "-") | \(q.map { "\($0.ended - $0.completed)" } ?? "-") "
                     + "| \(l.map { F.seconds($0.ttft.p95) } ?? "-") | \(l.map { F.seconds($0.e2e.p95) } ?? "-") |")
@@ -81,17 +80,17 @@ extension ReportRenderer {
         out += prefixCacheMarkdown(report.pools)
 
         for ladder in report.degradation {
-            out += ["", "## Degradation ladder: \(cell(ladder.pool)) (signal \(cell(ladder.signal)))", "",
+            out += ["", "## Degradation ladder: \(markdownCell(ladder.pool)) (signal \(markdownCell(ladder.signal)))", "",
                     "| step | action | engages at | engaged | first engaged | engaged time | requests affected |",
                     "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
             for s in ladder.steps {
-                out.append("| \(cell(s.name)) | \(s.action) | \(F.number(s.threshold)) | \(s.engagements)x "
+                out.append("| \(markdownCell(s.name)) | \(s.action) | \(F.number(s.threshold)) | \(s.engagements)x "
                     + "| \(s.firstEngagedAt.map(F.seconds) ?? "never") | \(F.seconds(s.engagedSeconds)) | \(s.requestsAffected) |")
             }
             let shown = ladder.transitions.prefix(20)
             if !shown.isEmpty {
                 out += [""] + shown.map { t in
-                    "- \(F.seconds(t.time)): \(t.engaged ? "engaged" : "released") \(cell(t.step)) (signal \(F.number(t.signal)), level \(t.level))"
+                    "- \(F.seconds(t.time)): \(t.engaged ? "engaged" : "released") \(markdownCell(t.step)) (signal \(F.number(t.signal)), level \(t.level))"
                 }
                 if ladder.transitions.count > shown.count {
                     out.append("- ... \(ladder.transitions.count - shown.count) more in the JSON report")
@@ -105,7 +104,7 @@ extension ReportRenderer {
                     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for k in report.classes {
                 let q = k.requests
-                out.append("| \(cell(k.name)) | \(cell(k.tenant)) | \(q.arrived) | \(q.completed) | \(q.rejected) | \(q.timedOut) "
+                out.append("| \(markdownCell(k.name)) | \(markdownCell(k.tenant)) | \(q.arrived) | \(q.completed) | \(q.rejected) | \(q.timedOut) "
                     + "| \(q.failed) | \(F.seconds(k.latency.ttft.p95)) | \(F.seconds(k.latency.tpot.p95)) "
                     + "| \(F.seconds(k.latency.e2e.p95)) | \(F.usd(k.cost)) |")
             }

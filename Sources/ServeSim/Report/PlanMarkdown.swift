@@ -14,39 +14,38 @@ extension ReportRenderer {
             if let a = o.answer, let n = o.replicas {
                 let mark = o.option == plan.cheapest ? "**cheapest**" : "feasible"
                 let raised = o.raisedByRecheck > 0 ? " (+\(o.raisedByRecheck) after re-check)" : ""
-                out.append("| \(cell(o.option)) | \(n) | \(o.gpus) | \(F.usd(a.costPerRequest)) | \(F.usd(a.costPerHour)) "
+                out.append("| \(markdownCell(o.option)) | \(n) | \(o.gpus) | \(F.usd(a.costPerRequest)) | \(F.usd(a.costPerHour)) "
                     + "| \(F.seconds(a.ttftP95)) | \(mark)\(raised) |")
             } else {
-                out.append("| \(cell(o.option)) | - | - | - | - | - | rejected |")
+                out.append("| \(markdownCell(o.option)) | - | - | - | - | - | rejected |")
             }
         }
         if let c = plan.cheapest, let o = plan.options.first(where: { $0.option == c }), let n = o.replicas {
-            out += ["", "Cheapest feasible plan: **\(cell(c))** with \(n) replicas (\(o.gpus) GPUs)."]
+            out += ["", "Cheapest feasible plan: **\(markdownCell(c))** with \(n) replicas (\(o.gpus) GPUs)."]
         } else {
             out += ["", "No option meets every SLO."]
         }
         let rejected = plan.options.filter { $0.rejected != nil }
         if !rejected.isEmpty {
-            out += ["", "## Rejected options", ""] + rejected.map { "- \(cell($0.option)): \($0.rejected!)" }
+            out += ["", "## Rejected options", ""] + rejected.map { "- \(markdownCell($0.option)): \($0.rejected!)" }
         }
         out += ["", "## Frontier: cost per request vs p95 TTFT", "",
                 "Feasible points that no other feasible point beats on both: what more money buys.", "",
                 "| option | replicas | cost per request | TTFT p95 |",
                 "| --- | ---: | ---: | ---: |"]
         for p in plan.frontier {
-            out.append("| \(cell(p.option)) | \(p.replicas) | \(F.usd(p.costPerRequest)) | \(F.seconds(p.ttftP95)) |")
+            out.append("| \(markdownCell(p.option)) | \(p.replicas) | \(F.usd(p.costPerRequest)) | \(F.seconds(p.ttftP95)) |")
         }
         out += ["", "## Every evaluated point", "",
                 "| option | replicas | cost per request | TTFT p95 | meets SLOs | missed |",
                 "| --- | ---: | ---: | ---: | --- | --- |"]
         for o in plan.options {
             for p in o.evaluated {
-                out.append("| \(cell(p.option)) | \(p.replicas) | \(F.usd(p.costPerRequest)) | \(F.seconds(p.ttftP95)) "
-                    + "| \(p.feasible ? "yes" : "no") | \(cell(p.missed.joined(separator: "; "))) |")
+                out.append("| \(markdownCell(p.option)) | \(p.replicas) | \(F.usd(p.costPerRequest)) | \(F.seconds(p.ttftP95)) "
+                    + "| \(p.feasible ? "yes" : "no") | \(markdownCell(p.missed.joined(separator: "; "))) |")
             }
         }
         return out.joined(separator: "\n") + "\n"
     }
 
-    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
 }

@@ -46,7 +46,7 @@ extension ReportRenderer {
                    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for p in caching {
             let c = p.prefixCache!
-            out.append("| \(p.name.replacingOccurrences(of: "|", with: "\\|")) | \(c.lookups) | \(c.hitRequests) (\(F.percent(c.requestHitRate, 1))) "
+            out.append("| \(markdownCell(p.name)) | \(c.lookups) | \(c.hitRequests) (\(F.percent(c.requestHitRate, 1))) "
                 + "| \(c.promptTokens) | \(c.hitTokens) | \(F.percent(c.hitRate, 1)) | \(c.evictedBlocks) |")
         }
         return out

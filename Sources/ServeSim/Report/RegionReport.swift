@@ -47,13 +47,12 @@ extension ReportRenderer {
     /// as the clients' origin.
     static func regionsMarkdown(_ regions: [RegionReport]) -> [String] {
         typealias F = NumberFormat
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         var out = ["", "## Regions", "",
                    "| region | pools | completed | rejected | timed out | failed | TTFT p95 | E2E p95 | failovers in | failovers out | cost |",
                    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for r in regions {
             let s = r.served
-            out.append("| \(cell(r.name)) | \(cell(r.pools.joined(separator: ", "))) | \(s.completed) | \(s.rejected) "
+            out.append("| \(markdownCell(r.name)) | \(markdownCell(r.pools.joined(separator: ", "))) | \(s.completed) | \(s.rejected) "
                 + "| \(s.timedOut) | \(s.failed) | \(F.seconds(r.latency.ttft.p95)) | \(F.seconds(r.latency.e2e.p95)) "
                 + "| \(r.failoversIn) | \(r.failoversOut) | \(F.usd(r.cost)) |")
         }
@@ -61,7 +60,7 @@ extension ReportRenderer {
                 "| --- | ---: | ---: | ---: | ---: | ---: |"]
         for r in regions {
             let q = r.clients.requests, l = r.clients.latency
-            out.append("| \(cell(r.name)) | \(q.completed) | \(q.rejected + q.timedOut + q.failed) | \(F.seconds(l.ttft.p50)) "
+            out.append("| \(markdownCell(r.name)) | \(q.completed) | \(q.rejected + q.timedOut + q.failed) | \(F.seconds(l.ttft.p50)) "
                 + "| \(F.seconds(l.ttft.p95)) | \(F.seconds(l.e2e.p95)) |")
         }
         out += ["", "Served: by the region the final attempt was sent to; latencies include the client's round trip. "

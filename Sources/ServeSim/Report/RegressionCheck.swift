@@ -263,11 +263,10 @@ public enum RegressionCheck {
     /// A Markdown summary for a pull-request comment: the verdict line, then per scenario a table
     /// of metric, baseline, current, change, limit and status. Deterministic.
     public static func markdown(_ results: [ScenarioResult], tolerance: Double) -> String {
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         var out = [verdict(results, tolerance: tolerance)]
         for result in results {
             let mark = result.passed ? "" : " (regressed)"
-            out += ["", "### \(cell(result.scenario))\(mark)", ""]
+            out += ["", "### \(markdownCell(result.scenario))\(mark)", ""]
             if result.baselineSeed != result.currentSeed {
                 out += ["Baseline seed \(result.baselineSeed), current seed \(result.currentSeed).", ""]
             }
@@ -279,7 +278,7 @@ public enum RegressionCheck {
                 let change = m.change.map(changeText) ?? "-"
                 let limit = m.limit.map { limitText($0, m) } ?? "-"
                 let status = m.status.fails ? "**\(m.status.rawValue)**" : m.status.rawValue
-                out.append("| \(cell(m.label)) | \(old) | \(new) | \(change) | \(cell(limit)) | \(status) |")
+                out.append("| \(markdownCell(m.label)) | \(old) | \(new) | \(change) | \(markdownCell(limit)) | \(status) |")
             }
         }
         out += ["", "A lower-is-better metric regresses above baseline x (1 + tolerance), a higher-is-better one "

@@ -45,7 +45,7 @@ extension ReportRenderer {
                    "| pool | draft | k | acceptance | tokens per round | plain above batch | speculative tokens | plain tokens | speculative share |",
                    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for (name, s) in rows {
-            out.append("| \(name.replacingOccurrences(of: "|", with: "\\|")) | \(s.draft) | \(s.draftTokens) "
+            out.append("| \(markdownCell(name)) | \(s.draft) | \(s.draftTokens) "
                 + "| \(F.number(s.acceptance)) | \(F.fixed(s.expectedTokensPerRound, 2)) "
                 + "| \(s.disableAboveBatch.map(String.init) ?? "-") | \(s.speculativeTokens) | \(s.plainTokens) "
                 + "| \(F.percent(s.speculativeShare, 1)) |")

@@ -9,7 +9,7 @@ extension ReportRenderer {
                    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for t in tenants {
             let q = t.requests
-            out.append("| \(cell(t.tenant)) | \(cell(t.classes.joined(separator: ", "))) | \(q.arrived) | \(q.completed) "
+            out.append("| \(markdownCell(t.tenant)) | \(markdownCell(t.classes.joined(separator: ", "))) | \(q.arrived) | \(q.completed) "
                 + "| \(q.rejected + q.timedOut + q.failed) | \(F.seconds(t.latency.ttft.p95)) | \(F.seconds(t.latency.e2e.p95)) "
                 + "| \(F.usd(t.cost)) | \(F.usd(t.costPerRequest)) |")
         }
@@ -22,11 +22,11 @@ extension ReportRenderer {
         for r in routers {
             let rule = r.fallback.map { f in f.threshold.map { "fallback at queue depth \($0)" } ?? "fallback when a tier would reject" }
                 ?? "no fallback"
-            out += ["", "## Router: \(cell(r.name)) (\(cell(r.classes.joined(separator: ", "))); \(rule))", "",
+            out += ["", "## Router: \(markdownCell(r.name)) (\(markdownCell(r.classes.joined(separator: ", "))); \(rule))", "",
                     "| tier | weight | share | drawn | sent | fell back out | fell back in |",
                     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for t in r.tiers {
-                out.append("| \(cell(t.pool)) | \(F.number(t.weight)) | \(F.percent(t.share, 1)) | \(t.drawn) | \(t.sent) "
+                out.append("| \(markdownCell(t.pool)) | \(F.number(t.weight)) | \(F.percent(t.share, 1)) | \(t.drawn) | \(t.sent) "
                     + "| \(t.fallbacksOut) | \(t.fallbacksIn) |")
             }
             out += ["", "\(r.attempts) attempts, \(r.fallbacks) fell back, \(r.fallbacksBlocked) found every tier saturated."]
@@ -39,7 +39,7 @@ extension ReportRenderer {
         var out: [String] = []
         for r in releases {
             let share = r.strategy == "canary" ? " \(F.percent(r.fraction, 1))" : ""
-            out += ["", "## Release: \(cell(r.name)) (\(r.strategy)\(share), \(cell(r.stable)) -> \(cell(r.candidate)) from \(F.seconds(r.start)))", ""]
+            out += ["", "## Release: \(markdownCell(r.name)) (\(r.strategy)\(share), \(markdownCell(r.stable)) -> \(markdownCell(r.candidate)) from \(F.seconds(r.start)))", ""]
             var line = "Outcome: **\(r.outcome)**"
             if let at = r.rolledBackAt, let why = r.reason {
                 let observed = why.metric == "errorRate" ? F.percent(why.observed) : F.seconds(why.observed)
@@ -54,7 +54,7 @@ extension ReportRenderer {
                 out += ["", "| SLO | candidate requests | bad | stable bad fraction | attributable bad | error budget (requests) | budget used |",
                         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
                 for b in r.budget {
-                    out.append("| \(cell(b.slo)) | \(b.candidateRequests) | \(b.candidateBad) "
+                    out.append("| \(markdownCell(b.slo)) | \(b.candidateRequests) | \(b.candidateBad) "
                         + "| \(F.percent(ratio(Double(b.stableBad), Double(b.stableRequests)), 3)) | \(F.number(b.attributableBad)) "
                         + "| \(F.number(b.errorBudget)) | \(F.percent(b.consumed, 1)) |")
                 }
@@ -64,5 +64,4 @@ extension ReportRenderer {
     }
 
     /// Escapes `|` so a name cannot break a table row.
-    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
 }
