@@ -169,6 +169,34 @@ struct HTMLReportTests {
         #expect(bare.components(separatedBy: "<svg").count < html.components(separatedBy: "<svg").count)
     }
 
+    @Test("the page carries the topology sections of the Markdown report as well-formed tables")
+    func topologySections() throws {
+        // One scenario with a release and per-pool traffic, one with regions, one with a gateway.
+        let expected: [(String, [String])] = [
+            ("canary-rollback", ["Release: v2-rollout (canary 10.0%, v1 -> v2 from 600.000 s)"]),
+            ("regions-failover", ["Regions"]),
+            ("hosted-overflow", ["Gateway"]),
+        ]
+        for (name, headings) in expected {
+            let url = CLI.repoRoot.appendingPathComponent("scenarios/\(name).json5")
+            let scenario = try ScenarioLoader.load(path: url.path)
+            let (report, _) = ScenarioRunner.run(scenario)
+            let html = HTMLReport.render(report)
+            let probe = XMLProbe.parse(html)
+            #expect(probe.error == nil, "\(name): \(String(describing: probe.error))")
+            #expect(probe.numbersFinite)
+            for heading in headings {
+                #expect(probe.headings.contains { $0.hasPrefix(heading) }, "\(name): \(heading) in \(probe.headings)")
+            }
+            // The Markdown's escapes and bold markers do not leak into the page.
+            #expect(!html.contains("**") && !html.contains("\\|"), "\(name)")
+        }
+        // Without any of those sections the page has none of their headings.
+        let plain = try ScenarioLoader.load(path: CLI.repoRoot.appendingPathComponent("scenarios/chat-h100.json5").path)
+        let headings = XMLProbe.parse(HTMLReport.render(ScenarioRunner.run(plain).0)).headings
+        #expect(!headings.contains { $0.hasPrefix("Release") || $0 == "Regions" || $0.hasPrefix("Gateway") })
+    }
+
     @Test("the XML probe rejects markup that is not well-formed")
     func probeRejectsBadMarkup() {
         #expect(XMLProbe.parse("<!DOCTYPE html>\n<html><body><p>ok</p></body></html>").error == nil)

@@ -3,7 +3,8 @@ import Foundation
 /// The report as one self-contained HTML page (`servesim run --format html`): summary tables
 /// (requests, latency percentiles, SLOs with compliance, burn rate and budget, cost, pools,
 /// classes), empirical CDFs of TTFT and E2E, arrivals, queue and replicas over time, SLO burn rate
-/// over time, and the degradation ladders' steps. Inline CSS and SVG only: no scripts, fonts,
+/// over time, the degradation ladders' steps, and the topology sections the Markdown report has
+/// (gateway, disaggregation, regions, speculation, prefix caches, tenants, routers, releases). Inline CSS and SVG only: no scripts, fonts,
 /// images or links to fetch. Series are told apart by dash pattern or hatching and named in text
 /// legends, so it reads printed in grey. Deterministic: the same report and metrics give the same
 /// bytes (no wall-clock time, no unordered collections).
@@ -20,6 +21,7 @@ public enum HTMLReport {
         distributions(report, metrics, &doc)
         overTime(report, &doc)
         degradation(report, &doc)
+        topology(report, &doc)
         doc.paragraph("Written by servesim from a deterministic simulation: the same scenario and seed give "
             + "the same page. Self-contained: nothing is loaded from elsewhere.", note: true)
         return doc.render()
