@@ -109,8 +109,13 @@ extension Simulation {
                                     latency: pair.link.latency)
         run.linkFreeAt[replica.index] = t.freeAt
         run.linkBusy[k] += max(0, t.freeAt - max(t.start, scenario.warmup))
+        // On a caching replica the blocks the sequence shares with the prefix cache stay the cache's
+        // (unpinned now: a real engine would pin them until sent); the transfer holds its own blocks.
+        let shared = replica.prefixCache.map { unpinPrefix(slot, cache: $0) } ?? 0
+        let blocks = r.heldBlocks - Int32(shared)
+        replica.blocksInTransit += Int(blocks)
         let ticket = KVTransferTicket(slot: slot, generation: r.generation, pair: k, replica: replica.index,
-                                      blocks: r.heldBlocks, bytes: bytes, handedOff: now, started: t.start)
+                                      blocks: blocks, bytes: bytes, handedOff: now, started: t.start)
         let index: Int
         if let free = run.freeTickets.popLast() {
             run.tickets[free] = ticket
@@ -131,6 +136,7 @@ extension Simulation {
         if t.lost { return }
         let prefill = replicas[t.replica]
         prefill.freeBlocks += Int(t.blocks)
+        prefill.blocksInTransit -= Int(t.blocks)
         let i = Int(t.slot)
         let now = events.now
         if requests.slots[i].cancelled {
@@ -174,6 +180,7 @@ extension Simulation {
             slots.append(t.slot)
         }
         run.linkFreeAt[replica.index] = events.now
+        replica.blocksInTransit = 0  // the replica's memory is gone with them
         return slots
     }
 

@@ -17,7 +17,8 @@
 /// tokens from the first), so the scheduler's block arithmetic is unchanged. The blocks it shares
 /// with the cache (`slotShared`, whole entries it references) are owned by the cache, counted
 /// once however many sequences read them. Invariant per replica:
-/// `freeBlocks + sum over running of (heldBlocks - shared) + cache.cachedBlocks == totalBlocks`.
+/// `freeBlocks + sum over running of (heldBlocks - shared) + blocksInTransit + cache.cachedBlocks
+/// == totalBlocks` (`blocksInTransit`: a prefill replica's finished prefills on their KV link).
 ///
 /// Simplifications: only prompt blocks are cached (output tokens carry no hashes, so a follow-up
 /// turn reuses the previous turn's prompt but recomputes its answer); a block computed by two
@@ -195,12 +196,19 @@ extension Simulation {
     /// `freeBlocks`): the blocks it shared stay with the cache, and its entries are released,
     /// last block first (so the last is evicted first).
     func releasePrefix(_ slot: Int32, on replica: Replica, cache: PrefixCache) {
+        replica.freeBlocks -= unpinPrefix(slot, cache: cache)
+    }
+
+    /// The sequence lets go of its cache entries (last block first) without touching `freeBlocks`;
+    /// returns the KV blocks it shared with the cache (now the cache's alone).
+    func unpinPrefix(_ slot: Int32, cache: PrefixCache) -> Int {
         let run = prefix!
         let i = Int(slot)
-        replica.freeBlocks -= Int(run.slotShared[i])
+        let shared = Int(run.slotShared[i])
         for e in run.slotEntries[i].reversed() { cache.release(e) }
         run.slotEntries[i].removeAll(keepingCapacity: true)
         run.slotShared[i] = 0
+        return shared
     }
 
     /// The replica's memory is gone (it failed or stopped): its running sequences (if any) drop
@@ -215,7 +223,7 @@ extension Simulation {
     }
 
     /// Whether a caching replica's KV accounting adds up:
-    /// `freeBlocks + sum over running of (heldBlocks - shared) + cachedBlocks == totalBlocks`,
+    /// `freeBlocks + sum over running of (heldBlocks - shared) + blocksInTransit + cachedBlocks == totalBlocks`,
     /// with nothing negative. True for replicas without a cache.
     func prefixAccountingHolds(_ replica: Replica) -> Bool {
         guard let cache = replica.prefixCache, let run = prefix else { return true }
@@ -227,7 +235,7 @@ extension Simulation {
             own += held - shared
         }
         return replica.freeBlocks >= 0 && cache.evictableBlocks >= 0 && cache.evictableBlocks <= cache.cachedBlocks
-            && replica.freeBlocks + own + cache.cachedBlocks == replica.totalBlocks
+            && replica.freeBlocks + own + replica.blocksInTransit + cache.cachedBlocks == replica.totalBlocks
     }
 
     /// After a run: every replica's KV accounting adds up (see `prefixAccountingHolds`), and no

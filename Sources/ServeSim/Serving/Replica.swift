@@ -60,6 +60,9 @@ final class Replica {
     var ewmaSamples = 0
     /// A prefill pool's replica (disaggregation): finished prefills leave the batch for the KV link.
     var handsOff = false
+    /// KV blocks of its finished prefills waiting for or on its link (disaggregation): neither free
+    /// nor held by a running sequence; returned to `freeBlocks` when each transfer lands.
+    var blocksInTransit = 0
     /// Its prefix cache (nil: the pool has no `prefixCaching`).
     var prefixCache: PrefixCache?
 
