@@ -221,7 +221,7 @@ import ServeSim
         #expect(errors == [
             "s.json5: caches.0.kind: \"fuzzy\" is not supported (exact, semantic)",
             "s.json5: caches.0.hitRatio: 1.5 is out of range (between 0 and 1)",
-            "s.json5: caches.0.ttl: unknown key (known keys: classes, hitLatency, hitRatio, kind, name)",
+            "s.json5: caches.0.ttl: unknown key (known keys: classes, content, hitLatency, hitRatio, kind, name)",
             "s.json5: caches.1.classes.0: no request class named \"nope\" (c)",
             "s.json5: hosted.inputPricePerMillion: -1 is out of range (a number >= 0)",
             "s.json5: hosted.tpot: is missing (seconds per output token: a duration or a duration distribution)",

@@ -33,6 +33,9 @@ extension Simulation {
     final class GatewayRun {
         let caches: [ResponseCacheSpec]
         let cacheStreams: [RandomStream]
+        /// Per cache with a content model: its entries and its prompts' popularity (nil otherwise).
+        let stores: [ResponseCacheStore?]
+        let popularity: [CumulativeTable?]
         /// Per class: the caches covering it, in lookup order.
         let cachesOfClass: [[Int]]
         /// Per class: whether its first attempts pass the gateway.
@@ -52,6 +55,8 @@ extension Simulation {
         init(scenario: Scenario) {
             caches = scenario.caches
             cacheStreams = caches.map { RandomStream(seed: scenario.seed, name: "cache/\($0.name)") }
+            stores = caches.map { $0.content.map { ResponseCacheStore(capacity: $0.capacity, ttl: $0.ttl) } }
+            popularity = caches.map { $0.content.map { CumulativeTable(weights: $0.popularity) } }
             cachesOfClass = scenario.classes.map { c in
                 scenario.caches.indices.filter { scenario.caches[$0].classes.isEmpty || scenario.caches[$0].classes.contains(c.name) }
             }
@@ -80,8 +85,10 @@ extension Simulation {
         for k in g.cachesOfClass[c] {
             let cache = g.caches[k]
             if measured { g.lookups[k] += 1 }
-            // Always one draw per lookup (even at ratio 0 or 1): the stream is the cache's alone.
-            let hit = g.cacheStreams[k].uniformPositive() < cache.hitRatio
+            // Always one draw per lookup (even at ratio 0 or 1): the stream is the cache's alone. With
+            // a content model the draw picks the prompt, and the cache's entries decide.
+            let u = g.cacheStreams[k].uniformPositive()
+            let hit = g.stores[k].map { $0.lookup(g.popularity[k]!.index(u), at: events.now) } ?? (u < cache.hitRatio ?? 0)
             guard hit else { continue }
             if measured { g.hits[k] += 1 }
             let slot = enterAtGateway(state)
@@ -183,7 +190,12 @@ extension Simulation {
         let caches = g.caches.indices.map { k in
             CacheReport(name: g.caches[k].name, kind: g.caches[k].kind.rawValue, hitRatio: g.caches[k].hitRatio,
                         lookups: g.lookups[k], hits: g.hits[k], misses: g.lookups[k] - g.hits[k],
-                        measuredHitRatio: ratio(Double(g.hits[k]), Double(g.lookups[k])))
+                        measuredHitRatio: ratio(Double(g.hits[k]), Double(g.lookups[k])),
+                        content: g.caches[k].content.map { m in
+                            CacheContentReport(distinct: m.distinct, skew: m.skew, capacity: m.capacity, ttl: m.ttl,
+                                               evictions: g.stores[k]!.evictions, expirations: g.stores[k]!.expirations,
+                                               entriesAtEnd: g.stores[k]!.count)
+                        })
         }
         let hosted = g.hosted.map { h in
             HostedReport(

@@ -17,8 +17,8 @@ public struct CacheReport: Codable, Sendable, Equatable {
     public var name: String
     /// `exact` or `semantic`.
     public var kind: String
-    /// The configured hit ratio.
-    public var hitRatio: Double
+    /// The configured hit ratio (absent for a cache with a content model).
+    public var hitRatio: Double?
     /// Requests that looked it up (those an earlier cache served never do).
     public var lookups: Int
     /// Lookups that hit: completed at the hit latency, no GPU.
@@ -27,6 +27,23 @@ public struct CacheReport: Codable, Sendable, Equatable {
     public var misses: Int
     /// hits / lookups (0 with no lookups).
     public var measuredHitRatio: Double
+    /// The content model and what its entries did (absent for a cache with a configured ratio).
+    public var content: CacheContentReport? = nil
+}
+
+/// A content-modelled cache: its model, and over the whole run (warm-up included, since the cache
+/// fills then) the entries evicted for room and the lookups that found theirs expired.
+public struct CacheContentReport: Codable, Sendable, Equatable {
+    public var distinct: Int
+    public var skew: Double
+    /// Entries; absent: unbounded.
+    public var capacity: Int?
+    /// Seconds; absent: none.
+    public var ttl: Double?
+    public var evictions: Int
+    public var expirations: Int
+    /// Entries held when the run ended.
+    public var entriesAtEnd: Int
 }
 
 /// The hosted API endpoint.
@@ -78,8 +95,14 @@ extension ReportRenderer {
             out += ["", "| cache | kind | hit ratio (configured) | lookups | hits | misses | hit ratio (measured) |",
                     "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
             for c in g.caches {
-                out.append("| \(markdownCell(c.name)) | \(c.kind) | \(F.percent(c.hitRatio, 1)) | \(c.lookups) | \(c.hits) "
+                out.append("| \(markdownCell(c.name)) | \(c.kind) | \(c.hitRatio.map { F.percent($0, 1) } ?? "simulated") | \(c.lookups) | \(c.hits) "
                     + "| \(c.misses) | \(F.percent(c.measuredHitRatio, 1)) |")
+            }
+            for c in g.caches {
+                guard let m = c.content else { continue }
+                out += ["", "Cache \(markdownCell(c.name)) simulates \(m.distinct) distinct prompts (Zipf \(F.number(m.skew))), "
+                    + "capacity \(m.capacity.map(String.init) ?? "unbounded"), TTL \(m.ttl.map(F.seconds) ?? "none"): "
+                    + "\(m.evictions) evictions, \(m.expirations) expired lookups, \(m.entriesAtEnd) entries at the end."]
             }
         }
         if let h = g.hosted {

@@ -3,6 +3,8 @@
 /// ```json5
 /// caches: [                              // looked up in this order; the first hit wins
 ///   { name: "exact", kind: "exact", hitRatio: 0.2, hitLatency: "5ms" },
+///   { name: "faq", kind: "exact", hitLatency: "5ms",      // or simulate the content instead of a ratio
+///     content: { distinct: 200000, skew: 0.8, capacity: 20000, ttl: "1h" } },
 ///   { kind: "semantic", hitRatio: "10%", hitLatency: { distribution: "lognormal", mean: "30ms", p95: "60ms" },
 ///     classes: ["chat"] },               // default: every class
 /// ],
@@ -40,8 +42,14 @@ enum GatewayParser {
         let kind = obj.required("kind", allowed: kinds.joined(separator: ", "))?.oneOf(kinds)
             .flatMap(ResponseCacheSpec.Kind.init)
         let name = obj.optional("name")?.string()
-        let hitRatio = obj.required("hitRatio", allowed: "a fraction in [0, 1], e.g. 0.2 or \"20%\"")?
-            .fraction(exclusive: false)
+        let ratioNode = obj.optional("hitRatio"), contentNode = obj.optional("content")
+        let hitRatio = ratioNode?.fraction(exclusive: false)
+        let content = contentNode.flatMap(cacheContent)
+        if (ratioNode == nil) == (contentNode == nil) {
+            obj.sink.report(obj.childPath(ratioNode == nil ? "hitRatio" : "content"),
+                            ratioNode == nil ? "is missing" : "is given with content",
+                            allowed: "either hitRatio (a fraction in [0, 1], e.g. 0.2 or \"20%\") or content { distinct, skew, capacity, ttl }")
+        }
         let latency = obj.required("hitLatency", allowed: "a duration or a duration distribution")
             .flatMap { DurationDistribution.parse($0) }
         var classes: [String] = []
@@ -55,9 +63,23 @@ enum GatewayParser {
                 }
             }
         }
-        guard obj.sink.diagnostics.count == before, let kind, let hitRatio, let latency else { return nil }
+        guard obj.sink.diagnostics.count == before, let kind, let latency else { return nil }
         return ResponseCacheSpec(name: name ?? kind.rawValue, kind: kind, hitRatio: hitRatio, hitLatency: latency,
-                                 classes: classes)
+                                 classes: classes, content: content)
+    }
+
+    /// `content: { distinct, skew (default 0.8), capacity (entries, default unbounded), ttl (default none) }`.
+    static func cacheContent(_ node: FieldNode) -> CacheContentModel? {
+        guard let obj = node.object() else { return nil }
+        defer { obj.finish() }
+        let before = obj.sink.diagnostics.count
+        let distinct = obj.required("distinct", allowed: "distinct prompts, 1 ... \(CacheContentModel.maxDistinct)")?
+            .int(min: 1, max: CacheContentModel.maxDistinct)
+        let skew = obj.optional("skew")?.double(min: 0) ?? 0.8
+        let capacity = obj.optional("capacity")?.int(min: 1)
+        let ttl = obj.optional("ttl")?.duration(exclusiveMin: true)
+        guard obj.sink.diagnostics.count == before, let distinct else { return nil }
+        return CacheContentModel(distinct: distinct, skew: skew, capacity: capacity, ttl: ttl)
     }
 
     static func hosted(_ node: FieldNode) -> HostedEndpointSpec? {

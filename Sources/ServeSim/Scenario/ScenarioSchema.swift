@@ -57,12 +57,23 @@ public enum ScenarioSchema {
     "caches": {
       "type": "array", "description": "Response caches in front of the pools, looked up in order; a hit completes the request at its hit latency with no GPU.",
       "items": {
-        "type": "object", "additionalProperties": false, "required": ["kind", "hitRatio", "hitLatency"],
+        "type": "object", "additionalProperties": false, "required": ["kind", "hitLatency"],
+        "oneOf": [ { "required": ["hitRatio"] }, { "required": ["content"] } ],
         "properties": {
           "name": { "type": "string", "description": "Unique; default: the kind." },
           "kind": { "enum": ["exact", "semantic"] },
           "hitRatio": { "oneOf": [ { "type": "number", "minimum": 0, "maximum": 1 }, { "type": "string", "pattern": "^[0-9.]+%$" } ],
-                        "description": "Steady-state probability that a lookup hits." },
+                        "description": "Steady-state probability that a lookup hits (or give content)." },
+          "content": {
+            "type": "object", "additionalProperties": false, "required": ["distinct"],
+            "description": "Simulate what is cached instead of a hit ratio: Zipf-popular prompts, an LRU capacity and a TTL.",
+            "properties": {
+              "distinct": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Distinct prompts (intents for a semantic cache)." },
+              "skew": { "type": "number", "minimum": 0, "default": 0.8, "description": "Zipf exponent of their popularity (0 = uniform)." },
+              "capacity": { "type": "integer", "minimum": 1, "description": "Entries kept, least recently used evicted; default unbounded." },
+              "ttl": { "$ref": "#/$defs/duration", "description": "How long an entry stays valid after it is stored; default forever." }
+            }
+          },
           "hitLatency": { "$ref": "#/$defs/durationDistribution", "description": "Send to full response on a hit." },
           "classes": { "type": "array", "minItems": 1, "items": { "type": "string" }, "description": "Classes it serves; default all." }
         }
