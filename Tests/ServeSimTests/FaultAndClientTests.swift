@@ -97,6 +97,26 @@ import ServeSim
         #expect(conserved(with.result, with.records))
     }
 
+    @Test func aHalfOpenBreakersProbeIsNotSpentOnAnAttemptRejectedForAnotherReason() {
+        // A tenant rate limit of 1 req/s under 3 req/s: most attempts are rate-limited, also the first
+        // ones after the breaker's open period, when nothing is in flight. Such an attempt must not take
+        // the half-open breaker's single probe: a probe that never reaches the pool never reports back,
+        // and the breaker would stay half-open (every later attempt failed fast) for the rest of the run.
+        let failures = FaultSpec(replicaFailures: .init(timeToFailure: .exponential(mean: 60), timeToRepair: .fixed(120)),
+                                 inFlight: .fail)
+        let limit = Admission(tenants: [.init(tenant: "acme", rate: 1, burst: 1)])
+        var s = scenario(rate: 3, duration: 1800, replicas: 2, faults: failures, admission: limit)
+        s.pools[0].circuitBreaker = CircuitBreaker(failureThreshold: 1, openDuration: 20)
+        let run = simulate(s)
+        #expect(conserved(run.result, run.records))
+        #expect(run.result.counts.replicaFailures > 10)
+        // The breaker keeps closing again: requests complete in every 300 s stretch of the run.
+        for start in stride(from: 0.0, to: 1800, by: 300) {
+            #expect(run.records.contains { $0.outcome == .completed && $0.arrival >= start && $0.arrival < start + 300 },
+                    "no completion in [\(start), \(start + 300))")
+        }
+    }
+
     @Test func anOutageShowsInTheTimeSeriesAndRecovers() {
         let client = ClientSpec(timeout: 30, retry: RetryPolicy(maxAttempts: 4, baseBackoff: 2, maxBackoff: 20))
         let outage = FaultSpec(outages: [FaultSpec.Outage(at: 600, duration: 300, pools: ["p"])])

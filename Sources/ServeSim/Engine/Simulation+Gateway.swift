@@ -134,9 +134,10 @@ extension Simulation {
         events.schedule(at: end, kind: EventKind.hostedDone, target: Int(slot), stamp: r.generation)
     }
 
-    /// Why the pool would turn the attempt in `slot` away, or nil when it admits it. Same checks,
-    /// order and side effects as before the gateway (token buckets are taken only when reached).
-    func rejection(_ slot: Int32, pool p: Int, shed: Bool, breakerAllows: Bool) -> Rejection? {
+    /// Why the pool would turn the attempt in `slot` away, or nil when it admits it: a ladder's shed,
+    /// too long, queue full, in-flight budget, the tenant's token bucket (taken only when reached),
+    /// then the circuit breaker.
+    func rejection(_ slot: Int32, pool p: Int, shed: Bool) -> Rejection? {
         if shed { return .shed }
         if !canEverServe(slot, pool: p) { return .tooLong }
         if isQueueFull(p) { return .queueFull }
@@ -149,7 +150,10 @@ extension Simulation {
             let amount = limit.unit == .tokens ? Double(tokens) : 1
             if !tenantBuckets[tenant].tryTake(amount, at: events.now) { return .rateLimit }
         }
-        if !breakerAllows { return .circuitOpen }
+        // Last, so that a half-open breaker's single probe goes to an attempt that is then sent (asked
+        // first, a probe taken by an attempt rejected for another reason would never report back and
+        // leave the breaker half-open for good). An open breaker fails the attempt at once.
+        if pools[p].breaker != nil && !pools[p].breaker!.allow(at: events.now) { return .circuitOpen }
         return nil
     }
 

@@ -47,9 +47,7 @@ extension Simulation {
         let p = Int(state.pool)
         let slot = enterSystem(state)
         pools[p].arrivalsSinceTick += 1
-        // An open circuit breaker fails the request at once (a half-open one lets one probe through).
-        let breakerAllows = shed || pools[p].breaker == nil || pools[p].breaker!.allow(at: events.now)
-        if let reason = rejection(slot, pool: p, shed: shed, breakerAllows: breakerAllows) {
+        if let reason = rejection(slot, pool: p, shed: shed) {
             if overflowToHosted(slot, reason: reason) { return }
             pools[p].rejected += 1
             finish(slot, .rejected)
