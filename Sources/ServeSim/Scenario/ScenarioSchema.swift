@@ -267,12 +267,12 @@ public enum ScenarioSchema {
         },
         "sessions": {
           "type": "object", "additionalProperties": false, "required": ["turns", "thinkTime"],
-          "description": "multi-turn chat sessions: arrivals give new sessions; each turn's prompt is the conversation so far plus its own promptTokens draw; not with trace arrivals or sharedPrefix",
+          "description": "multi-turn chat sessions: arrivals give new sessions; each turn's prompt is the conversation so far plus its own promptTokens draw; with sharedPrefix each session starts with one drawn prefix; not with trace arrivals",
           "properties": {
             "turns": { "oneOf": [ { "type": "number", "minimum": 1, "description": "mean of a geometric number of turns" }, { "$ref": "#/$defs/lengths" } ] },
             "thinkTime": { "$ref": "#/$defs/duration", "description": "mean time between two turns' sends (exponential, open loop)" },
             "maxContextTokens": { "type": "integer", "minimum": 1, "default": 32768, "description": "a later turn whose prompt would exceed this ends the session" },
-            "blockTokens": { "type": "integer", "minimum": 1, "default": 16, "description": "tokens per hash block of the conversation" }
+            "blockTokens": { "type": "integer", "minimum": 1, "default": 16, "description": "tokens per hash block of the conversation (with sharedPrefix: its blockTokens)" }
           }
         },
         "origin": { "type": "string", "description": "With regions: the region its clients send from." },

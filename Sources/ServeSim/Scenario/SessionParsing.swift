@@ -9,20 +9,16 @@
 ///   blockTokens: 16,                 // tokens per hash block of the conversation
 /// }
 /// ```
-/// Not with trace arrivals (a trace gives each request) nor with `sharedPrefix` (a conversation's
-/// blocks are its own; there is no shared system prompt in front of them). With it, the class's
-/// `arrivals` rate is the rate of new sessions.
+/// Not with trace arrivals (a trace gives each request). With the class's `sharedPrefix`, each
+/// session starts with one drawn prefix (a system prompt) and both use the prefix's `blockTokens`
+/// (the sessions' own `blockTokens`, if given, must equal it). With it, the class's `arrivals`
+/// rate is the rate of new sessions.
 public enum SessionParser {
-    /// `sessions` of a class; `arrivals` is the class's raw arrivals node (for the trace check),
-    /// `sharedPrefix` whether the class also gives one.
-    static func sessions(_ node: FieldNode, isTrace: Bool, hasSharedPrefix: Bool, baseDirectory: String) -> SessionSpec? {
+    /// `sessions` of a class; `isTrace` whether its arrivals replay a trace, `sharedPrefix` the
+    /// class's shared prefix (nil: none, or it had errors).
+    static func sessions(_ node: FieldNode, isTrace: Bool, sharedPrefix: SharedPrefixSpec?, baseDirectory: String) -> SessionSpec? {
         if isTrace {
             node.report("not allowed with trace arrivals", allowed: "remove it: a trace gives each request")
-            return nil
-        }
-        if hasSharedPrefix {
-            node.report("not allowed together with sharedPrefix",
-                        allowed: "one of them: a session's conversation is its own hash chain")
             return nil
         }
         guard let obj = node.object() else { return nil }
@@ -32,14 +28,22 @@ public enum SessionParser {
         let think = obj.required("thinkTime", allowed: "a mean duration > 0 between turns, e.g. \"30s\"")?
             .duration(min: 0, exclusiveMin: true)
         let maxContext = obj.optional("maxContextTokens")?.int(min: 1, max: 100_000_000) ?? SessionSpec.defaultMaxContextTokens
-        let blockTokens = obj.optional("blockTokens")?.int(min: 1, max: 1_000_000) ?? SessionSpec.defaultBlockTokens
+        let blockNode = obj.optional("blockTokens")
+        var blockTokens = blockNode?.int(min: 1, max: 1_000_000) ?? SessionSpec.defaultBlockTokens
+        if let sharedPrefix {
+            if let blockNode, blockTokens != sharedPrefix.blockTokens {
+                blockNode.report("\(blockTokens) differs from sharedPrefix.blockTokens \(sharedPrefix.blockTokens)",
+                                 allowed: "remove it: with a shared prefix, sessions use the prefix's blocks")
+            }
+            blockTokens = sharedPrefix.blockTokens
+        }
         obj.finish()
         guard node.sink.diagnostics.count == before, let turns, let think else { return nil }
         return SessionSpec(turns: turns, thinkTime: think, maxContextTokens: maxContext, blockTokens: blockTokens)
     }
 
     /// `turns`: a number (the geometric mean, >= 1) or a length distribution object.
-    private static func parseTurns(_ node: FieldNode, baseDirectory: String) -> SessionSpec.Turns? {
+    static func parseTurns(_ node: FieldNode, baseDirectory: String) -> SessionSpec.Turns? {
         if case .object = node.value {
             return WorkloadParser.parseLength(node, baseDirectory: baseDirectory).map { .distribution($0) }
         }

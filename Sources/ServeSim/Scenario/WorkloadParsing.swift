@@ -13,7 +13,7 @@ import Foundation
 ///               blockTokens: 512 },                     // mooncake only: prompt tokens per hash id
 ///   sharedPrefix: { tokens: 1024, count: 8, skew: 0, blockTokens: 16 },  // synthetic only
 ///   sessions: { turns: 4, thinkTime: "30s", maxContextTokens: 32768, blockTokens: 16 },  // synthetic
-///                                                       // only, not with sharedPrefix (SessionParser)
+///                                                       // only (SessionParser)
 ///   promptTokens: { distribution: "fixed", value: 512 } | { distribution: "uniform", min, max }
 ///               | { distribution: "lognormal", mean, p95 } | { distribution: "lognormal", mu, sigma }
 ///               | { distribution: "empirical", values: [...] }
@@ -116,7 +116,7 @@ public enum WorkloadParser {
         }
         let sessionNode = fields.optional("sessions")
         let sessions = sessionNode.flatMap {
-            SessionParser.sessions($0, isTrace: isTrace(fields.fields["arrivals"]), hasSharedPrefix: prefixNode != nil,
+            SessionParser.sessions($0, isTrace: isTrace(fields.fields["arrivals"]), sharedPrefix: sharedPrefix,
                                    baseDirectory: baseDirectory)
         }
         fields.accept("origin", "origins", "pools", "failover")  // read by RegionParser

@@ -55,7 +55,7 @@ public final class ClassArrivals {
         sharedPrefix = spec.sharedPrefix.map { SharedPrefixSampler($0, className: spec.name, seed: seed) }
         if let sessionSpec = spec.sessions, !spec.arrivals.isTrace {
             sessions = SessionGenerator(sessionSpec, className: spec.name, seed: seed, duration: duration,
-                                        prompt: prompt, output: output)
+                                        prompt: prompt, output: output, sharedPrefix: sharedPrefix)
         } else {
             sessions = nil
         }

@@ -16,6 +16,11 @@ import Foundation
 ///
 /// Prompt growth is capped: a later turn whose prompt would exceed `maxContextTokens` is not sent
 /// and ends its session (the first turn is always sent, as a request without sessions would be).
+///
+/// With the class's `sharedPrefix` too, each session draws one shared prefix (a system prompt) at
+/// its start and every turn's prompt begins with it: prompt = prefix tokens + conversation + own
+/// tokens, and the hash chain is the prefix's full blocks, then the session's own blocks covering
+/// the rest. Both then use the prefix's `blockTokens`.
 public struct SessionSpec: Sendable, Equatable {
     /// How many turns a session has (each draw >= 1).
     public enum Turns: Sendable, Equatable {
@@ -51,6 +56,13 @@ public struct SessionSpec: Sendable, Equatable {
         PrefixChain.combine(fnv1a64(Array("sessions/\(className)".utf8)), UInt64(index))
     }
 
+    /// The geometric draw on 1, 2, ... with `mean` (> 1) by inversion of a uniform `u` in (0, 1):
+    /// `1 + floor(log u / log(1 - 1 / mean))`, capped at `LengthSampler.maxTokens`.
+    public static func geometric(mean: Double, uniform u: Double) -> Int {
+        let k = 1 + (log(u) / log(1 - 1 / mean)).rounded(.down)
+        return k >= Double(LengthSampler.maxTokens) ? LengthSampler.maxTokens : max(1, Int(k))
+    }
+
     /// The id of block `j` of the conversation whose session key is `key`.
     @inline(__always) public static func blockId(key: UInt64, block j: Int) -> Int {
         Int(bitPattern: UInt(PrefixChain.combine(key, UInt64(j))))
@@ -82,6 +94,8 @@ struct PendingTurn {
     var turnsLeft: Int
     /// Tokens of the conversation before this turn (earlier prompts' own parts and outputs).
     var context: Int
+    /// The session's shared prefix (index into the sampler's prefixes), -1 for none.
+    var prefix: Int
 
     /// The merge order: by time, then by session index (one pending turn per session, so total).
     @inline(__always) static func before(_ a: PendingTurn, _ b: PendingTurn) -> Bool {
@@ -134,8 +148,9 @@ struct PendingTurnHeap {
 /// Streams: session starts come from the class's `arrivals/<class>` (the caller's `startTime`),
 /// each turn's new tokens and output from `prompt/<class>` and `output/<class>` (drawn when the
 /// turn is sent), turn counts from `sessions/<class>/turns` (one draw per session, at its start)
-/// and think times from `sessions/<class>/think` (one per sent turn that has a successor). A class
-/// without sessions opens none of these, so its draws are unchanged.
+/// and think times from `sessions/<class>/think` (one per sent turn that has a successor); with a
+/// shared prefix, one draw of `prefix/<class>` per session, at its start. A class without sessions
+/// opens none of the `sessions/` streams, so its draws are unchanged.
 ///
 /// Order: nondecreasing time; a pending turn at the same time as a new session's start goes first,
 /// and pending turns at the same time go by session index.
@@ -149,6 +164,11 @@ final class SessionGenerator {
     private let turnStream: RandomStream
     private let thinkStream: RandomStream
     private let turnSampler: LengthSampler?
+    /// The class's shared prefixes (drawn once per session), if it has them.
+    private let sharedPrefix: SharedPrefixSampler?
+    private let prefixIds: [[Int]]
+    /// Tokens per hash block: the shared prefix's when there is one, else the sessions'.
+    private let blockTokens: Int
     private var pending = PendingTurnHeap()
     private var nextStart: Double?
     private var startsDone = false
@@ -161,7 +181,7 @@ final class SessionGenerator {
     private(set) var sessionsCapped = 0
 
     init(_ spec: SessionSpec, className: String, seed: UInt64, duration: Double,
-         prompt: LengthSampler, output: LengthSampler) {
+         prompt: LengthSampler, output: LengthSampler, sharedPrefix: SharedPrefixSampler? = nil) {
         self.spec = spec
         self.duration = duration
         self.className = className
@@ -171,6 +191,9 @@ final class SessionGenerator {
         turnStream = RandomStream(seed: seed, name: "sessions/\(className)/turns")
         thinkStream = RandomStream(seed: seed, name: "sessions/\(className)/think")
         if case .distribution(let d) = spec.turns { turnSampler = LengthSampler(d, stream: turnStream) } else { turnSampler = nil }
+        self.sharedPrefix = sharedPrefix
+        blockTokens = sharedPrefix?.spec.blockTokens ?? spec.blockTokens
+        prefixIds = sharedPrefix.map { p in (0..<p.spec.count).map { p.spec.blockIds(prefix: $0, className: className) } } ?? []
     }
 
     /// The next turn of any session, or nil when no session sends anything more. `startTime`
@@ -190,7 +213,9 @@ final class SessionGenerator {
                 let index = sessionsStarted
                 sessionsStarted += 1
                 let turns = drawTurns()
-                if let draw = send(PendingTurn(time: start, session: index, turn: 0, turnsLeft: turns - 1, context: 0)) {
+                let prefix = sharedPrefix?.draw().index ?? -1
+                if let draw = send(PendingTurn(time: start, session: index, turn: 0, turnsLeft: turns - 1, context: 0,
+                                               prefix: prefix)) {
                     return draw
                 }
             } else {
@@ -203,13 +228,7 @@ final class SessionGenerator {
     private func drawTurns() -> Int {
         if let turnSampler { return turnSampler.sample() }
         guard case .geometric(let mean) = spec.turns, mean > 1 else { return 1 }
-        return Self.geometric(mean: mean, uniform: turnStream.uniformPositive())
-    }
-
-    /// The geometric draw on 1, 2, ... with `mean` (> 1) by inversion of the uniform `u` in (0, 1).
-    static func geometric(mean: Double, uniform u: Double) -> Int {
-        let k = 1 + (log(u) / log(1 - 1 / mean)).rounded(.down)
-        return k >= Double(LengthSampler.maxTokens) ? LengthSampler.maxTokens : max(1, Int(k))
+        return SessionSpec.geometric(mean: mean, uniform: turnStream.uniformPositive())
     }
 
     /// Sends a turn (drawing its tokens) and schedules the session's next one; nil when the turn's
@@ -217,7 +236,8 @@ final class SessionGenerator {
     private func send(_ turn: PendingTurn) -> ArrivalDraw? {
         let own = prompt.sample()
         let out = output.sample()
-        let promptTokens = turn.context + own
+        let prefixTokens = turn.prefix >= 0 ? sharedPrefix!.spec.tokens : 0
+        let promptTokens = prefixTokens + turn.context + own
         if turn.turn > 0 && promptTokens > spec.maxContextTokens {
             sessionsCapped += 1
             return nil
@@ -227,13 +247,15 @@ final class SessionGenerator {
         if turn.turnsLeft > 0 {
             let time = turn.time + thinkStream.exponential(mean: spec.thinkTime)
             if time < duration {
-                pending.push(PendingTurn(time: time, session: turn.session, turn: turn.turn + 1,
-                                         turnsLeft: turn.turnsLeft - 1, context: promptTokens + out))
+                pending.push(PendingTurn(time: time, session: turn.session, turn: turn.turn + 1, turnsLeft: turn.turnsLeft - 1,
+                                         context: turn.context + own + out, prefix: turn.prefix))
             }
         }
-        let blocks = (promptTokens + spec.blockTokens - 1) / spec.blockTokens
+        let shared = turn.prefix >= 0 ? prefixIds[turn.prefix] : []
+        let rest = promptTokens - shared.count * blockTokens
+        let blocks = (rest + blockTokens - 1) / blockTokens
         var draw = ArrivalDraw(time: turn.time, promptTokens: promptTokens, outputTokens: out,
-                               hashIds: (0..<blocks).map { SessionSpec.blockId(key: key, block: $0) })
+                               hashIds: shared + (0..<blocks).map { SessionSpec.blockId(key: key, block: $0) })
         draw.session = SessionRef(index: turn.session, turn: turn.turn, key: key)
         return draw
     }

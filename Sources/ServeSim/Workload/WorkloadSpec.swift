@@ -13,7 +13,8 @@ public struct RequestClassSpec: Sendable, Equatable {
     /// trace arrivals, whose records carry their own block hashes.
     public var sharedPrefix: SharedPrefixSpec?
     /// Multi-turn chat sessions (nil: every request stands alone). With it, `arrivals` gives the
-    /// start times of new sessions. Not with trace arrivals nor with `sharedPrefix`.
+    /// start times of new sessions (with `sharedPrefix`, each session starts with one drawn prefix).
+    /// Not with trace arrivals.
     public var sessions: SessionSpec?
 
     /// Tokens per prompt hash block of this class's requests: the trace's `blockTokens` for a
