@@ -264,6 +264,26 @@ import ServeSim
         #expect(String(decoding: first, as: UTF8.self).contains("\"prefixCache\""))
     }
 
+    @Test func reportCountsSessionsAndTurns() throws {
+        let scenario = Self.engineScenario(routing: .sessionAffinity, rate: 2, duration: 300)
+        let draws = Self.drain(ClassArrivals(spec: scenario.classes[0], seed: scenario.seed, duration: scenario.duration))
+        let report = ScenarioRunner.run(scenario).0
+        let sessions = try #require(report.classes[0].sessions)
+        let started = Self.bySession(draws).count
+        #expect(sessions.started == started && sessions.turns == draws.count)
+        #expect(sessions.meanTurns == Double(draws.count) / Double(started))
+        #expect(sessions.cappedByContext == 0)
+        #expect(String(decoding: ReportRenderer.render(report, format: "json"), as: UTF8.self).contains("\"sessions\" : {"))
+        let markdown = String(decoding: ReportRenderer.render(report, format: "md"), as: UTF8.self)
+        #expect(markdown.contains("## Sessions") && markdown.contains("| chat | \(started) | \(draws.count) |"))
+        // A class without sessions has no sessions key.
+        let plain = RequestClassSpec(name: "plain", tenant: "t", arrivals: .poisson(rate: 2),
+                                     promptTokens: .fixed(100), outputTokens: .fixed(10))
+        let other = ScenarioRunner.run(Self.engineScenario(routing: .leastOutstanding, duration: 60, classes: [plain])).0
+        #expect(other.classes[0].sessions == nil)
+        #expect(!String(decoding: ReportRenderer.render(other, format: "json"), as: UTF8.self).contains("\"sessions\" : {"))
+    }
+
     // MARK: Scenario keys
 
     static let base = """
