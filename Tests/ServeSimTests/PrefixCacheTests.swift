@@ -332,7 +332,7 @@ import ServeSim
         #expect(Self.errors(pool: "prefixCaching: 1") == [
             "s.json5: pools.0.prefixCaching: expected true, false or an object, got a number (true, false or { enabled: true })"])
         #expect(Self.errors(pool: "affinity: { keyBlocks: 2 }") == [
-            "s.json5: pools.0.affinity: is only for routing prefix-affinity (routing is least-outstanding) (remove it, or set routing: \"prefix-affinity\")"])
+            "s.json5: pools.0.affinity: is only for routing prefix-affinity or session-affinity (routing is least-outstanding) (remove it, or set routing: \"prefix-affinity\" or \"session-affinity\")"])
         #expect(Self.errors(pool: #"routing: "prefix-affinity", affinity: { keyBlocks: 0 }"#) == [
             "s.json5: pools.0.affinity.keyBlocks: 0 is out of range (an integer from 1 to 1000000)"])
         #expect(Self.errors(klass: "sharedPrefix: { tokens: 8, count: 2 }") == [

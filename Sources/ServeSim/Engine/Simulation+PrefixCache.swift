@@ -1,4 +1,4 @@
-/// Prefix (KV) caching on replicas and prefix-affinity routing.
+/// Prefix (KV) caching on replicas, and prefix- and session-affinity routing.
 ///
 /// Requests carry prompt block hashes (`ArrivalDraw.hashIds`, from a Mooncake trace or a class's
 /// shared prefix), kept as hash chains in `PrefixCacheRun` for as long as the request is in the
@@ -31,12 +31,15 @@ final class PrefixCacheRun {
     private(set) var keys: [[UInt64]] = []
     private(set) var cacheable: [Int32] = []
     private(set) var blockTokens: [Int32] = []
+    /// Per chain: the request's session key (`SessionRef.key`), nil when it has no session.
+    private(set) var sessionKeys: [UInt64?] = []
     private var freeChains: [Int32] = []
     /// Per request slot on a caching replica: the cache entries it references (its chain's
     /// leading blocks, in order) and the KV blocks they hold.
     var slotEntries: [[Int32]] = []
     var slotShared: [Int32] = []
-    /// Per pool: the hash ring of `prefix-affinity` routing (nil for other policies).
+    /// Per pool: the hash ring of `prefix-affinity` or `session-affinity` routing (nil for other
+    /// policies).
     let rings: [ConsistentHashRing?]
     /// Per class: tokens per hash block (0: its requests carry none).
     let classBlockTokens: [Int]
@@ -49,18 +52,20 @@ final class PrefixCacheRun {
     }
 
     /// Stores a request's chain; returns its index.
-    func addChain(hashIds: [Int], promptTokens: Int, blockTokens size: Int) -> Int32 {
+    func addChain(hashIds: [Int], promptTokens: Int, blockTokens size: Int, session: UInt64? = nil) -> Int32 {
         let chain = PrefixChain.hashes(hashIds)
         let full = Int32(PrefixChain.cacheableBlocks(promptTokens: promptTokens, blocks: chain.count, blockTokens: size))
         if let c = freeChains.popLast() {
             keys[Int(c)] = chain
             cacheable[Int(c)] = full
             blockTokens[Int(c)] = Int32(size)
+            sessionKeys[Int(c)] = session
             return c
         }
         keys.append(chain)
         cacheable.append(full)
         blockTokens.append(Int32(size))
+        sessionKeys.append(session)
         return Int32(keys.count - 1)
     }
 
@@ -83,7 +88,7 @@ extension Simulation {
     /// Real serving (`executor`) runs without caches: the kernel's KV cache has no shared blocks.
     func setUpPrefixCaching() {
         let caching = pools.map { $0.spec.prefixCaching && $0.stepModel != nil && executor == nil }
-        let affinity = pools.map { $0.spec.routing == .prefixAffinity }
+        let affinity = pools.map { $0.spec.routing.usesAffinityRing }
         guard caching.contains(true) || affinity.contains(true) else { return }
         for p in pools.indices where caching[p] {
             for i in pools[p].replicas { replicas[i].prefixCache = PrefixCache() }
@@ -102,7 +107,8 @@ extension Simulation {
         guard let run = prefix, !draw.hashIds.isEmpty else { return -1 }
         let blockTokens = run.classBlockTokens[classIndex]
         guard blockTokens > 0 else { return -1 }
-        return run.addChain(hashIds: draw.hashIds, promptTokens: draw.promptTokens, blockTokens: blockTokens)
+        return run.addChain(hashIds: draw.hashIds, promptTokens: draw.promptTokens, blockTokens: blockTokens,
+                            session: draw.session?.key)
     }
 
     /// Admits the next waiting request on a caching replica, reusing its longest cached prefix;
@@ -252,23 +258,31 @@ extension Simulation {
         replica.totalBlocks - replica.freeBlocks - (replica.prefixCache?.evictableBlocks ?? 0)
     }
 
-    /// `prefix-affinity`: the ready replica (global index) that owns the request's key on the
-    /// pool's ring under bounded load; requests without hashes go to the fewest outstanding
-    /// (lowest index on ties). Nil when no replica is ready.
+    /// `prefix-affinity` and `session-affinity`: the ready replica (global index) that owns the
+    /// request's key (`affinityKey`) on the pool's ring under bounded load; requests without a key
+    /// go to the fewest outstanding (lowest index on ties). Nil when no replica is ready.
     func affinityReplica(_ slot: Int32, pool p: Int) -> Int? {
         let range = pools[p].replicas
         let ready = range.map { replicas[$0].lifecycle == .ready }
         let loads = range.map { replicas[$0].outstanding }
-        let c = requests.slots[Int(slot)].prefixChain
-        guard c >= 0, let run = prefix, let ring = run.rings[p], !run.keys[Int(c)].isEmpty else {
+        guard let key = affinityKey(slot, pool: p), let ring = prefix?.rings[p] else {
             var best: Int?
             for k in loads.indices where ready[k] && (best == nil || loads[k] < loads[best!]) { best = k }
             return best.map { range.lowerBound + $0 }
         }
-        let chain = run.keys[Int(c)]
-        let key = chain[min(pools[p].spec.affinity.keyBlocks, chain.count) - 1]
         return ring.boundedOwner(of: key, loads: loads, ready: ready, epsilon: pools[p].spec.affinity.epsilon)
             .map { range.lowerBound + $0 }
+    }
+
+    /// The routing key of a request in pool `p`: `prefix-affinity` uses the chain hash of its
+    /// block `min(keyBlocks, blocks) - 1`, `session-affinity` its session key; nil when it has none.
+    func affinityKey(_ slot: Int32, pool p: Int) -> UInt64? {
+        let c = Int(requests.slots[Int(slot)].prefixChain)
+        guard c >= 0, let run = prefix else { return nil }
+        if pools[p].spec.routing == .sessionAffinity { return run.sessionKeys[c] }
+        let chain = run.keys[c]
+        guard !chain.isEmpty else { return nil }
+        return chain[min(pools[p].spec.affinity.keyBlocks, chain.count) - 1]
     }
 
     /// The pool's prefix-cache statistics summed over its replicas (nil: caching off).

@@ -129,7 +129,7 @@ extension Simulation {
                 best = i
             }
             if best >= 0 { assign(slot, to: replicas[best]) } else { pools[p].shared.pushBack(slot) }
-        case .prefixAffinity:
+        case .prefixAffinity, .sessionAffinity:
             if let i = affinityReplica(slot, pool: p) { assign(slot, to: replicas[i]) } else { pools[p].shared.pushBack(slot) }
         case .leastKV, .powerOfTwo, .ewma, .weightedRoundRobin:
             if let i = chooseReplica(pool: p) { assign(slot, to: replicas[i]) } else { pools[p].shared.pushBack(slot) }

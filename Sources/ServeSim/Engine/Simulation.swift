@@ -122,7 +122,7 @@ public final class Simulation {
     var disaggregation: DisaggregationRun?
     /// Routers, releases and injected errors (nil: the scenario has none).
     var traffic: TrafficRun?
-    /// Prefix caching and prefix-affinity state (nil: no pool uses either).
+    /// Prefix caching and prefix-/session-affinity state (nil: no pool uses any).
     var prefix: PrefixCacheRun?
     /// Regions, RTTs and the geo router (nil: no regions).
     var regionRun: RegionRun?

@@ -33,6 +33,8 @@ public struct SimulationResult {
     public var disaggregation: [DisaggregationReport]? = nil
     /// Per region (nil without regions): see `RegionReport`.
     public var regions: [RegionReport]? = nil
+    /// Per class, what its sessions generated (nil for a class without `sessions`).
+    public var sessions: [SessionReport?] = []
 }
 
 extension Simulation {
@@ -72,6 +74,9 @@ extension Simulation {
             meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300),
             counts: counts, timeSeries: series.rows, degradation: degradationReports(until: endTime))
         result.disaggregation = disaggregationReports(until: endTime)
+        result.sessions = arrivalSources.map { source in
+            source.sessionCounts.map { SessionReport(started: $0.started, turns: $0.turns, cappedByContext: $0.capped) }
+        }
         result.regions = regionsReport(usage: usage)
         if let (report, classes) = gatewayReport() {
             result.gateway = report

@@ -108,6 +108,7 @@ extension ReportRenderer {
                     + "| \(q.failed) | \(F.seconds(k.latency.ttft.p95)) | \(F.seconds(k.latency.tpot.p95)) "
                     + "| \(F.seconds(k.latency.e2e.p95)) | \(F.usd(k.cost)) |")
             }
+            out += sessionMarkdown(report.classes)
         }
         return out.joined(separator: "\n") + "\n"
     }

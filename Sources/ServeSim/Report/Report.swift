@@ -255,6 +255,8 @@ public struct ClassReport: Codable, Sendable, Equatable {
     public var outputTokens: Int
     /// USD, allocated by token share (see `CostReport.byClass`).
     public var cost: Double
+    /// What its multi-turn sessions generated (absent for a class without `sessions`).
+    public var sessions: SessionReport? = nil
 }
 
 /// One pool over the measured span.

@@ -17,6 +17,9 @@ public enum ScenarioRunner {
         report.routers = simulation.routerReports()
         report.releases = simulation.releaseReports()
         report.regions = result.regions
+        for (i, sessions) in result.sessions.enumerated() where i < report.classes.count {
+            report.classes[i].sessions = sessions
+        }
         return (report, result)
     }
 }

@@ -23,18 +23,24 @@ public enum PrefixCachingParser {
         return enabled
     }
 
-    /// `affinity`: settings of routing `prefix-affinity` (an error with any other policy).
+    /// `affinity`: settings of routing `prefix-affinity` or `session-affinity` (an error with any
+    /// other policy; `keyBlocks` only with `prefix-affinity`).
     static func affinity(_ node: FieldNode, routing: RoutingPolicy) -> AffinitySpec? {
         guard let obj = node.object() else { return nil }
         let before = node.sink.diagnostics.count
         var spec = AffinitySpec()
-        if let n = obj.optional("keyBlocks")?.int(min: 1, max: 1_000_000) { spec.keyBlocks = n }
+        if let keyNode = obj.optional("keyBlocks") {
+            if let n = keyNode.int(min: 1, max: 1_000_000) { spec.keyBlocks = n }
+            if routing == .sessionAffinity {
+                keyNode.report("is only for routing prefix-affinity (session-affinity routes on the session)", allowed: "remove it")
+            }
+        }
         if let e = obj.optional("epsilon")?.double(min: 0, max: 1_000, exclusiveMin: true) { spec.epsilon = e }
         if let v = obj.optional("virtualNodes")?.int(min: 1, max: 10_000) { spec.virtualNodes = v }
         obj.finish()
-        if routing != .prefixAffinity {
-            node.report("is only for routing prefix-affinity (routing is \(routing.rawValue))",
-                        allowed: "remove it, or set routing: \"prefix-affinity\"")
+        if !routing.usesAffinityRing {
+            node.report("is only for routing prefix-affinity or session-affinity (routing is \(routing.rawValue))",
+                        allowed: "remove it, or set routing: \"prefix-affinity\" or \"session-affinity\"")
         }
         return node.sink.diagnostics.count == before ? spec : nil
     }

@@ -92,6 +92,13 @@ public enum RoutingPolicy: String, Sendable, CaseIterable {
     /// key `affinity`), so requests sharing a prefix meet the replica that cached it; requests
     /// without hashes go to the fewest outstanding.
     case prefixAffinity = "prefix-affinity"
+    /// Consistent hashing with bounded loads (pool key `affinity`) on the request's session (a
+    /// class with `sessions`), so every turn of a conversation meets the replica that cached the
+    /// earlier turns; requests without a session go to the fewest outstanding.
+    case sessionAffinity = "session-affinity"
+
+    /// Whether the policy routes on a consistent-hash ring (`affinity` settings apply).
+    public var usesAffinityRing: Bool { self == .prefixAffinity || self == .sessionAffinity }
 }
 
 /// A pool of identical replicas.
@@ -131,7 +138,7 @@ public struct PoolSpec: Sendable {
     public var errorRate: Double = 0
     /// Replicas keep prompt prefixes' KV blocks for reuse (automatic prefix caching; default off).
     public var prefixCaching = false
-    /// Settings of `prefix-affinity` routing (ignored by other policies).
+    /// Settings of `prefix-affinity` and `session-affinity` routing (ignored by other policies).
     public var affinity = AffinitySpec()
 
     /// Replica objects the pool owns: the autoscaler's maximum (or `replicas`) plus the warm pool.

@@ -276,6 +276,16 @@ public enum ScenarioSchema {
             "blockTokens": { "type": "integer", "minimum": 1, "default": 16, "description": "tokens per hash block" }
           }
         },
+        "sessions": {
+          "type": "object", "additionalProperties": false, "required": ["turns", "thinkTime"],
+          "description": "multi-turn chat sessions: arrivals give new sessions; each turn's prompt is the conversation so far plus its own promptTokens draw; with sharedPrefix each session starts with one drawn prefix; not with trace arrivals",
+          "properties": {
+            "turns": { "oneOf": [ { "type": "number", "minimum": 1, "description": "mean of a geometric number of turns" }, { "$ref": "#/$defs/lengths" } ] },
+            "thinkTime": { "$ref": "#/$defs/duration", "description": "mean time between two turns' sends (exponential, open loop)" },
+            "maxContextTokens": { "type": "integer", "minimum": 1, "default": 32768, "description": "a later turn whose prompt would exceed this ends the session" },
+            "blockTokens": { "type": "integer", "minimum": 1, "default": 16, "description": "tokens per hash block of the conversation (with sharedPrefix: its blockTokens)" }
+          }
+        },
         "origin": { "type": "string", "description": "With regions: the region its clients send from." },
         "origins": { "type": "array", "minItems": 1, "description": "With regions: several origin regions, fractions summing to 1 (drawn per request from stream origin/<class>).",
                      "items": { "type": "object", "additionalProperties": false, "required": ["region", "fraction"],
@@ -372,14 +382,14 @@ public enum ScenarioSchema {
         "tensorParallel": { "type": "integer", "minimum": 1, "default": 1 },
         "replicas": { "type": "integer", "minimum": 1 },
         "pricePerGpuHour": { "type": "number", "minimum": 0, "description": "USD per GPU-hour (default: the hardware preset's)" },
-        "routing": { "enum": ["shared-queue", "round-robin", "least-outstanding", "least-kv", "power-of-two", "ewma", "weighted-round-robin", "prefix-affinity"], "default": "least-outstanding" },
+        "routing": { "enum": ["shared-queue", "round-robin", "least-outstanding", "least-kv", "power-of-two", "ewma", "weighted-round-robin", "prefix-affinity", "session-affinity"], "default": "least-outstanding" },
         "routingWeights": { "type": "array", "items": { "type": "integer", "minimum": 1 }, "minItems": 1, "description": "weighted-round-robin: one weight per replica slot (replicas or the autoscaler's maximum, plus the warm pool); default all 1" },
         "prefixCaching": { "oneOf": [ { "type": "boolean" },
                                       { "type": "object", "additionalProperties": false, "required": ["enabled"],
                                         "properties": { "enabled": { "type": "boolean" } } } ],
                            "default": false, "description": "replicas keep prompt prefixes' KV blocks (hash chains, LRU eviction under KV pressure)" },
-        "affinity": { "type": "object", "additionalProperties": false, "description": "prefix-affinity routing: consistent hashing with bounded loads",
-                      "properties": { "keyBlocks": { "type": "integer", "minimum": 1, "default": 1, "description": "leading hash blocks in the routing key" },
+        "affinity": { "type": "object", "additionalProperties": false, "description": "prefix-affinity and session-affinity routing: consistent hashing with bounded loads",
+                      "properties": { "keyBlocks": { "type": "integer", "minimum": 1, "default": 1, "description": "prefix-affinity only: leading hash blocks in the routing key" },
                                       "epsilon": { "type": "number", "exclusiveMinimum": 0, "default": 0.25, "description": "a replica takes at most (1 + epsilon) x the mean outstanding" },
                                       "virtualNodes": { "type": "integer", "minimum": 1, "default": 64, "description": "ring points per replica slot" } } },
         "maxQueueLength": { "type": "integer", "minimum": 0, "description": "arrivals beyond this many waiting are rejected" },

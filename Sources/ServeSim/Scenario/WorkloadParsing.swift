@@ -12,6 +12,8 @@ import Foundation
 ///           | { process: "trace", file: "t.csv", format: "azure" | "mooncake" | "csv", timeScale: 1,
 ///               blockTokens: 512 },                     // mooncake only: prompt tokens per hash id
 ///   sharedPrefix: { tokens: 1024, count: 8, skew: 0, blockTokens: 16 },  // synthetic only
+///   sessions: { turns: 4, thinkTime: "30s", maxContextTokens: 32768, blockTokens: 16 },  // synthetic
+///                                                       // only (SessionParser)
 ///   promptTokens: { distribution: "fixed", value: 512 } | { distribution: "uniform", min, max }
 ///               | { distribution: "lognormal", mean, p95 } | { distribution: "lognormal", mu, sigma }
 ///               | { distribution: "empirical", values: [...] }
@@ -112,13 +114,19 @@ public enum WorkloadParser {
                 sharedPrefix = PrefixCachingParser.sharedPrefix(prefixNode)
             }
         }
+        let sessionNode = fields.optional("sessions")
+        let sessions = sessionNode.flatMap {
+            SessionParser.sessions($0, isTrace: isTrace(fields.fields["arrivals"]), sharedPrefix: sharedPrefix,
+                                   baseDirectory: baseDirectory)
+        }
         fields.accept("origin", "origins", "pools", "failover")  // read by RegionParser
         fields.finish()
         guard let name, let tenant, let arrivals, let prompt, let output, clientNode == nil || client != nil,
-              prefixNode == nil || sharedPrefix != nil else { return nil }
+              prefixNode == nil || sharedPrefix != nil, sessionNode == nil || sessions != nil else { return nil }
         var spec = RequestClassSpec(name: name, tenant: tenant, arrivals: arrivals, promptTokens: prompt, outputTokens: output)
         spec.client = client
         spec.sharedPrefix = sharedPrefix
+        spec.sessions = sessions
         return spec
     }
 
@@ -214,7 +222,7 @@ public enum WorkloadParser {
 
     // MARK: Lengths
 
-    private static func parseLength(_ node: FieldNode, baseDirectory: String) -> LengthDistribution? {
+    static func parseLength(_ node: FieldNode, baseDirectory: String) -> LengthDistribution? {
         guard let fields = node.object() else { return nil }
         let kind = fields.required("distribution", allowed: distributions.joined(separator: ", "))?.oneOf(distributions)
         var result: LengthDistribution?

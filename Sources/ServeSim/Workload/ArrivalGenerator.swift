@@ -12,6 +12,8 @@
 ///   rate (exact, by memorylessness); a step with rate 0 has no arrivals.
 /// - Trace: the records' times relative to the first record, multiplied by `timeScale`; tokens
 ///   (and Mooncake hash ids) come from the records.
+/// - Sessions (a synthetic class with `sessions`): the process above gives session starts, and
+///   `SessionGenerator` turns them into multi-turn conversations (see `SessionSpec`).
 ///
 /// The first arrival is one gap after time 0 (trace: at 0). `next()` returns nil once the next
 /// arrival would be at or after `duration` (traces: also at the end of the records), and keeps
@@ -36,6 +38,8 @@ public final class ClassArrivals {
     private let output: LengthSampler
     /// Shared prompt prefixes (stream `prefix/<class>`; only a class with `sharedPrefix` opens it).
     private let sharedPrefix: SharedPrefixSampler?
+    /// Multi-turn sessions (streams `sessions/<class>/...`; only a class with `sessions` opens them).
+    private let sessions: SessionGenerator?
 
     /// - Parameters:
     ///   - spec: a validated class (rates > 0, cv > 0, schedule sorted and starting at 0).
@@ -49,6 +53,12 @@ public final class ClassArrivals {
         prompt = LengthSampler(spec.promptTokens, stream: RandomStream(seed: seed, name: "prompt/\(spec.name)"))
         output = LengthSampler(spec.outputTokens, stream: RandomStream(seed: seed, name: "output/\(spec.name)"))
         sharedPrefix = spec.sharedPrefix.map { SharedPrefixSampler($0, className: spec.name, seed: seed) }
+        if let sessionSpec = spec.sessions, !spec.arrivals.isTrace {
+            sessions = SessionGenerator(sessionSpec, className: spec.name, seed: seed, duration: duration,
+                                        prompt: prompt, output: output, sharedPrefix: sharedPrefix)
+        } else {
+            sessions = nil
+        }
         switch spec.arrivals {
         case .poisson(let rate):
             precondition(rate > 0 && rate.isFinite, "poisson rate must be positive")
@@ -67,16 +77,11 @@ public final class ClassArrivals {
     /// The next request of this class, or nil when there are no more before `duration`.
     public func next() -> ArrivalDraw? {
         if done { return nil }
-        switch process {
-        case .poisson(let meanGap):
-            now += arrivals.exponential(mean: meanGap)
-        case .gamma(let shape, let scale):
-            now += arrivals.gamma(shape: shape, scale: scale)
-        case .schedule(let steps, var index):
-            guard let t = nextScheduled(steps, &index) else { return finish() }
-            process = .schedule(steps: steps, index: index)
-            now = t
-        case .trace(let records, let index, let origin, let scale):
+        if let sessions {
+            guard let draw = sessions.next(startTime: { self.nextSyntheticTime() }) else { return finish() }
+            return draw
+        }
+        if case .trace(let records, let index, let origin, let scale) = process {
             guard index < records.count else { return finish() }
             let record = records[index]
             process = .trace(records: records, index: index + 1, origin: origin, scale: scale)
@@ -85,13 +90,37 @@ public final class ClassArrivals {
             return ArrivalDraw(time: now, promptTokens: record.promptTokens,
                                outputTokens: record.outputTokens, hashIds: record.hashIds)
         }
-        guard now < duration else { return finish() }
-        var draw = ArrivalDraw(time: now, promptTokens: prompt.sample(), outputTokens: output.sample())
+        guard let time = nextSyntheticTime() else { return finish() }
+        var draw = ArrivalDraw(time: time, promptTokens: prompt.sample(), outputTokens: output.sample())
         if let sharedPrefix {
             draw.promptTokens += sharedPrefix.spec.tokens
             draw.hashIds = sharedPrefix.draw().hashIds
         }
         return draw
+    }
+
+    /// The next time of a synthetic process (poisson, gamma, schedule), or nil when it is at or
+    /// after `duration` (or a schedule has no more arrivals). Not for traces.
+    private func nextSyntheticTime() -> Double? {
+        switch process {
+        case .poisson(let meanGap):
+            now += arrivals.exponential(mean: meanGap)
+        case .gamma(let shape, let scale):
+            now += arrivals.gamma(shape: shape, scale: scale)
+        case .schedule(let steps, var index):
+            guard let t = nextScheduled(steps, &index) else { return nil }
+            process = .schedule(steps: steps, index: index)
+            now = t
+        case .trace:
+            return nil
+        }
+        return now < duration ? now : nil
+    }
+
+    /// Sessions started, turns sent, and sessions ended by the context cap so far (nil: the class
+    /// has no sessions).
+    public var sessionCounts: (started: Int, turns: Int, capped: Int)? {
+        sessions.map { ($0.sessionsStarted, $0.turnsSent, $0.sessionsCapped) }
     }
 
     /// Next arrival time of the piecewise-constant Poisson process after `now`, or nil if none.

@@ -12,12 +12,17 @@ public struct RequestClassSpec: Sendable, Equatable {
     /// Synthetic shared prompt prefixes (system prompts) for prefix caching; nil: none. Not with
     /// trace arrivals, whose records carry their own block hashes.
     public var sharedPrefix: SharedPrefixSpec?
+    /// Multi-turn chat sessions (nil: every request stands alone). With it, `arrivals` gives the
+    /// start times of new sessions (with `sharedPrefix`, each session starts with one drawn prefix).
+    /// Not with trace arrivals.
+    public var sessions: SessionSpec?
 
     /// Tokens per prompt hash block of this class's requests: the trace's `blockTokens` for a
-    /// Mooncake trace, the shared prefix's for a synthetic class; nil when its requests carry none.
+    /// Mooncake trace, the shared prefix's or the sessions' for a synthetic class; nil when its
+    /// requests carry none.
     public var prefixBlockTokens: Int? {
         if case .trace(let trace) = arrivals { return trace.format == .mooncake ? trace.blockTokens : nil }
-        return sharedPrefix?.blockTokens
+        return sharedPrefix?.blockTokens ?? sessions?.blockTokens
     }
 
     public init(name: String, tenant: String, arrivals: ArrivalSpec,
@@ -42,6 +47,12 @@ public enum ArrivalSpec: Sendable, Equatable {
     case schedule(steps: [RateStep])
     /// Replay of recorded requests (arrival time, prompt and output tokens from the file).
     case trace(TraceSpec)
+
+    /// Whether this is a trace replay.
+    public var isTrace: Bool {
+        if case .trace = self { return true }
+        return false
+    }
 }
 
 /// One step of a piecewise-constant rate schedule.
@@ -100,6 +111,8 @@ public struct ArrivalDraw: Sendable, Equatable {
     /// Prompt block hash ids (a Mooncake trace's, one per `blockTokens` prompt tokens, or a
     /// synthetic shared prefix's); empty when the class has none.
     public var hashIds: [Int]
+    /// The session and turn of a class with `sessions`; nil otherwise.
+    public var session: SessionRef?
     public init(time: Double, promptTokens: Int, outputTokens: Int, hashIds: [Int] = []) {
         self.time = time
         self.promptTokens = promptTokens
