@@ -78,7 +78,7 @@ public struct CacheContentModel: Sendable, Equatable {
 
     /// Probability of each prompt (sums to 1). O(distinct).
     public var popularity: [Double] {
-        let weights = (0..<distinct).map { skew == 0 ? 1 : 1 / pow(Double($0 + 1), skew) }
+        let weights = CumulativeTable.zipfWeights(count: distinct, skew: skew)
         let total = weights.reduce(0, +)
         return weights.map { $0 / total }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Draws an index with given weights from one uniform: the cumulative shares, searched by bisection.
 ///
 /// Invariant: `cumulative` is non-decreasing and ends at exactly 1. Building is O(n); a draw is
@@ -12,6 +14,11 @@ public struct CumulativeTable: Sendable, Equatable {
         var c = weights.map { w -> Double in running += w; return running / total }
         c[c.count - 1] = 1
         cumulative = c
+    }
+
+    /// Zipf's law over `count` items: item k (0-based) weighs 1 / (k + 1)^skew (all 1 at skew 0).
+    public static func zipfWeights(count: Int, skew: Double) -> [Double] {
+        (0..<count).map { skew == 0 ? 1 : 1 / pow(Double($0 + 1), skew) }
     }
 
     /// The first index whose cumulative share reaches `u` (u in (0, 1]).

@@ -25,14 +25,9 @@ public struct SharedPrefixSpec: Sendable, Equatable {
     }
 
     /// Cumulative probabilities of the prefixes (the last is 1). O(count).
-    public var cumulative: [Double] {
-        var weights = (0..<count).map { skew == 0 ? 1 : 1 / pow(Double($0 + 1), skew) }
-        let total = weights.reduce(0, +)
-        var running = 0.0
-        for k in weights.indices { running += weights[k]; weights[k] = running / total }
-        weights[weights.count - 1] = 1
-        return weights
-    }
+    public var cumulative: [Double] { table.cumulative }
+
+    var table: CumulativeTable { CumulativeTable(weights: CumulativeTable.zipfWeights(count: count, skew: skew)) }
 
     /// The hash ids of prefix `k`'s full blocks for class `className`: distinct per (class, prefix,
     /// block), stable across processes (FNV-1a of a name).
@@ -48,24 +43,19 @@ public struct SharedPrefixSpec: Sendable, Equatable {
 final class SharedPrefixSampler {
     let spec: SharedPrefixSpec
     private let stream: RandomStream
-    private let cumulative: [Double]
+    private let table: CumulativeTable
     private let ids: [[Int]]
 
     init(_ spec: SharedPrefixSpec, className: String, seed: UInt64) {
         self.spec = spec
         stream = RandomStream(seed: seed, name: "prefix/\(className)")
-        cumulative = spec.cumulative
+        table = spec.table
         ids = (0..<spec.count).map { spec.blockIds(prefix: $0, className: className) }
     }
 
     /// The next request's prefix: its index and its block hash ids. O(log count).
     func draw() -> (index: Int, hashIds: [Int]) {
-        let u = stream.uniformPositive()
-        var lo = 0, hi = cumulative.count - 1
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cumulative[mid] < u { lo = mid + 1 } else { hi = mid }
-        }
-        return (lo, ids[lo])
+        let k = table.index(stream.uniformPositive())
+        return (k, ids[k])
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The report's topology sections in the HTML page: gateway, disaggregation, regions, speculative
 /// decoding, prefix caches, tenants, routers and releases. Each is rendered from the same lines as
-/// its Markdown section (one source for both formats), turned into HTML by `MarkdownBlocks`.
+/// its Markdown section (one source for both formats; sessions too), turned into HTML by `MarkdownBlocks`.
 extension HTMLReport {
     static func topology(_ report: Report, _ doc: inout HTMLDocument) {
         var lines: [String] = []
@@ -11,6 +11,7 @@ extension HTMLReport {
         if let regions = report.regions { lines += ReportRenderer.regionsMarkdown(regions) }
         lines += ReportRenderer.speculativeMarkdown(report.pools)
         lines += ReportRenderer.prefixCacheMarkdown(report.pools)
+        lines += ReportRenderer.sessionMarkdown(report.classes)
         lines += ReportRenderer.tenantsMarkdown(report.tenants)
         lines += ReportRenderer.routersMarkdown(report.routers ?? [])
         lines += ReportRenderer.releasesMarkdown(report.releases ?? [])
