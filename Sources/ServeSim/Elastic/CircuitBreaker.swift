@@ -27,18 +27,24 @@ public struct CircuitBreaker: Sendable, Equatable {
 
     /// Whether a request may be sent at `time`; in half-open state this takes the single probe.
     public mutating func allow(at time: Double) -> Bool {
+        guard admits(at: time) else { return false }
+        if state != .closed { state = .halfOpen(probeInFlight: true) }
+        return true
+    }
+
+    /// Whether `allow(at:)` would let a request through at `time`, without taking the probe.
+    public func admits(at time: Double) -> Bool {
         switch state {
-        case .closed:
-            return true
-        case .open(let since):
-            guard time - since >= openDuration else { return false }
-            state = .halfOpen(probeInFlight: true)
-            return true
-        case .halfOpen(let probeInFlight):
-            if probeInFlight { return false }
-            state = .halfOpen(probeInFlight: true)
-            return true
+        case .closed: return true
+        case .open: return !isOpen(at: time)
+        case .halfOpen(let probeInFlight): return !probeInFlight
         }
+    }
+
+    /// Open and still inside its open duration at `time`: no request, not even a probe, gets through.
+    public func isOpen(at time: Double) -> Bool {
+        if case .open(let since) = state { return time - since < openDuration }
+        return false
     }
 
     /// Records the outcome of an allowed request at `time`.

@@ -106,8 +106,7 @@ extension Simulation {
     /// after an outage or a repair, gets traffic back when its first replica is ready.
     func isAvailable(_ p: Int) -> Bool {
         if isDown(p) { return false }
-        if let breaker = pools[p].breaker, case .open(let since) = breaker.state,
-           events.now - since < breaker.openDuration { return false }
+        if pools[p].breaker?.isOpen(at: events.now) == true { return false }
         var scaledToZero = true
         for i in pools[p].replicas {
             switch replicas[i].lifecycle {

@@ -94,19 +94,9 @@ extension Simulation {
     /// more requests wait in it. The tenant's rate limit and the global in-flight budget do not
     /// count: they do not depend on the tier.
     func isSaturated(_ p: Int, rule: TrafficRouter.Saturation, tokens: Int) -> Bool {
-        if !canEverServe(tokens: tokens, pool: p) || isQueueFull(p) || breakerBlocks(p) { return true }
+        if !canEverServe(tokens: tokens, pool: p) || isQueueFull(p) || !(pools[p].breaker?.admits(at: events.now) ?? true) { return true }
         if case .queueDepth(let threshold) = rule { return pools[p].queued >= threshold }
         return false
-    }
-
-    /// Whether pool `p`'s circuit breaker would refuse an attempt now (without taking a probe).
-    func breakerBlocks(_ p: Int) -> Bool {
-        guard let breaker = pools[p].breaker else { return false }
-        switch breaker.state {
-        case .closed: return false
-        case .open(let since): return events.now - since < breaker.openDuration
-        case .halfOpen(let probeInFlight): return probeInFlight
-        }
     }
 
     /// Ends an attempt for the routers' and releases' sake (called by `finish` for every attempt
