@@ -154,8 +154,7 @@ extension Simulation {
                                           bytes: t.bytes))
             // The request leaves the prefill pool ...
             let p = pair.prefillPool
-            pools[p].inPool.add(-1, at: now)
-            if pools[p].inPool.value == 0 { pools[p].idleSince = now }
+            leavePool(p)
             // ... and joins the decode pool with its context in KV (nothing left to prefill).
             let d = pair.decodePool
             requests.slots[i].pool = Int32(d)

@@ -127,8 +127,7 @@ extension Simulation {
         let half = halfRTT(r)
         guard r.routed, half > 0 else { return false }
         let now = events.now, p = Int(r.pool)
-        pools[p].inPool.add(-1, at: now)
-        if pools[p].inPool.value == 0 { pools[p].idleSince = now }
+        leavePool(p)
         inFlightTokens -= Int(r.promptTokens + r.outputTokens)
         requests.slots[Int(slot)].routed = false  // finish skips the pool's part at delivery
         requests.slots[Int(slot)].firstToken = r.firstToken + half

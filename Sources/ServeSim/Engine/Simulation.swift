@@ -323,8 +323,7 @@ public final class Simulation {
             let p = Int(r.pool)
             // What the client saw of the pool: a failure or a timeout counts against it.
             pools[p].breaker?.record(success: outcome == .completed, at: now)
-            pools[p].inPool.add(-1, at: now)
-            if pools[p].inPool.value == 0 { pools[p].idleSince = now }
+            leavePool(p)
         }
         inFlightTokens -= r.routed ? Int(r.promptTokens + r.outputTokens) : 0
         changeInSystem(by: -1)
@@ -333,6 +332,13 @@ public final class Simulation {
         } else {
             requests.remove(slot)
         }
+    }
+
+    /// A request stops counting in pool `p` (it ended, or moved on): the in-pool integral, and the
+    /// idle clock when the pool is now empty (for scale to zero).
+    func leavePool(_ p: Int) {
+        pools[p].inPool.add(-1, at: events.now)
+        if pools[p].inPool.value == 0 { pools[p].idleSince = events.now }
     }
 
     /// Changes pool `p`'s waiting count and its time integral (for the queue-depth metric).
