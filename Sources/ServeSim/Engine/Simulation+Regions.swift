@@ -23,12 +23,10 @@ extension Simulation {
         /// Measured span (requests first sent at or after warm-up), per region: attempts the geo
         /// router moved out of their nearest region and into another one.
         var failoversOut: [Int], failoversIn: [Int]
-        /// Per region where the request's final attempt was sent, by outcome (Outcome.rawValue).
-        var served: [[Int]]
-        var servedTTFT: [LogHistogram], servedE2E: [LogHistogram]
+        /// Per region where the request's final attempt was sent: outcomes and latencies.
+        var served: [ClassMetrics]
         /// Per origin region: the same, as its clients saw it.
-        var clients: [[Int]]
-        var clientTTFT: [LogHistogram], clientE2E: [LogHistogram]
+        var clients: [ClassMetrics]
 
         init(topology t: RegionTopology, scenario: Scenario) {
             topology = t
@@ -47,13 +45,8 @@ extension Simulation {
             }
             failoversOut = Array(repeating: 0, count: regions)
             failoversIn = failoversOut
-            let outcomes = Array(repeating: 0, count: Outcome.allCases.count)
-            served = Array(repeating: outcomes, count: regions)
+            served = Array(repeating: ClassMetrics(), count: regions)
             clients = served
-            servedTTFT = Array(repeating: LogHistogram(), count: regions)
-            servedE2E = servedTTFT
-            clientTTFT = servedTTFT
-            clientE2E = servedTTFT
         }
 
         /// The origin region of a new request of class `c` (one uniform draw when it has several).
@@ -152,23 +145,8 @@ extension Simulation {
     /// Adds a recorded request to its region's and its origin's counts (measured span only).
     func recordRegion(_ record: RequestRecord, _ r: RequestState) {
         guard let g = regionRun, record.arrival >= scenario.warmup else { return }
-        let outcome = record.outcome.rawValue
-        if r.home >= 0 {
-            let region = g.topology.poolRegion[Int(r.home)]
-            g.served[region][outcome] += 1
-            if record.outcome == .completed {
-                g.servedTTFT[region].add(record.ttft)
-                g.servedE2E[region].add(record.e2e)
-            }
-        }
-        if r.origin >= 0 {
-            let o = Int(r.origin)
-            g.clients[o][outcome] += 1
-            if record.outcome == .completed {
-                g.clientTTFT[o].add(record.ttft)
-                g.clientE2E[o].add(record.e2e)
-            }
-        }
+        if r.home >= 0 { g.served[g.topology.poolRegion[Int(r.home)]].add(record) }
+        if r.origin >= 0 { g.clients[Int(r.origin)].add(record) }
     }
 
     /// The report's regions section (nil without regions); `usage` is the pools' usage, in order.
@@ -176,20 +154,14 @@ extension Simulation {
         guard let g = regionRun else { return nil }
         return g.topology.names.indices.map { k in
             let members = pools.indices.filter { g.topology.poolRegion[$0] == k }
-            func outcomes(_ n: [Int]) -> RegionOutcomes {
-                RegionOutcomes(completed: n[Outcome.completed.rawValue], rejected: n[Outcome.rejected.rawValue],
-                               timedOut: n[Outcome.timedOut.rawValue], failed: n[Outcome.failed.rawValue])
-            }
             return RegionReport(
                 name: g.topology.names[k], pools: members.map { pools[$0].spec.name },
-                served: outcomes(g.served[k]),
-                latency: RegionLatency(ttft: LatencySummary(g.servedTTFT[k]), e2e: LatencySummary(g.servedE2E[k])),
+                served: RegionOutcomes(g.served[k]),
+                latency: RegionLatency(g.served[k]),
                 failoversIn: g.failoversIn[k], failoversOut: g.failoversOut[k],
                 gpuHours: members.reduce(0) { $0 + finite(usage[$1].provisionedGpuSeconds / 3600) },
                 cost: members.reduce(0) { $0 + usage[$1].costSplit.cost },
-                clients: RegionClients(requests: outcomes(g.clients[k]),
-                                       latency: RegionLatency(ttft: LatencySummary(g.clientTTFT[k]),
-                                                              e2e: LatencySummary(g.clientE2E[k]))))
+                clients: RegionClients(requests: RegionOutcomes(g.clients[k]), latency: RegionLatency(g.clients[k])))
         }
     }
 }

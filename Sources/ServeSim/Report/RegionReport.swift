@@ -28,12 +28,24 @@ public struct RegionOutcomes: Codable, Sendable, Equatable {
     public var rejected: Int
     public var timedOut: Int
     public var failed: Int
+
+    public init(_ m: ClassMetrics) {
+        completed = m.completed
+        rejected = m.count(.rejected)
+        timedOut = m.count(.timedOut)
+        failed = m.count(.failed)
+    }
 }
 
 /// TTFT and E2E of completed requests, seconds (all 0 with none).
 public struct RegionLatency: Codable, Sendable, Equatable {
     public var ttft: LatencySummary
     public var e2e: LatencySummary
+
+    public init(_ m: ClassMetrics) {
+        ttft = LatencySummary(m.latency.ttft)
+        e2e = LatencySummary(m.latency.e2e)
+    }
 }
 
 /// What the clients of one origin region saw.
