@@ -21,7 +21,7 @@ extension Simulation {
         case .requestRate: metric = Double(pools[p].arrivalsSinceTick) / period / perReplica
         case .kvUtilization:
             let live = pools[p].replicas.map { replicas[$0] }.filter { $0.lifecycle == .ready && $0.totalBlocks > 0 }
-            metric = live.isEmpty ? 0 : live.reduce(0) { $0 + 1 - Double($1.freeBlocks + ($1.prefixCache?.evictableBlocks ?? 0)) / Double($1.totalBlocks) } / Double(live.count)
+            metric = live.isEmpty ? 0 : live.reduce(0) { $0 + 1 - Double(availableKVBlocks($1)) / Double($1.totalBlocks) } / Double(live.count)
         }
         // The panic check uses the instantaneous value (the engine samples once per sync period).
         let instantaneous: Double

@@ -253,9 +253,14 @@ extension Simulation {
         }
     }
 
+    /// KV blocks a replica can give out now: free ones plus evictable cached ones.
+    func availableKVBlocks(_ replica: Replica) -> Int {
+        replica.freeBlocks + (replica.prefixCache?.evictableBlocks ?? 0)
+    }
+
     /// KV blocks in use on a replica: evictable cached blocks count as free.
     func usedKVBlocks(_ replica: Replica) -> Int {
-        replica.totalBlocks - replica.freeBlocks - (replica.prefixCache?.evictableBlocks ?? 0)
+        replica.totalBlocks - availableKVBlocks(replica)
     }
 
     /// The pool's prefix-cache statistics summed over its replicas (nil: caching off).

@@ -286,7 +286,7 @@ extension Simulation {
             return total
         }
         // Evictable cached blocks count as free (`applyDecodeSteps` evicts what the steps use).
-        let free = replica.freeBlocks + (replica.prefixCache?.evictableBlocks ?? 0)
+        let free = availableKVBlocks(replica)
         if blocksNeeded(limit) <= free { return limit }
         var lo = 1, hi = limit - 1  // blocksNeeded(1) == 0 <= free
         while lo < hi {
