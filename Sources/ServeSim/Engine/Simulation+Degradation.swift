@@ -32,7 +32,7 @@ extension Simulation {
             if case .burnRate(let s, let w) = spec.signal {
                 let sloSpec = scenario.slos[s]
                 slo = SLOTally(spec: sloSpec)
-                covers = scenario.classes.map { sloSpec.classes.isEmpty || sloSpec.classes.contains($0.name) }
+                covers = scenario.classes.map { sloSpec.covers($0.name) }
                 window = SlidingGoodBad(window: w, bucket: spec.checkInterval)
             } else {
                 slo = nil

@@ -31,7 +31,7 @@ extension Simulation {
             self.spec = spec
             stream = RandomStream(seed: scenario.seed, name: "release/\(spec.name)")
             tallies = scenario.slos.map(SLOTally.init(spec:))
-            covers = scenario.slos.map { slo in scenario.classes.map { slo.classes.isEmpty || slo.classes.contains($0.name) } }
+            covers = scenario.slos.map { slo in scenario.classes.map { slo.covers($0.name) } }
             candidateTotal = Array(repeating: 0, count: scenario.slos.count)
             candidateBad = candidateTotal
             stableTotal = candidateTotal

@@ -56,9 +56,7 @@ public final class MetricsCollector {
         self.poolCount = Swift.max(1, pools)
         self.perPool = pools > 1 ? Array(repeating: ClassMetrics(), count: pools) : []
         self.slos = slos.map(SLOTally.init(spec:))
-        self.covers = slos.map { slo in
-            classes.map { slo.classes.isEmpty || slo.classes.contains($0.name) }
-        }
+        self.covers = slos.map { slo in classes.map { slo.covers($0.name) } }
         self.lastEnd = self.warmup
     }
 

@@ -59,6 +59,9 @@ public struct SLOSpec: Sendable, Equatable {
     /// Request classes it covers (names); empty = all.
     public var classes: [String]
 
+    /// Whether it covers requests of the class named `className` (an empty `classes` covers all).
+    public func covers(_ className: String) -> Bool { classes.isEmpty || classes.contains(className) }
+
     public init(name: String, sli: SLI, threshold: Double, objective: Double, window: Double, classes: [String] = []) {
         self.name = name
         self.sli = sli

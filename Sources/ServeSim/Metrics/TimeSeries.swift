@@ -120,7 +120,7 @@ public final class TimeSeriesCollector {
         self.interval = interval
         self.warmup = Swift.max(0, warmup)
         self.tallies = slos.map(SLOTally.init(spec:))
-        self.covers = slos.map { slo in classNames.map { slo.classes.isEmpty || slo.classes.contains($0) } }
+        self.covers = slos.map { slo in classNames.map(slo.covers) }
         self.sloTotal = Array(repeating: 0, count: slos.count)
         self.sloBad = Array(repeating: 0, count: slos.count)
     }
