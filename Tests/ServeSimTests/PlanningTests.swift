@@ -166,7 +166,7 @@ import ServeSim
         #expect(scenarios.map(\.name) == ["base", "six", "same"])
         #expect(scenarios.map { $0.pools[0].replicas } == [4, 6, 4])
         // `run` sees only the base.
-        #expect(try ScenarioLoader.load(path: path).variants.count == 2)
+        #expect(try ScenarioSource.read(path: path).variants().count == 2)
 
         let out = dir.appendingPathComponent("out")
         let r = try CLI.run(["compare", path, "--replications", "2", "--out", out.path])

@@ -1,0 +1,32 @@
+import ServingModel
+import SimulationEngine
+extension ReportRenderer {
+    /// Header of `csv(_:)`. Latencies in seconds (6 decimals), cost in USD (6 decimals).
+    public static let csvColumns = [
+        "class", "tenant", "arrived", "completed", "rejected", "timedOut", "failed", "inFlightAtEnd",
+        "prompt_tokens", "output_tokens",
+        "ttft_p50", "ttft_p95", "ttft_p99", "tpot_p50", "tpot_p95", "tpot_p99",
+        "e2e_p50", "e2e_p95", "e2e_p99", "queue_wait_p95", "cost_usd",
+    ]
+
+    /// One row per request class, in class order, after a header; RFC 4180 quoting; `\n` line ends.
+    public static func csv(_ report: Report) -> String {
+        var lines = [csvColumns.joined(separator: ",")]
+        for c in report.classes {
+            let l = c.latency, r = c.requests
+            let s = { (x: Double) in NumberFormat.fixed(x, 6) }
+            let fields = [csvField(c.name), csvField(c.tenant),
+                          String(r.arrived), String(r.completed), String(r.rejected), String(r.timedOut),
+                          String(r.failed), String(r.inFlightAtEnd), String(c.promptTokens), String(c.outputTokens),
+                          s(l.ttft.p50), s(l.ttft.p95), s(l.ttft.p99), s(l.tpot.p50), s(l.tpot.p95), s(l.tpot.p99),
+                          s(l.e2e.p50), s(l.e2e.p95), s(l.e2e.p99), s(l.queueWait.p95), s(c.cost)]
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

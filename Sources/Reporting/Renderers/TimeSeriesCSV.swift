@@ -1,0 +1,35 @@
+import ServingModel
+import SimulationEngine
+/// CSV of a run's time series: a header, then one line per interval, `\n` line ends, RFC 4180
+/// quoting of names. Times and TTFT in seconds, burn rates and utilization as ratios, all with
+/// 6 decimals (`NumberFormat.fixed`); counts as integers.
+///
+/// Columns: `start,end,arrivals,completed,rejected,timed_out,failed,retries,ttft_p95`, then
+/// `burn_<slo>` per SLO, then per pool `<pool>_ready,<pool>_starting,<pool>_warm,<pool>_draining,
+/// <pool>_failed,<pool>_queued,<pool>_running,<pool>_utilization`. SLO and pool names come from
+/// the first row; a later row lacking one has zeros there.
+public enum TimeSeriesCSV {
+    static let poolColumns = ["ready", "starting", "warm", "draining", "failed", "queued", "running", "utilization"]
+
+    public static func render(_ rows: [TimeSeriesRow]) -> String {
+        let sloNames = rows.first?.slos.map(\.name) ?? []
+        let poolNames = rows.first?.pools.map(\.pool) ?? []
+        let s = { (x: Double) in NumberFormat.fixed(x, 6) }
+        var header = ["start", "end", "arrivals", "completed", "rejected", "timed_out", "failed", "retries", "ttft_p95"]
+        header += sloNames.map { ReportRenderer.csvField("burn_" + $0) }
+        for p in poolNames { header += poolColumns.map { ReportRenderer.csvField(p + "_" + $0) } }
+        var lines = [header.joined(separator: ",")]
+        for r in rows {
+            var fields = [s(r.start), s(r.end), String(r.arrivals), String(r.completed), String(r.rejected),
+                          String(r.timedOut), String(r.failed), String(r.retries), s(r.ttftP95)]
+            fields += sloNames.indices.map { $0 < r.slos.count ? s(r.slos[$0].burnRate) : s(0) }
+            for i in poolNames.indices {
+                let p = i < r.pools.count ? r.pools[i] : PoolSample(pool: poolNames[i])
+                fields += [String(p.ready), String(p.starting), String(p.warm), String(p.draining), String(p.failed),
+                           String(p.queued), String(p.running), s(p.utilization)]
+            }
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

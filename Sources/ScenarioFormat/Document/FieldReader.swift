@@ -1,0 +1,183 @@
+import ServingModel
+/// A value in an input document together with its path, for reading with precise error messages.
+///
+/// Every accessor reports a problem to the sink and returns nil instead of throwing, so one pass
+/// finds every problem in a file. Example: `node.object()?.required("rate")?.double(min: 0)`.
+public struct FieldNode {
+    public let value: JSONValue
+    /// Dotted path (`pools.0.scheduler.maxNumSeqs`).
+    public let path: String
+    public let sink: DiagnosticSink
+
+    public init(value: JSONValue, path: String, sink: DiagnosticSink) {
+        self.value = value
+        self.path = path
+        self.sink = sink
+    }
+
+    public func report(_ message: String, allowed: String = "") { sink.report(path, message, allowed: allowed) }
+
+    private func wrongType(_ expected: String) {
+        report("expected \(expected), got \(value.typeName)", allowed: expected)
+    }
+
+    public func object() -> ObjectReader? {
+        guard case .object(let fields) = value else { wrongType("an object"); return nil }
+        return ObjectReader(fields: fields, path: path, sink: sink)
+    }
+
+    public func array(minCount: Int = 0) -> [FieldNode]? {
+        guard case .array(let items) = value else { wrongType("an array"); return nil }
+        if items.count < minCount {
+            report("has \(items.count) entries", allowed: "at least \(minCount)")
+            return nil
+        }
+        return items.enumerated().map { FieldNode(value: $1, path: "\(path).\($0)", sink: sink) }
+    }
+
+    public func string(nonEmpty: Bool = true) -> String? {
+        guard case .string(let s) = value else { wrongType("a string"); return nil }
+        if nonEmpty && s.isEmpty { report("is empty", allowed: "a non-empty string"); return nil }
+        return s
+    }
+
+    public func bool() -> Bool? {
+        guard case .bool(let b) = value else { wrongType("true or false"); return nil }
+        return b
+    }
+
+    /// A finite number within `[min, max]` (or `(min, max]` when `exclusiveMin`).
+    public func double(min: Double = -.infinity, max: Double = .infinity, exclusiveMin: Bool = false) -> Double? {
+        guard case .number(let d) = value, d.isFinite else { wrongType("a number"); return nil }
+        let tooLow = exclusiveMin ? d <= min : d < min
+        if tooLow || d > max {
+            report("\(Self.format(d)) is out of range", allowed: Self.rangeText(min, max, exclusiveMin))
+            return nil
+        }
+        return d
+    }
+
+    /// An integer within `[min, max]`.
+    public func int(min: Int = Int.min, max: Int = Int.max) -> Int? {
+        guard case .number(let d) = value, d.isFinite, d == d.rounded(), abs(d) < 9e15 else {
+            wrongType("an integer"); return nil
+        }
+        let i = Int(d)
+        if i < min || i > max {
+            report("\(i) is out of range", allowed: Self.rangeText(Double(min), Double(max), false, integer: true))
+            return nil
+        }
+        return i
+    }
+
+    /// A duration in seconds (number or "30s"-style string), at least `min`.
+    public func duration(min: Double = 0, exclusiveMin: Bool = false) -> Double? {
+        let seconds: Double
+        switch value {
+        case .number(let d) where d.isFinite: seconds = d
+        case .string(let s):
+            guard let parsed = DurationParser.seconds(s) else {
+                report("\"\(s)\" is not a duration", allowed: DurationParser.allowed); return nil
+            }
+            seconds = parsed
+        default:
+            wrongType("a duration"); return nil
+        }
+        if exclusiveMin ? seconds <= min : seconds < min {
+            report("duration \(Self.format(seconds))s is out of range",
+                   allowed: exclusiveMin ? "greater than \(Self.format(min))s" : "at least \(Self.format(min))s")
+            return nil
+        }
+        return seconds
+    }
+
+    /// One of a fixed set of strings.
+    public func oneOf(_ choices: [String]) -> String? {
+        guard let s = string() else { return nil }
+        guard choices.contains(s) else {
+            report("\"\(s)\" is not supported", allowed: choices.joined(separator: ", "))
+            return nil
+        }
+        return s
+    }
+
+    /// A fraction in (0, 1) given as a number (0.95) or a percentage string ("95%").
+    public func fraction(exclusive: Bool = true) -> Double? {
+        var d: Double
+        switch value {
+        case .number(let n) where n.isFinite: d = n
+        case .string(let s) where s.hasSuffix("%"):
+            guard let p = Double(s.dropLast()) else { report("\"\(s)\" is not a percentage"); return nil }
+            d = p / 100
+        default: wrongType("a fraction"); return nil
+        }
+        let ok = exclusive ? (d > 0 && d < 1) : (d >= 0 && d <= 1)
+        if !ok {
+            report("\(Self.format(d)) is out of range", allowed: exclusive ? "strictly between 0 and 1" : "between 0 and 1")
+            return nil
+        }
+        return d
+    }
+
+    static func format(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+    }
+
+    static func rangeText(_ lo: Double, _ hi: Double, _ exclusiveMin: Bool, integer: Bool = false) -> String {
+        let loText = lo.isInfinite || lo <= -9e15 ? nil : format(lo)
+        let hiText = hi.isInfinite || hi >= 9e15 ? nil : format(hi)
+        let kind = integer ? "an integer" : "a number"
+        switch (loText, hiText) {
+        case let (l?, h?): return "\(kind) from \(l)\(exclusiveMin ? " (exclusive)" : "") to \(h)"
+        case let (l?, nil): return exclusiveMin ? "\(kind) greater than \(l)" : "\(kind) >= \(l)"
+        case let (nil, h?): return "\(kind) <= \(h)"
+        default: return kind
+        }
+    }
+}
+
+/// Reads the fields of one JSON object; `finish()` reports every key that nobody asked for, so a
+/// typo never silently becomes a default.
+public final class ObjectReader {
+    public let fields: [String: JSONValue]
+    public let path: String
+    public let sink: DiagnosticSink
+    private var consumed: Set<String> = []
+
+    init(fields: [String: JSONValue], path: String, sink: DiagnosticSink) {
+        self.fields = fields
+        self.path = path
+        self.sink = sink
+    }
+
+    public func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    public func has(_ key: String) -> Bool { fields[key] != nil }
+
+    /// The field, or nil without complaint when absent (an explicit `null` counts as absent).
+    public func optional(_ key: String) -> FieldNode? {
+        consumed.insert(key)
+        guard let value = fields[key], value != .null else { return nil }
+        return FieldNode(value: value, path: childPath(key), sink: sink)
+    }
+
+    /// The field, or nil with a "missing" diagnostic.
+    public func required(_ key: String, allowed: String = "") -> FieldNode? {
+        guard let node = optional(key) else {
+            sink.report(childPath(key), "is missing", allowed: allowed)
+            return nil
+        }
+        return node
+    }
+
+    /// Marks keys as known without reading them (for fields another reader handles).
+    public func accept(_ keys: String...) { keys.forEach { consumed.insert($0) } }
+
+    /// Reports unknown keys (sorted, so output order is deterministic).
+    public func finish(known: [String] = []) {
+        for key in fields.keys.sorted() where !consumed.contains(key) {
+            let expected = (Array(consumed) + known).sorted()
+            sink.report(childPath(key), "unknown key", allowed: "known keys: " + expected.joined(separator: ", "))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ServingModel
+import Foundation
+
+/// A parsed JSON5 document as a plain value tree.
+///
+/// Scenario files are decoded with Foundation's `JSONDecoder` (`allowsJSON5`) into this tree and
+/// then read field by field by `ObjectReader`, which knows each field's path and reports unknown
+/// keys; Codable synthesis could do neither.
+public enum JSONValue: Decodable, Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: Decoder) throws {
+        if let keyed = try? decoder.container(keyedBy: Key.self) {
+            var object: [String: JSONValue] = [:]
+            for key in keyed.allKeys { object[key.stringValue] = try keyed.decode(JSONValue.self, forKey: key) }
+            self = .object(object)
+        } else if var unkeyed = try? decoder.unkeyedContainer() {
+            var array: [JSONValue] = []
+            while !unkeyed.isAtEnd { array.append(try unkeyed.decode(JSONValue.self)) }
+            self = .array(array)
+        } else {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() { self = .null }
+            else if let b = try? single.decode(Bool.self) { self = .bool(b) }
+            else if let d = try? single.decode(Double.self) { self = .number(d) }
+            else { self = .string(try single.decode(String.self)) }
+        }
+    }
+
+    /// Parses JSON5 text (comments, trailing commas, unquoted keys allowed).
+    public static func parse(_ data: Data) throws -> JSONValue {
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        // Foundation's JSON5 scanner (Swift 6.3 on Linux) reads past the end of the text when it
+        // ends inside a bare number and can trap (`--set x=0.02044421069995506` crashed), so a
+        // text that is not an object or array is parsed as the one element of an array.
+        let first = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        guard let first, first != UInt8(ascii: "{"), first != UInt8(ascii: "[") else {
+            return try decoder.decode(JSONValue.self, from: data)
+        }
+        let last = data.last { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        if case .array(let items) = try decoder.decode(JSONValue.self, from: Data("[".utf8) + data + Data("\n]".utf8)),
+           items.count == 1, last != UInt8(ascii: ",") {
+            return items[0]
+        }
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The text is not one JSON5 value."))
+    }
+
+    /// A short name of the value's type, for error messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}

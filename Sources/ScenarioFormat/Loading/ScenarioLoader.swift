@@ -1,0 +1,175 @@
+import ServingModel
+import Foundation
+
+/// Reads a scenario file (JSON5) into a validated `Scenario`, or throws an `InputError` listing
+/// every problem found, one per field, as `FILE: path.to.field: what is wrong (what is allowed)`.
+public enum ScenarioLoader {
+    /// Loads and validates the scenario at `path`; `seed` overrides the file's seed.
+    public static func load(path: String, seed: UInt64? = nil, perIteration: Bool? = nil) throws -> Scenario {
+        try ScenarioSource.read(path: path).scenario(seed: seed, perIteration: perIteration)
+    }
+
+    /// Loads the scenario at `path` with `overrides` applied to its value tree first (in order);
+    /// an override's bad path or value is reported like any field error.
+    public static func load(path: String, overrides: [ScenarioOverride], seed: UInt64? = nil,
+                            perIteration: Bool? = nil) throws -> Scenario {
+        try ScenarioSource.read(path: path).scenario(overrides: overrides, seed: seed, perIteration: perIteration)
+    }
+
+    /// Parses scenario text. `file` names it in diagnostics; relative paths resolve against
+    /// `baseDirectory`.
+    public static func parse(data: Data, file: String, baseDirectory: String, seed: UInt64? = nil,
+                             perIteration: Bool? = nil) throws -> Scenario {
+        try parse(value: try document(data, file: file), file: file, baseDirectory: baseDirectory, seed: seed,
+                  perIteration: perIteration)
+    }
+
+    /// Parses scenario text into its value tree without validating it (for overrides and variants).
+    public static func document(_ data: Data, file: String) throws -> JSONValue {
+        do {
+            return try JSONValue.parse(data)
+        } catch {
+            throw InputError(file: file, "is not valid JSON5: \(Self.describe(error))",
+                             allowed: "JSON5: comments, trailing commas and unquoted keys are fine")
+        }
+    }
+
+    /// Validates a scenario value tree (a parsed file, possibly with overrides applied).
+    public static func parse(value root: JSONValue, file: String, baseDirectory: String, seed: UInt64? = nil,
+                             perIteration: Bool? = nil) throws -> Scenario {
+        let sink = DiagnosticSink(file: file)
+        guard let top = FieldNode(value: root, path: "", sink: sink).object() else { throw InputError(sink.diagnostics) }
+
+        if let version = top.required("version", allowed: "1")?.int(), version != 1 {
+            sink.report("version", "version \(version) is not supported", allowed: "1")
+        }
+        let name = top.required("name", allowed: "a short identifier")?.string() ?? ""
+        if !name.isEmpty && !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+            sink.report("name", "\"\(name)\" is not a file-safe name", allowed: "letters, digits, '-', '_', '.'")
+        }
+        let description = top.optional("description")?.string(nonEmpty: false) ?? ""
+        let fileSeed = top.optional("seed")?.int(min: 0).map { UInt64($0) } ?? 1
+        let duration = top.required("duration", allowed: DurationParser.allowed)?.duration(min: 0, exclusiveMin: true) ?? 1
+        let warmup = top.optional("warmup")?.duration() ?? 0
+        if warmup >= duration { sink.report("warmup", "must be shorter than the duration", allowed: "0 <= warmup < duration") }
+        let drainTimeout = top.optional("drainTimeout")?.duration()
+        let seriesInterval = top.optional("timeSeriesInterval")?.duration(min: 0, exclusiveMin: true) ?? 60
+        var mode = false
+        if let engine = top.optional("engine")?.object() {
+            mode = engine.optional("mode")?.oneOf(["jump-ahead", "per-iteration"]) == "per-iteration"
+            engine.finish()
+        }
+
+        var classes: [RequestClassSpec] = []
+        if let workload = top.required("workload") {
+            classes = WorkloadParser.parse(workload, baseDirectory: baseDirectory) ?? []
+        }
+        var pools: [PoolSpec] = []
+        var classPools = Array(repeating: 0, count: classes.count)
+        var claimed = Array(repeating: -1, count: classes.count)
+        if let poolNodes = top.required("pools", allowed: "an array of pools")?.array(minCount: 1) {
+            for (index, node) in poolNodes.enumerated() {
+                guard let parsed = PoolParser.parse(node, baseDirectory: baseDirectory) else { continue }
+                if pools.contains(where: { $0.name == parsed.spec.name }) {
+                    sink.report("\(node.path).name", "duplicate pool name \"\(parsed.spec.name)\"", allowed: "unique names")
+                }
+                for className in parsed.classes {
+                    guard let c = classes.firstIndex(where: { $0.name == className }) else {
+                        sink.report("\(node.path).classes", "no request class named \"\(className)\"",
+                                    allowed: classes.map(\.name).joined(separator: ", "))
+                        continue
+                    }
+                    if claimed[c] >= 0 {
+                        sink.report("\(node.path).classes", "class \"\(className)\" is already served by pool \(claimed[c])",
+                                    allowed: "each class served by one pool")
+                    }
+                    claimed[c] = index
+                }
+                pools.append(parsed.spec)
+            }
+            // Classes no pool names go to the first pool.
+            classPools = claimed.map { max($0, 0) }
+            if pools.count == poolNodes.count {
+                PrefixCachingParser.checkBlockSizes(pools: pools, classes: classes, classPools: classPools, sink: sink)
+            }
+        }
+        var slos: [SLOSpec] = []
+        if let sloNode = top.optional("slos") { slos = SLOParser.parse(sloNode, knownClasses: classes.map(\.name)) ?? [] }
+        let faults = top.optional("faults").flatMap { ElasticParser.faults($0, knownPools: pools.map(\.name)) }
+        let admission = top.optional("admission").flatMap { parseAdmission($0, tenants: Set(classes.map(\.tenant))) }
+        let degradation = top.optional("degradation").flatMap {
+            DegradationParser.parse($0, pools: pools.map(\.name), slos: slos, speculative: pools.map { $0.speculation != nil })
+        }
+        let caches = top.optional("caches").flatMap { GatewayParser.caches($0, classes: classes.map(\.name)) }
+        let hosted = top.optional("hosted").flatMap { GatewayParser.hosted($0) }
+        let routing = top.optional("routers").flatMap {
+            RouterParser.parse($0, pools: pools.map(\.name), classes: classes.map(\.name), claimedByPools: claimed)
+        }
+        let releases = top.optional("releases").flatMap { ReleaseParser.parse($0, pools: pools.map(\.name)) }
+        // Variants are validated here (a bad one is a problem of the file); `ScenarioSource.variants`
+        // hands them out.
+        _ = top.optional("variants").flatMap { VariantParser.parse($0, baseName: name) }
+        let disaggregation = top.optional("disaggregation").flatMap { DisaggregationParser.parse($0, pools: pools) }
+        let regions = RegionParser.parse(top: top, classes: classes, pools: pools, claimed: claimed)
+        if let routing, !routing.routers.isEmpty {
+            RegionParser.rejectRoutedGeoClasses(top: top, classRouters: routing.classRouters,
+                                                routerNames: routing.routers.map(\.name))
+        }
+        top.finish()
+        try sink.throwIfAny()
+
+        let traces = try WorkloadParser.loadTraces(classes, baseDirectory: baseDirectory)
+        var scenario = Scenario(name: name, description: description, seed: seed ?? fileSeed, duration: duration,
+                                warmup: warmup, drainTimeout: drainTimeout, classes: classes, classPools: classPools,
+                                pools: pools, slos: slos, perIteration: perIteration ?? mode, traces: traces,
+                                baseDirectory: baseDirectory)
+        scenario.timeSeriesInterval = seriesInterval
+        scenario.faults = faults
+        scenario.admission = admission ?? Admission()
+        scenario.degradation = degradation ?? []
+        scenario.caches = caches ?? []
+        scenario.hosted = hosted
+        scenario.disaggregation = disaggregation ?? []
+        if let regions {
+            scenario.regions = regions
+            // A geo-routed class's own pool is its first candidate (the others' stays as claimed).
+            scenario.classPools = regions.candidates.map { $0[0] }
+        }
+        if let routing { scenario.applyRouters(routing.routers, classRouters: routing.classRouters) }
+        scenario.releases = releases ?? []
+        return scenario
+    }
+
+    /// `admission: { tenants: [{ tenant, rate, burst, unit }], maxInFlightTokens }`.
+    static func parseAdmission(_ node: FieldNode, tenants known: Set<String>) -> Admission? {
+        guard let obj = node.object() else { return nil }
+        var admission = Admission()
+        admission.maxInFlightTokens = obj.optional("maxInFlightTokens")?.int(min: 1)
+        for limitNode in obj.optional("tenants")?.array() ?? [] {
+            guard let limit = limitNode.object() else { continue }
+            let tenant = limit.required("tenant")?.string()
+            let rate = limit.required("rate", allowed: "per second, > 0")?.double(min: 0, exclusiveMin: true)
+            let burst = limit.optional("burst")?.double(min: 0, exclusiveMin: true)
+            let unit = limit.optional("unit")?.oneOf(["requests", "tokens"]).flatMap(Admission.TenantLimit.Unit.init) ?? .requests
+            limit.finish()
+            if let tenant, !known.contains(tenant) {
+                limitNode.sink.report(limit.childPath("tenant"), "no request class has tenant \"\(tenant)\"",
+                                      allowed: known.sorted().joined(separator: ", "))
+            }
+            if let tenant, let rate {
+                admission.tenants.append(.init(tenant: tenant, rate: rate, burst: burst ?? max(1, rate), unit: unit))
+            }
+        }
+        obj.finish()
+        return admission
+    }
+
+    /// A one-line description of a JSON parse error (Foundation's messages carry the position).
+    package static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        }
+        return String(describing: error)
+    }
+}

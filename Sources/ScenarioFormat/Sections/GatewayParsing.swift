@@ -1,0 +1,103 @@
+import ServingModel
+/// Reads the gateway sections of a scenario: response caches and a hosted API endpoint.
+///
+/// ```json5
+/// caches: [                              // looked up in this order; the first hit wins
+///   { name: "exact", kind: "exact", hitRatio: 0.2, hitLatency: "5ms" },
+///   { name: "faq", kind: "exact", hitLatency: "5ms",      // or simulate the content instead of a ratio
+///     content: { distinct: 200000, skew: 0.8, capacity: 20000, ttl: "1h" } },
+///   { kind: "semantic", hitRatio: "10%", hitLatency: { distribution: "lognormal", mean: "30ms", p95: "60ms" },
+///     classes: ["chat"] },               // default: every class
+/// ],
+/// hosted: {
+///   name: "hosted-api",                  // default "hosted"
+///   inputPricePerMillion: 0.2, outputPricePerMillion: 0.6,   // USD per million tokens (required)
+///   ttft: "400ms", tpot: "15ms",         // duration distributions (required)
+///   share: 0,                            // fraction of traffic always sent there (default 0)
+///   overflow: true,                      // take what a pool would reject for capacity (default false)
+/// }
+/// ```
+/// `name` of a cache defaults to its kind; names are unique. A hosted endpoint with share 0 and
+/// overflow false receives nothing (allowed, so that a variant can switch it off).
+enum GatewayParser {
+    static func caches(_ node: FieldNode, classes known: [String]) -> [ResponseCacheSpec]? {
+        guard let items = node.array() else { return nil }
+        var caches: [ResponseCacheSpec] = []
+        var ok = true
+        for item in items {
+            guard let cache = cache(item, classes: known) else { ok = false; continue }
+            if caches.contains(where: { $0.name == cache.name }) {
+                item.sink.report("\(item.path).name", "duplicate cache name \"\(cache.name)\"", allowed: "unique names")
+                ok = false
+            }
+            caches.append(cache)
+        }
+        return ok ? caches : nil
+    }
+
+    static func cache(_ node: FieldNode, classes known: [String]) -> ResponseCacheSpec? {
+        guard let obj = node.object() else { return nil }
+        defer { obj.finish() }
+        let before = obj.sink.diagnostics.count
+        let kinds = ResponseCacheSpec.Kind.allCases.map(\.rawValue)
+        let kind = obj.required("kind", allowed: kinds.joined(separator: ", "))?.oneOf(kinds)
+            .flatMap(ResponseCacheSpec.Kind.init)
+        let name = obj.optional("name")?.string()
+        let ratioNode = obj.optional("hitRatio"), contentNode = obj.optional("content")
+        let hitRatio = ratioNode?.fraction(exclusive: false)
+        let content = contentNode.flatMap(cacheContent)
+        if (ratioNode == nil) == (contentNode == nil) {
+            obj.sink.report(obj.childPath(ratioNode == nil ? "hitRatio" : "content"),
+                            ratioNode == nil ? "is missing" : "is given with content",
+                            allowed: "either hitRatio (a fraction in [0, 1], e.g. 0.2 or \"20%\") or content { distinct, skew, capacity, ttl }")
+        }
+        let latency = obj.required("hitLatency", allowed: "a duration or a duration distribution")
+            .flatMap { DurationDistribution.parse($0) }
+        var classes: [String] = []
+        if let classNode = obj.optional("classes") {
+            for c in classNode.array(minCount: 1) ?? [] {
+                guard let s = c.string() else { continue }
+                if !known.contains(s) {
+                    c.report("no request class named \"\(s)\"", allowed: known.joined(separator: ", "))
+                } else {
+                    classes.append(s)
+                }
+            }
+        }
+        guard obj.sink.diagnostics.count == before, let kind, let latency else { return nil }
+        return ResponseCacheSpec(name: name ?? kind.rawValue, kind: kind, hitRatio: hitRatio, hitLatency: latency,
+                                 classes: classes, content: content)
+    }
+
+    /// `content: { distinct, skew (default 0.8), capacity (entries, default unbounded), ttl (default none) }`.
+    static func cacheContent(_ node: FieldNode) -> CacheContentModel? {
+        guard let obj = node.object() else { return nil }
+        defer { obj.finish() }
+        let before = obj.sink.diagnostics.count
+        let distinct = obj.required("distinct", allowed: "distinct prompts, 1 ... \(CacheContentModel.maxDistinct)")?
+            .int(min: 1, max: CacheContentModel.maxDistinct)
+        let skew = obj.optional("skew")?.double(min: 0) ?? 0.8
+        let capacity = obj.optional("capacity")?.int(min: 1)
+        let ttl = obj.optional("ttl")?.duration(exclusiveMin: true)
+        guard obj.sink.diagnostics.count == before, let distinct else { return nil }
+        return CacheContentModel(distinct: distinct, skew: skew, capacity: capacity, ttl: ttl)
+    }
+
+    static func hosted(_ node: FieldNode) -> HostedEndpointSpec? {
+        guard let obj = node.object() else { return nil }
+        defer { obj.finish() }
+        let before = obj.sink.diagnostics.count
+        let name = obj.optional("name")?.string() ?? "hosted"
+        let input = obj.required("inputPricePerMillion", allowed: "USD per million input tokens, >= 0")?.double(min: 0)
+        let output = obj.required("outputPricePerMillion", allowed: "USD per million output tokens, >= 0")?.double(min: 0)
+        let ttft = obj.required("ttft", allowed: "a duration or a duration distribution")
+            .flatMap { DurationDistribution.parse($0) }
+        let tpot = obj.required("tpot", allowed: "seconds per output token: a duration or a duration distribution")
+            .flatMap { DurationDistribution.parse($0) }
+        let share = obj.optional("share")?.fraction(exclusive: false) ?? 0
+        let overflow = obj.optional("overflow")?.bool() ?? false
+        guard obj.sink.diagnostics.count == before, let input, let output, let ttft, let tpot else { return nil }
+        return HostedEndpointSpec(name: name, inputPricePerMillion: input, outputPricePerMillion: output,
+                                  ttft: ttft, tpot: tpot, share: share, overflow: overflow)
+    }
+}

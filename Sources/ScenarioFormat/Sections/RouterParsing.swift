@@ -1,0 +1,103 @@
+import ServingModel
+/// Reads the top-level `routers` list: request routers that split classes over pools (tiers).
+///
+/// ```json5
+/// routers: [{
+///   name: "chat-tiers",                   // unique among pools and routers
+///   classes: ["chat"],                    // classes it serves (each class: one pool or one router)
+///   split: [{ pool: "small", weight: 70 }, { pool: "large", weight: 30 }],
+///   fallback: { when: "queueDepth", threshold: 32 },   // or { when: "wouldReject" }; optional
+/// }]
+/// ```
+enum RouterParser {
+    static let saturation = ["wouldReject", "queueDepth"]
+
+    /// The routers, and per class the router serving it (-1: none). `claimedByPools[c]` is the pool
+    /// whose `classes` names class c (-1: none); a class may not be claimed by both.
+    static func parse(_ node: FieldNode, pools: [String], classes: [String],
+                      claimedByPools: [Int]) -> (routers: [TrafficRouter], classRouters: [Int])? {
+        guard let items = node.array() else { return nil }
+        let sink = node.sink
+        let before = sink.diagnostics.count
+        var routers: [TrafficRouter] = []
+        var classRouters = Array(repeating: -1, count: classes.count)
+        for item in items {
+            guard let (router, served) = router(item, pools: pools) else { continue }
+            if pools.contains(router.name) || routers.contains(where: { $0.name == router.name }) {
+                sink.report("\(item.path).name", "duplicate name \"\(router.name)\"", allowed: "names unique across pools and routers")
+            }
+            for name in served {
+                guard let c = classes.firstIndex(of: name) else {
+                    sink.report("\(item.path).classes", "no request class named \"\(name)\"", allowed: classes.joined(separator: ", "))
+                    continue
+                }
+                if claimedByPools[c] >= 0 {
+                    sink.report("\(item.path).classes", "class \"\(name)\" is already served by pool \"\(pools[claimedByPools[c]])\"",
+                                allowed: "each class served by one pool or one router")
+                } else if classRouters[c] >= 0 {
+                    sink.report("\(item.path).classes", "class \"\(name)\" is already served by router \"\(routers[classRouters[c]].name)\"",
+                                allowed: "each class served by one pool or one router")
+                }
+                classRouters[c] = routers.count
+            }
+            routers.append(router)
+        }
+        return sink.diagnostics.count == before ? (routers, classRouters) : nil
+    }
+
+    static func router(_ node: FieldNode, pools: [String]) -> (TrafficRouter, [String])? {
+        guard let obj = node.object() else { return nil }
+        defer { obj.finish() }
+        let sink = obj.sink
+        let before = sink.diagnostics.count
+        let name = obj.required("name", allowed: "a name unique across pools and routers")?.string()
+        let classes = obj.required("classes", allowed: "the request classes it serves")?.array(minCount: 1)?.compactMap { $0.string() } ?? []
+        var split: [TrafficRouter.Tier] = []
+        for tierNode in obj.required("split", allowed: "an array of { pool, weight }")?.array(minCount: 1) ?? [] {
+            guard let tier = tierNode.object() else { continue }
+            let pool = DegradationParser.poolIndex(tier.required("pool", allowed: "a pool name"), pools: pools)
+            let weight = tier.required("weight", allowed: "a number >= 0 (relative share)")?.double(min: 0)
+            tier.finish()
+            guard let pool, let weight else { continue }
+            if split.contains(where: { $0.pool == pool }) {
+                sink.report("\(tierNode.path).pool", "pool \"\(pools[pool])\" appears twice", allowed: "each pool once per router")
+            }
+            split.append(.init(pool: pool, weight: weight))
+        }
+        if !split.isEmpty && split.allSatisfy({ $0.weight == 0 }) {
+            sink.report(obj.childPath("split"), "all weights are 0", allowed: "at least one weight > 0")
+        }
+        var fallback: TrafficRouter.Saturation?
+        if let fallbackObj = obj.optional("fallback")?.object() {
+            switch fallbackObj.required("when", allowed: saturation.joined(separator: ", "))?.oneOf(saturation) {
+            case "queueDepth":
+                let threshold = fallbackObj.required("threshold", allowed: "waiting requests, an integer >= 1")?.int(min: 1)
+                fallback = threshold.map { .queueDepth(threshold: $0) }
+            case "wouldReject":
+                if fallbackObj.optional("threshold") != nil {
+                    sink.report(fallbackObj.childPath("threshold"), "applies only to when: \"queueDepth\"",
+                                allowed: "remove it, or set when: \"queueDepth\"")
+                }
+                fallback = .wouldReject
+            default:
+                fallbackObj.accept("threshold")
+            }
+            fallbackObj.finish()
+            if split.count < 2 {
+                sink.report(obj.childPath("fallback"), "needs another tier to fall back to", allowed: "at least two pools in split")
+            }
+        }
+        guard sink.diagnostics.count == before, let name else { return nil }
+        return (TrafficRouter(name: name, split: split, fallback: fallback), classes)
+    }
+}
+
+extension Scenario {
+    /// Installs routers: a routed class's `classPools` entry becomes its router's first tier (the
+    /// pool whose request overhead its attempts pay before the router chooses).
+    public mutating func applyRouters(_ routers: [TrafficRouter], classRouters: [Int]) {
+        self.routers = routers
+        self.classRouters = routers.isEmpty ? [] : classRouters
+        for (c, r) in self.classRouters.enumerated() where r >= 0 { classPools[c] = routers[r].split[0].pool }
+    }
+}

@@ -1,0 +1,80 @@
+import ServingModel
+/// Reads the scenario's `slos` array:
+/// `[{ name, sli, threshold, objective, window, classes }]`.
+///
+/// - `name`: non-empty string, unique among the SLOs.
+/// - `sli`: `ttft`, `tpot`, `e2e`, `queueWait` or `availability`.
+/// - `threshold`: a duration > 0 (seconds or "1.5s"); required for latency SLIs, not allowed for
+///   `availability` (which has no threshold: a stray one is a mistake, not a default).
+/// - `objective`: strictly between 0 and 1, as a number (0.95) or a percentage ("95%").
+/// - `window`: a duration > 0, default 30 days.
+/// - `classes`: optional array of unique class names (empty or absent = all classes); checked
+///   against `knownClasses` when given.
+///
+/// Every problem is reported to the node's sink with its exact path (`slos.1.threshold`); the
+/// result is nil when anything was wrong.
+public enum SLOParser {
+    /// Default SLO window: 30 days, seconds.
+    public static let defaultWindow: Double = 30 * 86400
+    static let keys = ["classes", "name", "objective", "sli", "threshold", "window"]
+
+    public static func parse(_ node: FieldNode, knownClasses: [String]? = nil) -> [SLOSpec]? {
+        let before = node.sink.diagnostics.count
+        guard let items = node.array() else { return nil }
+        var specs: [SLOSpec] = []
+        var firstPathOfName: [String: String] = [:]
+        for item in items {
+            guard let object = item.object() else { continue }
+            let nameNode = object.required("name")
+            let name = nameNode?.string()
+            if let name, let nameNode {
+                if let earlier = firstPathOfName[name] {
+                    nameNode.report("duplicate SLO name \"\(name)\"", allowed: "unique names; also used at \(earlier)")
+                } else {
+                    firstPathOfName[name] = nameNode.path
+                }
+            }
+            let sli = object.required("sli", allowed: allowedSLIs)?.oneOf(SLOSpec.SLI.allCases.map(\.rawValue))
+                .flatMap(SLOSpec.SLI.init(rawValue:))
+            var threshold: Double? = 0
+            let thresholdNode = object.optional("threshold")
+            if sli == .availability {
+                thresholdNode?.report("not allowed for sli \"availability\"",
+                                      allowed: "remove it; availability counts completed requests as good")
+            } else if sli != nil {
+                if let thresholdNode { threshold = thresholdNode.duration(min: 0, exclusiveMin: true) } else {
+                    _ = object.required("threshold", allowed: "a duration such as \"1.5s\", required for latency SLIs")
+                    threshold = nil
+                }
+            }
+            let objective = object.required("objective", allowed: "a fraction such as 0.95 or \"95%\"")?.fraction()
+            let window = object.optional("window").map { $0.duration(min: 0, exclusiveMin: true) } ?? defaultWindow
+            let classes = object.optional("classes").map { parseClasses($0, knownClasses: knownClasses) } ?? []
+            object.finish()
+            if let name, let sli, let threshold, let objective, let window, let classes {
+                specs.append(SLOSpec(name: name, sli: sli, threshold: threshold, objective: objective,
+                                     window: window, classes: classes))
+            }
+        }
+        return node.sink.diagnostics.count == before ? specs : nil
+    }
+
+    static let allowedSLIs = SLOSpec.SLI.allCases.map(\.rawValue).joined(separator: ", ")
+
+    static func parseClasses(_ node: FieldNode, knownClasses: [String]?) -> [String]? {
+        guard let items = node.array() else { return nil }
+        var names: [String] = []
+        var ok = true
+        for item in items {
+            guard let name = item.string() else { ok = false; continue }
+            if names.contains(name) {
+                item.report("duplicate class \"\(name)\"", allowed: "each class at most once"); ok = false
+            } else if let knownClasses, !knownClasses.contains(name) {
+                item.report("unknown class \"\(name)\"", allowed: "one of: " + knownClasses.joined(separator: ", "))
+                ok = false
+            }
+            names.append(name)
+        }
+        return ok ? names : nil
+    }
+}

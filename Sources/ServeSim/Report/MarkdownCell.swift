@@ -1,2 +1,0 @@
-/// Text made safe for a Markdown table cell: a `|` would end the cell, so it is escaped.
-func markdownCell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }

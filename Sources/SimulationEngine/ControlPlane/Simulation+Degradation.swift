@@ -1,0 +1,138 @@
+import ServingModel
+/// Degradation ladders: every `checkInterval` a ladder reads its signal (the guarded pool's queue
+/// depth, or an SLO's burn rate over a trailing window) and engages or releases steps
+/// (`LadderState`); `admit` applies the engaged steps to each new attempt for the pool.
+extension Simulation {
+    /// A ladder while the simulation runs: its state, what it did, and its random stream (for
+    /// fractional fallback and shedding).
+    final class LadderRun {
+        let spec: DegradationLadder
+        var state = LadderState()
+        let stream: RandomStream
+        /// Requests ended in the trailing window, judged by the ladder's SLO (burn-rate signal only).
+        var window: SlidingGoodBad?
+        let slo: SLOTally?
+        /// For the burn-rate SLO: whether it covers each class.
+        let covers: [Bool]
+        var affected: [Int]
+        var engagements: [Int]
+        var firstEngagedAt: [Double?]
+        var engagedSeconds: [Double]
+        var engagedSince: [Double]
+        var transitions: [LadderTransition] = []
+
+        init(spec: DegradationLadder, scenario: Scenario) {
+            self.spec = spec
+            stream = RandomStream(seed: scenario.seed, name: "degradation/\(scenario.pools[spec.pool].name)")
+            let n = spec.steps.count
+            affected = Array(repeating: 0, count: n)
+            engagements = affected
+            firstEngagedAt = Array(repeating: nil, count: n)
+            engagedSeconds = Array(repeating: 0, count: n)
+            engagedSince = engagedSeconds
+            if case .burnRate(let s, let w) = spec.signal {
+                let sloSpec = scenario.slos[s]
+                slo = SLOTally(spec: sloSpec)
+                covers = scenario.classes.map { sloSpec.covers($0.name) }
+                window = SlidingGoodBad(window: w, bucket: spec.checkInterval)
+            } else {
+                slo = nil
+                covers = []
+            }
+        }
+    }
+
+    func scheduleLadderChecks() {
+        for (l, ladder) in ladders.enumerated() {
+            events.schedule(at: ladder.spec.checkInterval, kind: EventKind.degradationCheck, target: l)
+        }
+    }
+
+    /// Reads a ladder's signal, engages or releases steps, and schedules the next check.
+    func checkLadder(_ l: Int) {
+        let run = ladders[l]
+        let now = events.now
+        let signal: Double
+        switch run.spec.signal {
+        case .queueDepth:
+            signal = Double(pools[run.spec.pool].queued)
+        case .burnRate(let s, _):
+            signal = run.window!.burnRate(at: now, objective: scenario.slos[s].objective)
+        }
+        let before = run.state.level
+        let after = run.state.update(signal: signal, at: now, thresholds: run.spec.steps.map(\.threshold),
+                                     recoverAfter: run.spec.recoverAfter)
+        for k in before..<max(before, after) {
+            run.engagements[k] += 1
+            if run.firstEngagedAt[k] == nil { run.firstEngagedAt[k] = now }
+            run.engagedSince[k] = now
+            run.transitions.append(LadderTransition(time: now, step: run.spec.steps[k].name, engaged: true,
+                                                    level: k + 1, signal: signal))
+        }
+        for k in stride(from: before - 1, through: after, by: -1) {
+            run.engagedSeconds[k] += now - run.engagedSince[k]
+            run.transitions.append(LadderTransition(time: now, step: run.spec.steps[k].name, engaged: false,
+                                                    level: k, signal: signal))
+        }
+        if after != before { ladderChangedSpeculation(run, from: before, to: after) }
+        events.schedule(at: now + run.spec.checkInterval, kind: EventKind.degradationCheck, target: l)
+    }
+
+    /// Applies ladder `l`'s engaged steps to an attempt for its pool: shed first (the attempt is
+    /// rejected), then fall back to the other pool, then cap the output. Returns true when shed.
+    func degrade(_ state: inout RequestState, ladder l: Int) -> Bool {
+        let run = ladders[l]
+        let engaged = 0..<run.state.level
+        for k in engaged {
+            if case .shed(let fraction) = run.spec.steps[k].action, run.stream.chance(fraction) {
+                run.affected[k] += 1
+                return true
+            }
+        }
+        for k in engaged {
+            switch run.spec.steps[k].action {
+            case .fallback(let pool, let fraction):
+                if run.stream.chance(fraction) {
+                    state.pool = Int32(pool)
+                    run.affected[k] += 1
+                }
+            case .limitOutput(let cap):
+                if state.outputTokens > cap {
+                    state.outputTokens = Int32(cap)
+                    run.affected[k] += 1
+                }
+            case .shed, .disableSpeculation:
+                break
+            }
+        }
+        return false
+    }
+
+    /// Feeds an ended request to the burn-rate ladders whose SLO covers its class.
+    func feedLadders(_ record: RequestRecord) {
+        for run in ladders {
+            guard let slo = run.slo, run.covers[record.classIndex] else { continue }
+            run.window!.add(good: slo.isGood(record), at: record.end)
+        }
+    }
+
+    /// What each ladder did, with engaged time closed at `end`.
+    func degradationReports(until end: Double) -> [DegradationReport] {
+        ladders.map { run in
+            let steps = run.spec.steps.enumerated().map { k, step in
+                let open = k < run.state.level ? end - run.engagedSince[k] : 0
+                return DegradationStepReport(
+                    name: step.name, action: step.action.name, threshold: step.threshold,
+                    engagements: run.engagements[k], firstEngagedAt: run.firstEngagedAt[k],
+                    engagedSeconds: run.engagedSeconds[k] + open, requestsAffected: run.affected[k])
+            }
+            let signal: String
+            switch run.spec.signal {
+            case .queueDepth: signal = "queueDepth"
+            case .burnRate(let s, _): signal = "burnRate(\(scenario.slos[s].name))"
+            }
+            return DegradationReport(pool: scenario.pools[run.spec.pool].name, signal: signal, steps: steps,
+                                     transitions: run.transitions)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ServingModel
+/// What a finished simulation hands to the report: metrics, pool usage and run counters.
+public struct SimulationResult {
+    public let metrics: MetricsCollector
+    public let pools: [PoolUsage]
+    /// Events processed (a measure of simulation work, not of wall time).
+    public let events: Int
+    /// Simulated seconds from 0 to the last event (at least the scenario duration).
+    public let endTime: Double
+    /// Requests that arrived at or after warm-up.
+    public let arrived: Int
+    /// Of those, requests still in the system when the simulation stopped (drain timeout).
+    public let inFlightAtEnd: Int
+    /// Per class: arrivals at or after warm-up, and those still in flight at the end.
+    public let arrivedByClass: [Int]
+    public let inFlightByClass: [Int]
+    /// Preemptions by recompute, all pools.
+    public let preemptions: Int
+    /// Engine steps (or service completions), all pools.
+    public let steps: Int
+    /// Time-average number of requests in the system over [0, endTime] (from event times).
+    public let meanInSystem: Double
+    /// Cold starts, scaling actions, preemptions, rejections ... over the run.
+    public let counts: EventCounts
+    /// One row per time-series interval.
+    public let timeSeries: [TimeSeriesRow]
+    /// What each degradation ladder did.
+    public let degradation: [DegradationReport]
+    /// What the caches and the hosted endpoint did (nil: the scenario has neither), and per class
+    /// the tokens they served and the hosted cost (for cost allocation).
+    public var gateway: GatewayReport? = nil
+    public var gatewayClasses: [GatewayClassUsage]? = nil
+    /// Per prefill/decode pair, what its KV links did (nil: the scenario pairs no pools).
+    public var disaggregation: [DisaggregationReport]? = nil
+    /// Per region (nil without regions): see `RegionReport`.
+    public var regions: [RegionReport]? = nil
+    /// Per class, what its sessions generated (nil for a class without `sessions`).
+    public var sessions: [SessionReport?] = []
+}
+
+extension Simulation {
+    func makeResult() -> SimulationResult {
+        var usage = pools.indices.map { p in
+            let pool = pools[p]
+            let members = pool.replicas.map { replicas[$0] }
+            let gpus = Double(pool.spec.gpusPerReplica)
+            func seconds(_ state: Replica.Lifecycle) -> Double { members.reduce(0) { $0 + $1.secondsIn[state.rawValue] } * gpus }
+            let busy = members.reduce(0) { $0 + $1.busySeconds } * gpus
+            let serving = seconds(.ready) + seconds(.draining)
+            // Provisioned: every second a replica held its GPUs (warm-pool ones included; they are
+            // billed at the warm pool's cost fraction).
+            var usage = PoolUsage(
+                name: pool.spec.name, hardware: pool.spec.hardware, replicas: pool.spec.replicas,
+                gpusPerReplica: pool.spec.gpusPerReplica,
+                provisionedGpuSeconds: serving + seconds(.starting) + seconds(.warm),
+                busyGpuSeconds: busy, pricePerGpuHour: pool.spec.pricePerGpuHour,
+                servingGpuSeconds: min(busy, serving), idleGpuSeconds: max(0, serving - busy),
+                coldStartGpuSeconds: seconds(.starting), warmPoolGpuSeconds: seconds(.warm),
+                warmPoolCostFraction: pool.spec.warmPool?.idleCostFraction ?? 1)
+            usage.speculative = speculativeReport(pool: p)
+            return usage
+        }
+        if prefix != nil { for p in usage.indices { usage[p].prefixCache = prefixCacheReport(pool: p) } }
+        let counts = EventCounts(
+            coldStarts: pools.reduce(0) { $0 + $1.coldStarts }, warmStarts: pools.reduce(0) { $0 + $1.warmStarts },
+            scaleUps: pools.reduce(0) { $0 + $1.scaleUps }, scaleDowns: pools.reduce(0) { $0 + $1.scaleDowns },
+            replicaFailures: replicaFailures, preemptions: replicas.reduce(0) { $0 + $1.preemptions },
+            spotPreemptions: spotPreemptions, retries: retries, rejections: pools.reduce(0) { $0 + $1.rejected },
+            timeouts: timeouts)
+        var result = SimulationResult(
+            metrics: metrics, pools: usage, events: events.processed, endTime: endTime,
+            arrived: measuredArrived, inFlightAtEnd: measuredInFlight,
+            arrivedByClass: measuredArrivedByClass, inFlightByClass: measuredInFlightByClass,
+            preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps },
+            meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300),
+            counts: counts, timeSeries: series.rows, degradation: degradationReports(until: endTime))
+        result.disaggregation = disaggregationReports(until: endTime)
+        result.sessions = arrivalSources.map { source in
+            source.sessionCounts.map { SessionReport(started: $0.started, turns: $0.turns, cappedByContext: $0.capped) }
+        }
+        result.regions = regionsReport(usage: usage)
+        if let (report, classes) = gatewayReport() {
+            result.gateway = report
+            result.gatewayClasses = classes
+        }
+        return result
+    }
+}

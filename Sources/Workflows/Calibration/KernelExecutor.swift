@@ -1,0 +1,42 @@
+import ServingModel
+import ScenarioFormat
+import SimulationEngine
+import Reporting
+import TransformerKernel
+import Foundation
+
+/// Runs the scheduler's steps on the real transformer kernel (`StepExecutor`): prefill chunks and
+/// decode tokens of the batch in one `TransformerKernel.step`, timed with the wall clock.
+///
+/// Token ids are arbitrary (a fixed pattern): timing does not depend on their values. Sequences
+/// are keyed by the simulator's request slot, which is reused only after `release`.
+public final class KernelExecutor: StepExecutor {
+    public let kernel: TransformerKernel
+    /// Wall seconds spent in steps, and the number of steps.
+    public private(set) var busySeconds = 0.0
+    public private(set) var steps = 0
+
+    public init(kernel: TransformerKernel) { self.kernel = kernel }
+
+    public func execute(_ work: [SequenceWork]) -> Double {
+        let vocab = Int32(kernel.config.vocab)
+        var prefill: [(seqId: Int, tokens: [Int32])] = []
+        var decode: [(seqId: Int, token: Int32)] = []
+        for w in work {
+            if w.isDecode {
+                decode.append((w.sequence, Int32((w.cachedTokens * 31 + 7) % Int(vocab))))
+            } else {
+                prefill.append((w.sequence, (0..<w.newTokens).map { Int32((w.cachedTokens + $0) * 17 % Int(vocab)) }))
+            }
+        }
+        let start = ContinuousClock.now
+        _ = kernel.step(prefill: prefill, decode: decode)
+        let d = ContinuousClock.now - start
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        busySeconds += seconds
+        steps += 1
+        return seconds
+    }
+
+    public func release(sequence: Int) { kernel.release(seqId: sequence) }
+}

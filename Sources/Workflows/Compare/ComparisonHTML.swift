@@ -1,0 +1,76 @@
+import ServingModel
+import ScenarioFormat
+import SimulationEngine
+import Reporting
+import TransformerKernel
+/// A comparison as one self-contained HTML page: the side-by-side table (best values marked ★ and
+/// bold, "(n.s.)" where a difference from the best is not significant) and grouped bars of the
+/// latency percentiles and the costs per request.
+public enum ComparisonHTML {
+    public static func render(_ c: Comparison) -> String {
+        var doc = HTMLDocument(title: "Comparison: " + c.scenarios.joined(separator: " vs "))
+        doc.paragraph(c.replications >= 2
+            ? "\(c.replications) replications per scenario on common random numbers (seeds \(c.seed) on); cells are means "
+                + "± 95% Student-t half-widths; (n.s.): the paired difference from the best is not significant."
+            : "One run per scenario on common random numbers (seed \(c.seed)).", note: true)
+        let rows = c.rows.map { row -> [HTMLCell] in
+            [HTMLCell(row.label)] + row.values.indices.map { i in
+                HTMLCell.best(ReportRenderer.cellText(c, row, column: i), if: row.best.contains(i))
+            }
+        }
+        doc.heading("Side by side")
+        doc.table(HTMLTable(header: ["metric"] + c.scenarios, rows: rows,
+                            alignments: [.left] + Array(repeating: .right, count: c.scenarios.count)))
+        func bars(_ keys: [String], title: String, axis: String, scale: Double) {
+            let picked = keys.compactMap { k in c.rows.first { $0.key == k } }
+            guard !picked.isEmpty else { return }
+            let series = c.scenarios.indices.map { i in BarSeries(c.scenarios[i], values: picked.map { $0.values[i].mean * scale }) }
+            doc.figure(svg: BarChart(title: title, categories: picked.map(\.label), series: series, y: ChartAxis(axis)).svg(),
+                       caption: title + "; bars in scenario order, hatched differently, named in the legend.")
+        }
+        doc.heading("Charts")
+        bars(["ttft.p50", "ttft.p95", "ttft.p99"], title: "TTFT percentiles", axis: "seconds", scale: 1)
+        bars(["e2e.p50", "e2e.p95", "e2e.p99"], title: "E2E percentiles", axis: "seconds", scale: 1)
+        bars(["cost.perRequest"], title: "Cost per request", axis: "USD per 1,000 requests", scale: 1000)
+        return doc.render()
+    }
+}
+
+/// A capacity plan as one self-contained HTML page: each option's answer, the rejected options
+/// with reasons, and the cost-per-request vs p95 TTFT scatter of every evaluated point with the
+/// feasible frontier.
+public enum PlanHTML {
+    public static func render(_ plan: CapacityPlan) -> String {
+        typealias F = NumberFormat
+        var doc = HTMLDocument(title: "Capacity plan: \(plan.scenario), pool \(plan.pool)")
+        doc.paragraph("Load: the scenario's arrival rates x \(F.number(plan.loadFactor)) (peak \(F.number(plan.peak)) x growth "
+            + "\(F.number(plan.growth)) x safety \(F.number(plan.safety))). Feasible: every SLO met on each of "
+            + "\(plan.replications) replication(s); answers re-checked on fresh seeds.", note: true)
+        doc.heading("Answers")
+        doc.table(HTMLTable(header: ["option", "replicas", "GPUs", "cost per request", "cost per hour", "TTFT p95", "verdict"],
+                            rows: plan.options.map { o in
+            guard let a = o.answer, let n = o.replicas else {
+                return [HTMLCell(o.option), "-", "-", "-", "-", "-", HTMLCell("rejected", mark: .warning)]
+            }
+            let cheapest = o.option == plan.cheapest
+            return [HTMLCell.best(o.option, if: cheapest), HTMLCell(String(n)), HTMLCell(String(o.gpus)),
+                    HTMLCell.best(F.usd(a.costPerRequest), if: cheapest), HTMLCell(F.usd(a.costPerHour)),
+                    HTMLCell(F.seconds(a.ttftP95)), HTMLCell(cheapest ? "cheapest" : "feasible")]
+        }, alignments: [.left, .right, .right, .right, .right, .right, .left]))
+        let rejected = plan.options.filter { $0.rejected != nil }
+        if !rejected.isEmpty {
+            doc.heading("Rejected options")
+            doc.list(rejected.map { "\($0.option): \($0.rejected!)" })
+        }
+        let points = plan.options.flatMap(\.evaluated).filter { $0.ttftP95 > 0 && $0.costPerRequest > 0 }
+        let scatter = points.map { ScatterPoint("\($0.option) x\($0.replicas)\($0.feasible ? "" : " (misses)")",
+                                                x: $0.costPerRequest * 1000, y: $0.ttftP95) }
+        let frontier = plan.frontier.compactMap { f in points.firstIndex { $0 == f } }
+        doc.heading("Cost vs p95 TTFT")
+        doc.figure(svg: ScatterChart(title: "Every evaluated size", x: ChartAxis("USD per 1,000 requests"),
+                                     y: ChartAxis("p95 TTFT, seconds", scale: .log), points: scatter, frontier: frontier,
+                                     frontierName: "frontier of feasible sizes", pointsName: "evaluated sizes").svg(),
+                   caption: "Each point is an option at a replica count; labels say which and whether it misses an SLO.")
+        return doc.render()
+    }
+}

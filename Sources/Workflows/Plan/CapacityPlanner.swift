@@ -1,0 +1,251 @@
+import ServingModel
+import ScenarioFormat
+import SimulationEngine
+import Reporting
+import TransformerKernel
+import Foundation
+
+/// One configuration a capacity plan considers for the planned pool (hardware, model, TP degree):
+/// field overrides applied to the scenario file.
+public struct PlanOption: Sendable, Equatable {
+    /// Label in reports, e.g. "A100-80GB tp2".
+    public var name: String
+    public var overrides: [ScenarioOverride]
+    public init(name: String, overrides: [ScenarioOverride]) {
+        self.name = name
+        self.overrides = overrides
+    }
+}
+
+/// What a capacity search is asked.
+public struct PlanRequest: Sendable {
+    /// Scenario file.
+    public var path: String
+    /// Index of the pool whose size is searched.
+    public var pool: Int
+    public var options: [PlanOption]
+    /// Largest replica count tried.
+    public var maxReplicas: Int
+    /// Headroom: arrival rates are multiplied by peak x growth x safety.
+    public var peak: Double, growth: Double, safety: Double
+    /// Seeds per evaluation (replications; a point is feasible when every replication meets every SLO).
+    public var replications: Int
+    /// Fresh seeds the answer is re-checked on (0: no re-check).
+    public var recheckSeeds: Int
+    /// Seed of replication 0 (nil: the scenario's).
+    public var seed: UInt64?
+    /// Simulations run in parallel.
+    public var jobs: Int
+    /// Told after each evaluated size, e.g. "A100-80GB (2 of 3): 12 replicas" (for a progress line).
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(path: String, pool: Int = 0, options: [PlanOption] = [], maxReplicas: Int = 64, peak: Double = 1,
+                growth: Double = 1, safety: Double = 1, replications: Int = 1, recheckSeeds: Int = 3,
+                seed: UInt64? = nil, jobs: Int = 1) {
+        self.path = path
+        self.pool = pool
+        self.options = options
+        self.maxReplicas = maxReplicas
+        self.peak = peak
+        self.growth = growth
+        self.safety = safety
+        self.replications = replications
+        self.recheckSeeds = recheckSeeds
+        self.seed = seed
+        self.jobs = jobs
+    }
+
+    public var loadFactor: Double { peak * growth * safety }
+}
+
+/// One evaluated configuration: an option at a replica count.
+public struct PlanPoint: Codable, Sendable, Equatable {
+    public var option: String
+    public var replicas: Int
+    /// Every SLO met in every replication.
+    public var feasible: Bool
+    /// Means over the replications: USD per completed request, USD per hour of the measured span,
+    /// seconds of p95 TTFT.
+    public var costPerRequest: Double
+    public var costPerHour: Double
+    public var ttftP95: Double
+    /// SLOs missed in some replication, as "name: compliance (objective)" with the worst compliance.
+    public var missed: [String]
+}
+
+/// The search result of one option.
+public struct PlanOptionResult: Codable, Sendable, Equatable {
+    public var option: String
+    /// Smallest replica count meeting every SLO (after the re-check); nil when none up to the maximum.
+    public var replicas: Int?
+    /// GPUs of the answer (replicas x GPUs per replica); 0 when infeasible.
+    public var gpus: Int
+    /// The answer's point; nil when infeasible.
+    public var answer: PlanPoint?
+    /// Why the option has no answer (nil when it has one).
+    public var rejected: String?
+    /// Seeds of the re-check and whether it raised the count found on the search seeds.
+    public var recheckSeeds: [UInt64]
+    public var raisedByRecheck: Int
+    /// Every point evaluated, by replica count.
+    public var evaluated: [PlanPoint]
+}
+
+/// A capacity plan: per option the smallest pool that meets every SLO, the cheapest of them, and
+/// the cost-vs-p95-TTFT frontier of everything evaluated.
+public struct CapacityPlan: Codable, Sendable, Equatable {
+    public var scenario: String
+    public var pool: String
+    public var peak: Double, growth: Double, safety: Double
+    /// peak x growth x safety: the factor applied to arrival rates.
+    public var loadFactor: Double
+    public var seed: UInt64
+    public var replications: Int
+    public var options: [PlanOptionResult]
+    /// Name of the option whose answer costs least per request (nil when none is feasible).
+    public var cheapest: String?
+    /// Feasible points no other feasible point beats on both cost per request and p95 TTFT, by
+    /// increasing cost: what more money buys in latency.
+    public var frontier: [PlanPoint]
+}
+
+/// Capacity search: for each option, the smallest replica count meeting every SLO at the
+/// scenario's load times the headroom factor.
+///
+/// Feasibility is assumed monotone in the replica count (more replicas never miss an SLO that
+/// fewer met, on the same seeds). The search probes 1, 2, 4, ... until a feasible count, then
+/// bisects: O(log n) evaluations. The answer is re-run on fresh seeds (seed + 1,000,000 + i); if
+/// it misses there, the count grows one at a time until it holds (at most 8 steps).
+public enum CapacityPlanner {
+    /// Smallest n in 1...hi with `feasible(n)`, assuming monotonicity; nil when `feasible(hi)` is false.
+    public static func smallestFeasible(upTo hi: Int, _ feasible: (Int) -> Bool) -> Int? {
+        guard hi >= 1 else { return nil }
+        var lo = 0  // largest count known infeasible (0: none tried)
+        var probe = 1
+        while !feasible(probe) {
+            lo = probe
+            if probe == hi { return nil }
+            probe = min(probe * 2, hi)
+        }
+        var high = probe
+        while high - lo > 1 {
+            let mid = (lo + high) / 2
+            if feasible(mid) { high = mid } else { lo = mid }
+        }
+        return high
+    }
+
+    /// Runs the search. Throws the scenario's `InputError` when the file itself is bad; an option
+    /// whose overrides make it invalid is rejected with the first problem as its reason.
+    public static func plan(_ request: PlanRequest) throws -> CapacityPlan {
+        let source = try ScenarioSource.read(path: request.path)
+        let base = try source.scenario()
+        guard base.pools.indices.contains(request.pool) else {
+            throw InputError(file: request.path, path: "pools", "has no pool \(request.pool)",
+                             allowed: "0 to \(base.pools.count - 1), or a pool name")
+        }
+        let poolName = base.pools[request.pool].name
+        let seed = request.seed ?? base.seed
+        let sizePath = base.pools[request.pool].autoscaler == nil ? ["pools", "\(request.pool)", "replicas"]
+                                                                  : ["pools", "\(request.pool)", "autoscaling", "maxReplicas"]
+        let options = request.options.isEmpty ? [PlanOption(name: "as given", overrides: [])]
+                                              : request.options
+        var results: [PlanOptionResult] = []
+        for (k, option) in options.enumerated() {
+            var r = request
+            r.progress = request.progress.map { report in { @Sendable in report("\(option.name) (\(k + 1) of \(options.count)): \($0)") } }
+            results.append(search(option, source: source, request: r, sizePath: sizePath, seed: seed))
+        }
+        let answers = results.compactMap(\.answer)
+        let cheapest = answers.min { ($0.costPerRequest, $0.option) < ($1.costPerRequest, $1.option) }
+        let points = results.flatMap(\.evaluated).filter(\.feasible)
+        let frontier = paretoFrontier(x: points.map(\.costPerRequest), y: points.map(\.ttftP95)).map { points[$0] }
+        return CapacityPlan(scenario: base.name, pool: poolName, peak: request.peak, growth: request.growth,
+                            safety: request.safety, loadFactor: request.loadFactor, seed: seed,
+                            replications: request.replications, options: results, cheapest: cheapest?.option,
+                            frontier: frontier)
+    }
+
+    static func search(_ option: PlanOption, source: ScenarioSource, request: PlanRequest, sizePath: [String],
+                       seed: UInt64) -> PlanOptionResult {
+        var result = PlanOptionResult(option: option.name, replicas: nil, gpus: 0, answer: nil, rejected: nil,
+                                      recheckSeeds: [], raisedByRecheck: 0, evaluated: [])
+        var cache: [Int: PlanPoint] = [:]
+        var loadError: String?
+        var gpusPerReplica = 1
+        func scenario(_ n: Int) -> Scenario? {
+            do {
+                let s = try source.scenario(overrides: option.overrides + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
+                gpusPerReplica = s.pools[request.pool].gpusPerReplica
+                return s.scalingLoad(by: request.loadFactor)
+            } catch let e as InputError {
+                loadError = e.diagnostics.first?.description ?? "\(e)"
+            } catch {
+                loadError = "\(error)"
+            }
+            return nil
+        }
+        func evaluate(_ n: Int, seeds: [UInt64]) -> PlanPoint? {
+            request.progress?("\(n) replicas")
+            guard var s = scenario(n) else { return nil }
+            // `seeds` come from `Replications.seeds`: the replications of their first are exactly them.
+            s.seed = seeds[0]
+            return point(option.name, replicas: n, reports: Replications.run(s, count: seeds.count, jobs: request.jobs))
+        }
+        let searchSeeds = Replications.seeds(base: seed, count: request.replications)
+        let found = smallestFeasible(upTo: request.maxReplicas) { n in
+            if let p = cache[n] { return p.feasible }
+            guard loadError == nil, let p = evaluate(n, seeds: searchSeeds) else { return false }
+            cache[n] = p
+            return p.feasible
+        }
+        if let loadError {
+            result.rejected = loadError
+        } else if var n = found {
+            // Re-check on fresh seeds; grow while the answer does not hold there.
+            let fresh = request.recheckSeeds == 0 ? [] : Replications.seeds(base: seed &+ 1_000_000, count: request.recheckSeeds)
+            result.recheckSeeds = fresh
+            if !fresh.isEmpty {
+                while n < request.maxReplicas, result.raisedByRecheck < 8,
+                      let p = evaluate(n, seeds: fresh), !p.feasible {
+                    // Met on the search seeds only: not a robust answer, so not feasible either.
+                    cache[n]?.feasible = false
+                    cache[n]?.missed = p.missed.map { $0 + " on re-check seeds" }
+                    n += 1
+                    result.raisedByRecheck += 1
+                    if cache[n] == nil, let q = evaluate(n, seeds: searchSeeds) { cache[n] = q }
+                }
+            }
+            // Two larger sizes show what more capacity buys (for the frontier).
+            for m in [n + 1, n + 2] where m <= request.maxReplicas && cache[m] == nil {
+                if let q = evaluate(m, seeds: searchSeeds) { cache[m] = q }
+            }
+            result.replicas = n
+            result.gpus = n * gpusPerReplica
+            result.answer = cache[n]
+        } else {
+            let worst = cache[request.maxReplicas]
+            result.rejected = "misses its SLOs even at \(request.maxReplicas) replicas"
+                + (worst.map { ": " + $0.missed.joined(separator: "; ") } ?? "")
+        }
+        result.evaluated = cache.keys.sorted().map { cache[$0]! }
+        return result
+    }
+
+    /// A point from its replications' reports.
+    static func point(_ option: String, replicas: Int, reports: [Report]) -> PlanPoint {
+        var missed: [String] = []
+        for slo in reports[0].slos {
+            let all = reports.compactMap { r in r.slos.first { $0.name == slo.name } }
+            if all.contains(where: { !$0.met }) {
+                let worst = all.map(\.compliance).min()!
+                missed.append("\(slo.name) compliance \(NumberFormat.percent(worst, 3)) (objective \(NumberFormat.percent(slo.objective, 3)))")
+            }
+        }
+        func mean(_ f: (Report) -> Double) -> Double { reports.map(f).reduce(0, +) / Double(reports.count) }
+        return PlanPoint(option: option, replicas: replicas, feasible: missed.isEmpty,
+                         costPerRequest: mean { $0.cost.perRequest },
+                         costPerHour: mean { $0.measuredSeconds > 0 ? $0.cost.total / $0.measuredSeconds * 3600 : 0 },
+                         ttftP95: mean { $0.latency.ttft.p95 }, missed: missed)
+    }
+}

@@ -1,0 +1,402 @@
+import ServingModel
+import ScenarioFormat
+import SimulationEngine
+import Reporting
+import TransformerKernel
+import Foundation
+
+/// The result table of a parameter sweep (`servesim sweep`), or of one shard of it, and the
+/// merge of shards back into the whole table.
+///
+/// Columns: `point` (the grid index), one per swept path (its value), `requests.arrived`,
+/// `requests.completed`, `requests.rejected`, `requests.timedOut`, `requests.failed` (counts),
+/// then `ReportMetric`'s standard metrics by key: latency percentiles in seconds, per SLO its
+/// compliance (fraction), met (1 or 0) and projected budget consumed (fraction), cost in USD and
+/// GPU-hours. Rows are in point order.
+///
+/// Numbers are written losslessly and deterministically: integers without decimals, others as
+/// Swift's shortest round-trip text (`0.1234`, `1e-05`), so reading a table back gives the same
+/// doubles and rendering it again gives the same bytes. Two renderings of the same model:
+/// - CSV: header, then one row per point. A shard starts with one comment line,
+///   `# servesim sweep: scenario=NAME points=N grid=ID shard=K/N`; a whole table has none. A
+///   cell is its value's `JSONValue.label`, except a string that would read back as something
+///   else (`"4"`, `"true"`), which is written as quoted JSON; every cell reads back with
+///   `ScenarioOverride.value(from:)`.
+/// - JSON: an object with sorted keys `columns`, `grid`, `points`, `rows` (one object per point,
+///   keys in column order), `scenario`, and `shard` (`"K/N"`) for a shard.
+public struct SweepTable: Sendable, Equatable {
+    /// The swept scenario's `name`.
+    public var scenario: String
+    /// Number of points of the whole grid.
+    public var points: Int
+    /// The sweep's identity (16 hex digits): a hash of the scenario document, the seed option
+    /// and the axes. Shards of one sweep share it.
+    public var grid: String
+    /// The shard this table holds (nil: the whole grid).
+    public var shard: SweepShard?
+    public var columns: [String]
+    /// One row per point, ascending, each with one value per column; the first is the point index.
+    public var rows: [[JSONValue]]
+
+    public init(scenario: String, points: Int, grid: String, shard: SweepShard?, columns: [String], rows: [[JSONValue]]) {
+        self.scenario = scenario
+        self.points = points
+        self.grid = grid
+        self.shard = shard
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The formats `render` writes and `parse` reads.
+    public static let formats = ["csv", "json"]
+
+    // MARK: Columns and rows
+
+    /// Request counts over the measured span, by column name.
+    public static let requestColumns: [(key: String, value: @Sendable (Report) -> Int)] = [
+        ("requests.arrived", { $0.requests.arrived }), ("requests.completed", { $0.requests.completed }),
+        ("requests.rejected", { $0.requests.rejected }), ("requests.timedOut", { $0.requests.timedOut }),
+        ("requests.failed", { $0.requests.failed }),
+    ]
+
+    /// The standard metrics for reports with these SLO names (the same list and order as
+    /// `ReportMetric.standard(for:)` gives for reports whose SLOs are these, first seen first).
+    public static func metrics(sloNames: [String]) -> [ReportMetric] {
+        ReportMetric.latency + sloNames.flatMap(ReportMetric.slo) + ReportMetric.cost
+    }
+
+    /// The header: `point`, the swept paths, the request counts, the metrics' keys.
+    public static func columns(parameters: [String], sloNames: [String]) -> [String] {
+        ["point"] + parameters + requestColumns.map(\.key) + metrics(sloNames: sloNames).map(\.key)
+    }
+
+    /// One row: the point, its parameter values, then `report`'s counts and `metrics`.
+    public static func row(point: Int, values: [JSONValue], report: Report, metrics: [ReportMetric]) -> [JSONValue] {
+        [.number(Double(point))] + values + requestColumns.map { .number(Double($0.value(report))) }
+            + metrics.map { number($0.value(report)) }
+    }
+
+    /// A finite number as itself; anything else as null (reports hold only finite numbers).
+    static func number(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
+
+    // MARK: Rendering
+
+    /// The table as `csv` or `json` text (see the type's documentation).
+    public func render(format: String) -> Data {
+        Data((format == "json" ? json() : csv()).utf8)
+    }
+
+    /// CSV text, RFC 4180 quoting, `\n` line ends.
+    public func csv() -> String {
+        var text = ""
+        if let shard { text += "# servesim sweep: scenario=\(scenario) points=\(points) grid=\(grid) shard=\(shard)\n" }
+        text += columns.map(Self.csvField).joined(separator: ",") + "\n"
+        for row in rows { text += row.map { Self.csvField(Self.cellText($0)) }.joined(separator: ",") + "\n" }
+        return text
+    }
+
+    /// JSON text: sorted top-level keys, one row per line.
+    public func json() -> String {
+        func key(_ s: String) -> String { JSONValue.string(s).jsonText }
+        var text = "{\n  \"columns\": [" + columns.map(key).joined(separator: ", ") + "],\n"
+        text += "  \"grid\": \(key(grid)),\n  \"points\": \(points),\n"
+        if rows.isEmpty {
+            text += "  \"rows\": [],\n"
+        } else {
+            text += "  \"rows\": [\n"
+            text += rows.map { row in
+                "    {" + zip(columns, row).map { "\(key($0)): \($1.jsonText)" }.joined(separator: ", ") + "}"
+            }.joined(separator: ",\n")
+            text += "\n  ],\n"
+        }
+        text += "  \"scenario\": \(key(scenario))"
+        if let shard { text += ",\n  \"shard\": \(key(shard.description))" }
+        return text + "\n}\n"
+    }
+
+    /// A CSV cell's text: the value's label when it reads back as the same value, else its JSON.
+    public static func cellText(_ value: JSONValue) -> String {
+        if case .string = value, ScenarioOverride.value(from: value.label) != value { return value.jsonText }
+        return value.label
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: Reading
+
+    /// `json` when the text starts (after white space) with `{`, else `csv`.
+    public static func format(of data: Data) -> String {
+        data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") ? "json" : "csv"
+    }
+
+    /// Reads a shard written by `servesim sweep --shard K/N` (CSV or JSON), or a whole JSON table
+    /// (read as shard 1/1). Problems are reported against `file`.
+    public static func parse(_ data: Data, file: String) throws(InputError) -> SweepTable {
+        let table = format(of: data) == "json" ? try parseJSON(data, file: file) : try parseCSV(data, file: file)
+        try table.check(file: file)
+        return table
+    }
+
+    static let shardAllowed = "a shard written by servesim sweep --shard K/N"
+
+    static func parseJSON(_ data: Data, file: String) throws(InputError) -> SweepTable {
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch {
+            throw InputError(file: file, "is not valid JSON: \(ScenarioLoader.describe(error))", allowed: shardAllowed)
+        }
+        guard case .object(let fields) = root else { throw InputError(file: file, "is not a JSON object", allowed: shardAllowed) }
+        let sink = DiagnosticSink(file: file)
+        let known = ["columns", "grid", "points", "rows", "scenario", "shard"]
+        for key in fields.keys.sorted() where !known.contains(key) {
+            sink.report(key, "unknown key", allowed: "known keys: " + known.joined(separator: ", "))
+        }
+        func string(_ key: String) -> String? {
+            guard case .string(let s)? = fields[key] else { sink.report(key, "missing or not a string", allowed: shardAllowed); return nil }
+            return s
+        }
+        let scenario = string("scenario"), grid = string("grid")
+        var points: Int?
+        if case .number(let n)? = fields["points"], n >= 0, n == n.rounded(), n <= Double(SweepGrid.maxPoints) { points = Int(n) }
+        else { sink.report("points", "missing or not a point count", allowed: "a non-negative integer") }
+        var shard: SweepShard?
+        if fields["shard"] != nil, let text = string("shard") {
+            do { shard = try SweepShard.parse(text) } catch { sink.report("shard", error.message, allowed: error.allowed) }
+        }
+        var columns: [String]?
+        if case .array(let items)? = fields["columns"] {
+            let names = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+            if names.count == items.count && !names.isEmpty { columns = names }
+        }
+        if columns == nil { sink.report("columns", "missing or not a list of column names", allowed: shardAllowed) }
+        var rows: [[JSONValue]] = []
+        if case .array(let items)? = fields["rows"] {
+            for (i, item) in items.enumerated() {
+                guard case .object(let cells) = item, let columns else {
+                    if columns != nil { sink.report("rows.\(i)", "is not an object", allowed: "an object with one key per column") }
+                    continue
+                }
+                let extra = cells.keys.filter { !columns.contains($0) }.sorted()
+                let missing = columns.filter { cells[$0] == nil }
+                if !extra.isEmpty || !missing.isEmpty {
+                    sink.report("rows.\(i)", "keys differ from the columns (missing: \(missing.joined(separator: ", ")); "
+                                + "unknown: \(extra.joined(separator: ", ")))", allowed: "one key per column")
+                    continue
+                }
+                rows.append(columns.map { cells[$0]! })
+            }
+        } else {
+            sink.report("rows", "missing or not an array", allowed: shardAllowed)
+        }
+        try sink.throwIfAnyInput()
+        return SweepTable(scenario: scenario!, points: points!, grid: grid!, shard: shard ?? SweepShard(index: 1, count: 1),
+                          columns: columns!, rows: rows)
+    }
+
+    static func parseCSV(_ data: Data, file: String) throws(InputError) -> SweepTable {
+        let text = String(decoding: data, as: UTF8.self)
+        let prefix = "# servesim sweep: "
+        guard text.hasPrefix(prefix), let newline = text.firstIndex(of: "\n") else {
+            throw InputError(file: file, "line 1: not a sweep shard: no \"\(prefix)...\" line",
+                             allowed: "\(shardAllowed), or its JSON (--format json)")
+        }
+        var meta: [String: String] = [:]
+        for token in text[text.index(text.startIndex, offsetBy: prefix.count)..<newline].split(separator: " ") {
+            guard let eq = token.firstIndex(of: "=") else { continue }
+            meta[String(token[..<eq])] = String(token[token.index(after: eq)...])
+        }
+        let sink = DiagnosticSink(file: file)
+        for key in ["scenario", "points", "grid", "shard"] where meta[key] == nil {
+            sink.report("line 1", "no \(key)=", allowed: "# servesim sweep: scenario=NAME points=N grid=ID shard=K/N")
+        }
+        let points = meta["points"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+        if meta["points"] != nil && points == nil {
+            sink.report("line 1", "points=\(meta["points"]!) is not a point count", allowed: "a non-negative integer")
+        }
+        var shard: SweepShard?
+        if let s = meta["shard"] {
+            do { shard = try SweepShard.parse(s) } catch { sink.report("line 1", "shard=\(s): \(error.message)", allowed: error.allowed) }
+        }
+        let records: [(line: Int, fields: [String])]
+        do { records = try csvRecords(String(text[text.index(after: newline)...]), firstLine: 2) } catch {
+            sink.report("line \(error.line)", error.message, allowed: "RFC 4180 CSV")
+            records = []
+        }
+        var columns: [String] = []
+        var rows: [[JSONValue]] = []
+        if let header = records.first {
+            columns = header.fields
+            for record in records.dropFirst() {
+                guard record.fields.count == columns.count else {
+                    sink.report("line \(record.line)", "has \(record.fields.count) fields", allowed: "\(columns.count), one per column")
+                    continue
+                }
+                rows.append(record.fields.map { ScenarioOverride.value(from: $0) })
+            }
+        } else if !sink.hasErrors {
+            sink.report("line 2", "no header", allowed: shardAllowed)
+        }
+        try sink.throwIfAnyInput()
+        return SweepTable(scenario: meta["scenario"]!, points: points!, grid: meta["grid"]!, shard: shard,
+                          columns: columns, rows: rows)
+    }
+
+    /// A CSV syntax problem at a line.
+    struct CSVError: Error { var line: Int; var message: String }
+
+    /// RFC 4180 records (quoted fields may hold commas, quotes and line breaks), each with the
+    /// line it starts on; a final line break is optional.
+    static func csvRecords(_ text: String, firstLine: Int) throws(CSVError) -> [(line: Int, fields: [String])] {
+        var records: [(line: Int, fields: [String])] = []
+        var fields: [String] = []
+        var field = ""
+        var line = firstLine, recordLine = firstLine
+        var quoted = false, wasQuoted = false
+        var chars = Array(text.unicodeScalars)[...]
+        func endRecord() {
+            fields.append(field)
+            records.append((recordLine, fields))
+            fields = []
+            field = ""
+            wasQuoted = false
+        }
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { chars.removeFirst(); field.unicodeScalars.append("\"") } else { quoted = false }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+            } else if c == "\"" {
+                guard field.isEmpty && !wasQuoted else { throw CSVError(line: line, message: "a quote inside an unquoted field") }
+                quoted = true
+                wasQuoted = true
+            } else if c == "," {
+                fields.append(field)
+                field = ""
+                wasQuoted = false
+            } else if c == "\n" || c == "\r" {
+                if c == "\r" && chars.first == "\n" { chars.removeFirst() }
+                endRecord()
+                line += 1
+                recordLine = line
+            } else {
+                guard !wasQuoted else { throw CSVError(line: line, message: "text after a closing quote") }
+                field.unicodeScalars.append(c)
+            }
+        }
+        if quoted { throw CSVError(line: recordLine, message: "a quoted field is not closed") }
+        if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
+        return records
+    }
+
+    /// Checks what a reader needs: a `point` first column, and each row's point an integer in
+    /// the grid and in the shard.
+    func check(file: String) throws(InputError) {
+        let sink = DiagnosticSink(file: file)
+        if columns.first != "point" {
+            sink.report("columns", "the first column is \"\(columns.first ?? "")\"", allowed: "point, then the swept paths and the metrics")
+        } else {
+            for (i, row) in rows.enumerated() {
+                guard case .number(let n) = row[0], n == n.rounded(), n >= 0, n < Double(points) else {
+                    sink.report("rows.\(i)", "point \(row[0].label) is not a point of the grid", allowed: "0 to \(points - 1)")
+                    continue
+                }
+                if let shard, !shard.contains(Int(n)) {
+                    sink.report("rows.\(i)", "point \(Int(n)) is not in shard \(shard)",
+                                allowed: "points whose index modulo \(shard.count) is \(shard.index - 1)")
+                }
+            }
+        }
+        try sink.throwIfAnyInput()
+    }
+
+    /// The index of each row.
+    public var pointIndices: [Int] { rows.map { if case .number(let n) = $0[0] { Int(n) } else { -1 } } }
+
+    // MARK: Merging
+
+    /// Merges shards of one sweep into the whole table, exactly as an unsharded run writes it
+    /// (rows sorted by point, no shard). Problems, each against the file it concerns (or
+    /// `command` when it concerns them all): shards of different sweeps (scenario, grid, point
+    /// count or columns differ), points in more than one shard, and points in none (named).
+    public static func merge(_ shards: [(file: String, table: SweepTable)], command: String) throws(InputError) -> SweepTable {
+        guard let (firstFile, first) = shards.first else {
+            throw InputError(file: command, "no shards", allowed: "one or more shard files")
+        }
+        var diagnostics: [Diagnostic] = []
+        var owner: [Int: String] = [:]
+        var rows: [(Int, [JSONValue])] = []
+        for (file, table) in shards {
+            if table.grid != first.grid || table.points != first.points || table.scenario != first.scenario {
+                diagnostics.append(Diagnostic(
+                    file: file, path: "",
+                    message: "is shard \(table.shard?.description ?? "?") of another sweep (scenario=\(table.scenario) "
+                        + "points=\(table.points) grid=\(table.grid); \(firstFile) has scenario=\(first.scenario) "
+                        + "points=\(first.points) grid=\(first.grid))",
+                    allowed: "shards of one sweep: same scenario file, --seed and --set"))
+                continue
+            }
+            if table.columns != first.columns {
+                diagnostics.append(Diagnostic(file: file, path: "", message: "its columns differ from \(firstFile)'s",
+                                              allowed: "shards of one sweep, written by the same servesim"))
+                continue
+            }
+            var overlaps: [String: [Int]] = [:]
+            for (point, row) in zip(table.pointIndices, table.rows) {
+                if let other = owner[point] { overlaps[other, default: []].append(point); continue }
+                owner[point] = file
+                rows.append((point, row))
+            }
+            for other in overlaps.keys.sorted() {
+                diagnostics.append(Diagnostic(file: file, path: "",
+                                              message: "points \(ranges(overlaps[other]!)) are also in \(other)",
+                                              allowed: "each point in one shard: give each shard once"))
+            }
+        }
+        if diagnostics.isEmpty {
+            let missing = (0..<first.points).filter { owner[$0] == nil }
+            if !missing.isEmpty {
+                // Name the shards not given, when all shards split the grid the same way.
+                var hint = ""
+                let counts = Set(shards.compactMap { $0.table.shard?.count })
+                if counts.count == 1, let n = counts.first {
+                    let given = Set(shards.compactMap { $0.table.shard?.index })
+                    let absent = (1...n).filter { !given.contains($0) }.map { "\($0)/\(n)" }
+                    if !absent.isEmpty { hint = "shard\(absent.count == 1 ? "" : "s") \(absent.joined(separator: ", ")) not given; " }
+                }
+                diagnostics.append(Diagnostic(
+                    file: command, path: "",
+                    message: "\(missing.count) of \(first.points) points are missing: \(ranges(missing))",
+                    allowed: "\(hint)every point of the grid, from the shards of one sweep"))
+            }
+        }
+        if !diagnostics.isEmpty { throw InputError(diagnostics) }
+        return SweepTable(scenario: first.scenario, points: first.points, grid: first.grid, shard: nil,
+                          columns: first.columns, rows: rows.sorted { $0.0 < $1.0 }.map(\.1))
+    }
+
+    /// Ascending integers as text with runs compressed: `0, 3, 5-9`.
+    static func ranges(_ values: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        let v = values.sorted()
+        while i < v.count {
+            var j = i
+            while j + 1 < v.count && v[j + 1] == v[j] + 1 { j += 1 }
+            parts.append(j > i ? "\(v[i])-\(v[j])" : "\(v[i])")
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+}
+
+extension DiagnosticSink {
+    /// `throwIfAny` with its error type spelled out, for typed-throws callers.
+    fileprivate func throwIfAnyInput() throws(InputError) {
+        if hasErrors { throw InputError(diagnostics) }
+    }
+}

@@ -1,0 +1,114 @@
+import ServingModel
+import ScenarioFormat
+import SimulationEngine
+import Reporting
+import TransformerKernel
+import Foundation
+
+/// A real serving run recorded by vLLM's benchmark harness (the layout of
+/// ../shared/data/real_vllm/.../bench/examples/<GPU>/<model>/): per-request timestamps in
+/// `vllm/requests.jsonl`, engine arguments in `vllm/meta.json`, the GPU in `config.json`.
+///
+/// Times are seconds on the engine clock; arrival is `queued_ts` (after tokenisation), so a
+/// replay adds no request overhead. TTFT = first_token_ts - queued_ts; TPOT = (last_token_ts -
+/// first_token_ts) / (output_toks - 1); E2E = last_token_ts - queued_ts.
+public struct RecordedRun: Sendable {
+    public struct Request: Sendable, Equatable {
+        /// Seconds after the first request's arrival.
+        public var arrival: Double
+        public var promptTokens: Int
+        public var outputTokens: Int
+        public var ttft: Double
+        public var tpot: Double
+        public var e2e: Double
+    }
+
+    public var name: String
+    public var requests: [Request]
+    /// vLLM `max_num_seqs` and `max_num_batched_tokens`.
+    public var maxNumSeqs: Int
+    public var maxBatchedTokens: Int
+    /// KV cache capacity in tokens when the run recorded it (`kv_cache.num_kv_tokens`).
+    public var kvCacheTokens: Int?
+    /// GPU name from config.json (`hardware`), e.g. "RTXPRO6000".
+    public var gpu: String
+    /// GPU memory (bytes) and memory utilisation from config.json, for a KV estimate.
+    public var gpuMemoryBytes: Double
+    public var gpuMemoryUtilization: Double
+
+    /// Loads a run from its folder (the one holding `config.json` and `vllm/`), or from the path of
+    /// its `requests.jsonl`.
+    public static func load(path: String) throws -> RecordedRun {
+        var folder = path
+        if path.hasSuffix(".jsonl") {
+            folder = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        }
+        let requestsPath = folder + "/vllm/requests.jsonl"
+        func json(_ file: String) throws -> [String: Any] {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw InputError(file: file, "cannot read the file", allowed: "a recorded run: config.json, vllm/meta.json, vllm/requests.jsonl")
+            }
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw InputError(file: file, "is not a JSON object")
+            }
+            return object
+        }
+        let meta = try json(folder + "/vllm/meta.json")
+        let config = try json(folder + "/config.json")
+        let engine = meta["engine_kwargs"] as? [String: Any] ?? [:]
+        guard let maxSeqs = (engine["max_num_seqs"] as? NSNumber)?.intValue,
+              let maxTokens = (engine["max_num_batched_tokens"] as? NSNumber)?.intValue else {
+            throw InputError(file: folder + "/vllm/meta.json", path: "engine_kwargs", "max_num_seqs or max_num_batched_tokens is missing")
+        }
+        let kv = ((meta["kv_cache"] as? [String: Any])?["num_kv_tokens"] as? NSNumber)?.intValue
+        let instance = ((config["nodes"] as? [[String: Any]])?.first?["instances"] as? [[String: Any]])?.first ?? [:]
+        let gpu = instance["hardware"] as? String ?? "unknown"
+        let npu = instance["npu_mem"] as? [String: Any] ?? [:]
+        let memory = ((npu["mem_size"] as? NSNumber)?.doubleValue ?? 0) * 1e9
+        let utilization = (npu["mem_util"] as? NSNumber)?.doubleValue ?? 0.9
+
+        guard let text = try? String(contentsOfFile: requestsPath, encoding: .utf8) else {
+            throw InputError(file: requestsPath, "cannot read the file")
+        }
+        var raw: [(queued: Double, first: Double, last: Double, input: Int, output: Int)] = []
+        var problems: [Diagnostic] = []
+        for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let q = (o["queued_ts"] as? NSNumber)?.doubleValue, let f = (o["first_token_ts"] as? NSNumber)?.doubleValue,
+                  let l = (o["last_token_ts"] as? NSNumber)?.doubleValue, let input = (o["input_toks"] as? NSNumber)?.intValue,
+                  let output = (o["output_toks"] as? NSNumber)?.intValue, input >= 1, output >= 1 else {
+                problems.append(Diagnostic(file: requestsPath, path: "line \(i + 1)",
+                                           message: "not a request record",
+                                           allowed: "queued_ts, first_token_ts, last_token_ts, input_toks >= 1, output_toks >= 1"))
+                continue
+            }
+            raw.append((q, f, l, input, output))
+        }
+        if !problems.isEmpty { throw InputError(Array(problems.prefix(20))) }
+        guard let start = raw.map(\.queued).min() else { throw InputError(file: requestsPath, "has no requests") }
+        let requests = raw.sorted { $0.queued < $1.queued }.map { r in
+            Request(arrival: r.queued - start, promptTokens: r.input, outputTokens: r.output, ttft: r.first - r.queued,
+                    tpot: r.output > 1 ? (r.last - r.first) / Double(r.output - 1) : 0, e2e: r.last - r.queued)
+        }
+        let name = (folder as NSString).lastPathComponent == "Llama-3.1-8B"
+            ? ((folder as NSString).deletingLastPathComponent as NSString).lastPathComponent : (folder as NSString).lastPathComponent
+        return RecordedRun(name: name, requests: requests, maxNumSeqs: maxSeqs, maxBatchedTokens: maxTokens,
+                           kvCacheTokens: kv, gpu: gpu, gpuMemoryBytes: memory, gpuMemoryUtilization: utilization)
+    }
+
+    /// The ServeSim hardware preset of the run's GPU, when there is one.
+    public var hardwarePreset: HardwareSpec? { Self.hardware(forGPU: gpu) }
+
+    /// The preset for a GPU as LLMServingSim's data names it (RTXPRO6000, RTX4090, H100, A100), or
+    /// a ServeSim preset name.
+    public static func hardware(forGPU gpu: String) -> HardwareSpec? {
+        switch gpu {
+        case "RTXPRO6000": .rtxPro6000
+        case "RTX4090": .rtx4090
+        case "H100": .h100
+        case "A100": .a100
+        default: HardwareSpec.preset(named: gpu)
+        }
+    }
+}
