@@ -4,10 +4,10 @@ import ServeSim
 @Suite struct EventQueueTests {
     @Test func ordersByTimeThenInsertion() {
         var q = EventQueue()
-        q.schedule(at: 2, kind: 0, target: 1)
-        q.schedule(at: 1, kind: 0, target: 2)
-        q.schedule(at: 2, kind: 0, target: 3)
-        q.schedule(at: 1, kind: 0, target: 4)
+        q.schedule(at: 2, .arrival, target: 1)
+        q.schedule(at: 1, .arrival, target: 2)
+        q.schedule(at: 2, .arrival, target: 3)
+        q.schedule(at: 1, .arrival, target: 4)
         var order: [Int] = []
         while let e = q.next() { order.append(e.target) }
         #expect(order == [2, 4, 1, 3])
@@ -21,7 +21,7 @@ import ServeSim
         var expected: [(Double, Int)] = []
         for i in 0..<5000 {
             let t = Double(rng.uniformInt(100))  // many ties
-            q.schedule(at: t, kind: 0, target: i)
+            q.schedule(at: t, .arrival, target: i)
             expected.append((t, i))
         }
         expected.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }

@@ -142,6 +142,12 @@ public struct PoolSpec: Sendable {
     /// Replica objects the pool owns: the autoscaler's maximum (or `replicas`) plus the warm pool.
     public var replicaSlots: Int { max(replicas, autoscaler?.maxReplicas ?? 0) + (warmPool?.size ?? 0) }
 
+    /// Whether its replicas run token-level engine steps (not service times).
+    public var isTokenLevel: Bool {
+        if case .steps = performance { return true }
+        return false
+    }
+
     public init(name: String, hardware: String, model: String, gpusPerReplica: Int = 1, replicas: Int,
                 pricePerGpuHour: Double, routing: RoutingPolicy = .leastOutstanding,
                 scheduler: SchedulerConfig = SchedulerConfig(), performance: PerformanceModel,

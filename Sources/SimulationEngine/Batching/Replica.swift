@@ -1,10 +1,12 @@
 import ServingModel
-/// One model server of a pool: its batch, its queue, its KV cache and the step in flight.
+/// One model server of a pool: its batch, its queue, its KV blocks, the step in flight and its
+/// lifecycle. Features keep their per-replica state themselves, indexed by `index`.
 ///
-/// Invariants: `freeBlocks + sum(heldBlocks of running) == totalBlocks` without a prefix cache
-/// (with one, see `Simulation+PrefixCache`: shared blocks count once, in the cache); `running` is in
-/// admission order (preemption takes from the back); while `work == .decode`, every running
-/// sequence is decoding and `stretch` times the steps from `stretch.start`.
+/// Invariants: `freeBlocks + sum(heldBlocks of running) == totalBlocks` without a prefix cache or
+/// KV transfers (with them, see `PrefixCaching`: shared blocks count once, in the cache, and blocks
+/// on a KV link count apart); `running` is in admission order (preemption takes from the back);
+/// while `work == .decode`, every running sequence is decoding and `stretch` times the steps from
+/// `stretch.start`.
 final class Replica {
     enum Work { case idle, mixed, decode }
 
@@ -36,13 +38,9 @@ final class Replica {
     var busySeconds = 0.0
     var preemptions = 0
     var steps = 0
-    /// Whether `stretch` speculates, and tokens emitted by decode-only steps with and without
-    /// speculation (whole run). `retime`: start a new stretch at the next boundary even if the
-    /// batch did not change (the pool's step model changed).
-    var speculativeStretch = false
+    /// Start a new stretch at the next boundary even if the batch did not change: the pool's step
+    /// model changed (speculative decoding turned on or off).
     var retime = false
-    var speculativeTokens = 0
-    var plainDecodeTokens = 0
     var lifecycle: Lifecycle = .ready
     /// When the current lifecycle state began (seconds).
     var lifecycleSince = 0.0
@@ -54,18 +52,6 @@ final class Replica {
     var secondsIn = [Double](repeating: 0, count: Lifecycle.allCases.count)
     /// Busy seconds from the start (not clipped to the measured span), for time-series utilization.
     var busyUnclipped = 0.0
-    var busyAtLastSample = 0.0
-    /// Exponentially weighted moving average of the TTFTs of attempts it served (routing `ewma`),
-    /// and how many it has seen (0: no history, the average counts as 0).
-    var ewmaResponse = 0.0
-    var ewmaSamples = 0
-    /// A prefill pool's replica (disaggregation): finished prefills leave the batch for the KV link.
-    var handsOff = false
-    /// KV blocks of its finished prefills waiting for or on its link (disaggregation): neither free
-    /// nor held by a running sequence; returned to `freeBlocks` when each transfer lands.
-    var blocksInTransit = 0
-    /// Its prefix cache (nil: the pool has no `prefixCaching`).
-    var prefixCache: PrefixCache?
 
     /// Busy seconds from the start up to `time`, including the busy period in progress.
     func busySecondsTotal(at time: Double) -> Double {

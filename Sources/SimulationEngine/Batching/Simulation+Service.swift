@@ -13,7 +13,7 @@ extension Simulation {
             requests.slots[i].replica = Int32(replica.index)
             replica.running.append(slot)
             let serviceTime = distribution.quantile(requests.slots[i].serviceQuantile)
-            events.schedule(at: now + serviceTime, kind: EventKind.serviceDone, target: i, stamp: requests.slots[i].generation)
+            events.schedule(at: now + serviceTime, .serviceDone, target: i, stamp: requests.slots[i].generation)
         }
     }
 
@@ -37,7 +37,7 @@ extension Simulation {
             return
         }
         requests.slots[i].firstToken = now
-        noteFirstToken(slot, on: replica)
+        pools[replica.pool].router.firstToken(slot, on: replica, self)
         requests.slots[i].generated = requests.slots[i].outputTokens
         replica.steps += 1
         finish(slot, .completed)

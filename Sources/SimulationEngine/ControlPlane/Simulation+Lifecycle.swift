@@ -20,7 +20,7 @@ extension Simulation {
     /// A warm replica starts in the warm pool's start time, any other in a sampled cold start.
     func startReplica(_ replica: Replica, into target: Replica.Lifecycle) {
         let p = replica.pool
-        guard !isDown(p) else { return }  // nothing starts in a zone that is down
+        if features.faults?.isDown(p, at: events.now) == true { return }  // nothing starts in a zone that is down
         var duration = 0.0
         if replica.lifecycle == .warm, let warm = pools[p].spec.warmPool {
             duration = warm.startTime.sample(pools[p].startStream)
@@ -33,14 +33,14 @@ extension Simulation {
         }
         setLifecycle(replica, .starting)
         replica.startsInto = target
-        events.schedule(at: events.now + duration, kind: EventKind.startDone, target: replica.index, stamp: replica.lifecycleStamp)
+        events.schedule(at: events.now + duration, .startDone, target: replica.index, stamp: replica.lifecycleStamp)
     }
 
     /// A start finished: the replica serves (and takes what waits in its pool) or joins the warm pool.
     func handleStartDone(_ replica: Replica) {
         setLifecycle(replica, replica.startsInto)
         if replica.lifecycle == .ready {
-            armFaults(replica)
+            for observer in features.replicaObservers { observer.replicaBecameReady(replica, self) }
             poke(replica)
         }
     }
@@ -63,7 +63,7 @@ extension Simulation {
     /// A drained (or never used) replica stops; it refills the warm pool when that is short.
     func stopReplica(_ replica: Replica) {
         let p = replica.pool
-        if let cache = replica.prefixCache { replica.freeBlocks += clearPrefixCache(replica, cache: cache) }
+        if let caching = features.prefixCaching { replica.freeBlocks += caching.clear(replica, self) }
         let warm = pools[p].replicas.filter { replicas[$0].lifecycle == .warm }.count
         setLifecycle(replica, warm < (pools[p].spec.warmPool?.size ?? 0) ? .warm : .off)
     }

@@ -2,19 +2,19 @@ import ServingModel
 /// A pending event: when it fires, what it is, and its insertion sequence for tie-breaks.
 ///
 /// Events are ordered by `(time, sequence)`: equal times fire in insertion order, so the order is
-/// total and deterministic. `kind` and `target` are small integers interpreted by the simulation
-/// (no closures: an event is 32 bytes and the heap stays cache-friendly).
-public struct Event: Sendable {
+/// total and deterministic. `kind` says what it means and `target` which entity it concerns (no
+/// closures: an event is 32 bytes and the heap stays cache-friendly).
+package struct Event: Sendable {
     /// Simulated time in seconds.
-    public var time: Double
+    package var time: Double
     /// Insertion sequence, assigned by the queue.
-    public var sequence: UInt64
-    /// What happens (interpreted by the owner of the queue).
-    public var kind: Int32
+    package var sequence: UInt64
+    /// Which entity it concerns (see `EventKind` for each kind's meaning).
+    package var target: Int
     /// Version stamp for lazy cancellation (an event whose stamp is stale is skipped).
-    public var stamp: UInt32
-    /// Which entity it concerns (replica index, class index, request index ...).
-    public var target: Int
+    package var stamp: UInt32
+    /// What happens.
+    package var kind: EventKind
 
     @inline(__always) func precedes(_ other: Event) -> Bool {
         time < other.time || (time == other.time && sequence < other.sequence)
@@ -24,30 +24,30 @@ public struct Event: Sendable {
 /// A binary min-heap of events ordered by `(time, sequence)`; the clock never rewinds.
 ///
 /// Complexity: `schedule` and `next` are O(log n); `peekTime` is O(1).
-public struct EventQueue {
+package struct EventQueue {
     private var heap: [Event] = []
     private var nextSequence: UInt64 = 0
     /// The time of the last event taken; scheduling before it is a programming error.
-    public private(set) var now: Double = 0
+    package private(set) var now: Double = 0
     /// Number of events taken so far.
-    public private(set) var processed: Int = 0
+    package private(set) var processed: Int = 0
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool { heap.isEmpty }
-    public var count: Int { heap.count }
-    public var peekTime: Double? { heap.first?.time }
+    package var isEmpty: Bool { heap.isEmpty }
+    package var count: Int { heap.count }
+    package var peekTime: Double? { heap.first?.time }
 
     /// Adds an event at `time` (seconds, >= now).
-    public mutating func schedule(at time: Double, kind: Int32, target: Int, stamp: UInt32 = 0) {
+    package mutating func schedule(at time: Double, _ kind: EventKind, target: Int, stamp: UInt32 = 0) {
         precondition(time >= now, "event scheduled in the past: \(time) < \(now)")
-        heap.append(Event(time: time, sequence: nextSequence, kind: kind, stamp: stamp, target: target))
+        heap.append(Event(time: time, sequence: nextSequence, target: target, stamp: stamp, kind: kind))
         nextSequence &+= 1
         siftUp(heap.count - 1)
     }
 
     /// Removes and returns the earliest event and advances the clock to its time.
-    public mutating func next() -> Event? {
+    package mutating func next() -> Event? {
         guard let first = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {

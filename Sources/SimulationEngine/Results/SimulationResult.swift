@@ -36,10 +36,15 @@ public struct SimulationResult {
     public var regions: [RegionReport]? = nil
     /// Per class, what its sessions generated (nil for a class without `sessions`).
     public var sessions: [SessionReport?] = []
+    /// What each request router did, and each release (nil: the scenario has none).
+    public var routers: [RouterReport]? = nil
+    public var releases: [ReleaseReport]? = nil
 }
 
 extension Simulation {
+    /// The run's statistics, each feature's from its component.
     func makeResult() -> SimulationResult {
+        let f = features
         var usage = pools.indices.map { p in
             let pool = pools[p]
             let members = pool.replicas.map { replicas[$0] }
@@ -57,32 +62,46 @@ extension Simulation {
                 servingGpuSeconds: min(busy, serving), idleGpuSeconds: max(0, serving - busy),
                 coldStartGpuSeconds: seconds(.starting), warmPoolGpuSeconds: seconds(.warm),
                 warmPoolCostFraction: pool.spec.warmPool?.idleCostFraction ?? 1)
-            usage.speculative = speculativeReport(pool: p)
+            usage.speculative = f.speculation?.report(pool: p, self)
+            usage.prefixCache = f.prefixCaching?.report(pool: p, self)
             return usage
         }
-        if prefix != nil { for p in usage.indices { usage[p].prefixCache = prefixCacheReport(pool: p) } }
         let counts = EventCounts(
             coldStarts: pools.reduce(0) { $0 + $1.coldStarts }, warmStarts: pools.reduce(0) { $0 + $1.warmStarts },
-            scaleUps: pools.reduce(0) { $0 + $1.scaleUps }, scaleDowns: pools.reduce(0) { $0 + $1.scaleDowns },
-            replicaFailures: replicaFailures, preemptions: replicas.reduce(0) { $0 + $1.preemptions },
-            spotPreemptions: spotPreemptions, retries: retries, rejections: pools.reduce(0) { $0 + $1.rejected },
-            timeouts: timeouts)
+            scaleUps: f.autoscaling?.scaleUps.reduce(0, +) ?? 0, scaleDowns: f.autoscaling?.scaleDowns.reduce(0, +) ?? 0,
+            replicaFailures: f.faults?.replicaFailures ?? 0, preemptions: replicas.reduce(0) { $0 + $1.preemptions },
+            spotPreemptions: f.faults?.spotPreemptions ?? 0, retries: f.clients?.retries ?? 0,
+            rejections: pools.reduce(0) { $0 + $1.rejected }, timeouts: f.clients?.timedOut ?? 0)
         var result = SimulationResult(
             metrics: metrics, pools: usage, events: events.processed, endTime: endTime,
             arrived: measuredArrived, inFlightAtEnd: measuredInFlight,
             arrivedByClass: measuredArrivedByClass, inFlightByClass: measuredInFlightByClass,
             preemptions: replicas.reduce(0) { $0 + $1.preemptions }, steps: replicas.reduce(0) { $0 + $1.steps },
             meanInSystem: (inSystemArea + Double(inSystem) * (endTime - inSystemSince)) / max(endTime, 1e-300),
-            counts: counts, timeSeries: series.rows, degradation: degradationReports(until: endTime))
-        result.disaggregation = disaggregationReports(until: endTime)
+            counts: counts, timeSeries: series.rows, degradation: f.ladders?.reports(until: endTime, self) ?? [])
+        result.disaggregation = f.disaggregation?.reports(self)
         result.sessions = arrivalSources.map { source in
             source.sessionCounts.map { SessionReport(started: $0.started, turns: $0.turns, cappedByContext: $0.capped) }
         }
-        result.regions = regionsReport(usage: usage)
-        if let (report, classes) = gatewayReport() {
+        result.regions = f.regions?.reports(usage: usage, self)
+        if let (report, classes) = f.gateway?.report(self) {
             result.gateway = report
             result.gatewayClasses = classes
         }
+        result.routers = f.tiers?.reports(self)
+        result.releases = f.releases?.reports(self)
         return result
+    }
+
+    /// After a run: every replica's KV accounting adds up (see `PrefixCaching.accountingHolds`), and
+    /// no cached block is still held by a sequence unless one is still running.
+    public var kvAccountingHolds: Bool {
+        let caching = features.prefixCaching
+        return replicas.allSatisfy { r in
+            let cache = caching?.cache(of: r)
+            return (caching?.accountingHolds(r, self) ?? true)
+                && (cache == nil || !r.running.isEmpty || cache!.evictableBlocks == cache!.cachedBlocks)
+                && (cache != nil || r.totalBlocks == 0 || !r.running.isEmpty || r.freeBlocks == r.totalBlocks)
+        }
     }
 }

@@ -19,8 +19,8 @@ public enum ScenarioRunner {
             events: result.events, end: result.endTime, counts: result.counts, timeSeries: result.timeSeries,
             degradation: result.degradation, gateway: result.gateway, gatewayClasses: result.gatewayClasses)
         report.disaggregation = result.disaggregation
-        report.routers = simulation.routerReports()
-        report.releases = simulation.releaseReports()
+        report.routers = result.routers
+        report.releases = result.releases
         report.regions = result.regions
         for (i, sessions) in result.sessions.enumerated() where i < report.classes.count {
             report.classes[i].sessions = sessions

@@ -1,11 +1,13 @@
 import ServingModel
+
 /// Degradation ladders: every `checkInterval` a ladder reads its signal (the guarded pool's queue
 /// depth, or an SLO's burn rate over a trailing window) and engages or releases steps
-/// (`LadderState`); `admit` applies the engaged steps to each new attempt for the pool.
-extension Simulation {
+/// (`LadderState`); as an admission stage it applies the engaged steps to each new attempt for its
+/// pool; as a record sink it feeds the burn-rate windows.
+final class Ladders: Controller, AdmissionStage, RecordSink {
     /// A ladder while the simulation runs: its state, what it did, and its random stream (for
     /// fractional fallback and shedding).
-    final class LadderRun {
+    final class Run {
         let spec: DegradationLadder
         var state = LadderState()
         let stream: RandomStream
@@ -42,22 +44,31 @@ extension Simulation {
         }
     }
 
-    func scheduleLadderChecks() {
-        for (l, ladder) in ladders.enumerated() {
-            events.schedule(at: ladder.spec.checkInterval, kind: EventKind.degradationCheck, target: l)
-        }
+    private let runs: [Run]
+    /// Per pool: the ladder guarding it (nil: none).
+    private let ladderOfPool: [Int?]
+
+    /// Nil when the scenario has no ladders.
+    init?(scenario: Scenario) {
+        guard !scenario.degradation.isEmpty else { return nil }
+        runs = scenario.degradation.map { Run(spec: $0, scenario: scenario) }
+        ladderOfPool = scenario.pools.indices.map { p in scenario.degradation.firstIndex { $0.pool == p } }
     }
 
-    /// Reads a ladder's signal, engages or releases steps, and schedules the next check.
-    func checkLadder(_ l: Int) {
-        let run = ladders[l]
-        let now = events.now
+    func start(_ sim: Simulation) {
+        for (l, run) in runs.enumerated() { sim.events.schedule(at: run.spec.checkInterval, .ladderCheck, target: l) }
+    }
+
+    /// Reads ladder `l`'s signal, engages or releases steps, and schedules the next check.
+    func check(_ l: Int, _ sim: Simulation) {
+        let run = runs[l]
+        let now = sim.events.now
         let signal: Double
         switch run.spec.signal {
         case .queueDepth:
-            signal = Double(pools[run.spec.pool].queued)
+            signal = Double(sim.pools[run.spec.pool].queued)
         case .burnRate(let s, _):
-            signal = run.window!.burnRate(at: now, objective: scenario.slos[s].objective)
+            signal = run.window!.burnRate(at: now, objective: sim.scenario.slos[s].objective)
         }
         let before = run.state.level
         let after = run.state.update(signal: signal, at: now, thresholds: run.spec.steps.map(\.threshold),
@@ -74,51 +85,59 @@ extension Simulation {
             run.transitions.append(LadderTransition(time: now, step: run.spec.steps[k].name, engaged: false,
                                                     level: k, signal: signal))
         }
-        if after != before { ladderChangedSpeculation(run, from: before, to: after) }
-        events.schedule(at: now + run.spec.checkInterval, kind: EventKind.degradationCheck, target: l)
+        if after != before { changedSpeculation(run, from: before, to: after, sim) }
+        sim.events.schedule(at: now + run.spec.checkInterval, .ladderCheck, target: l)
     }
 
-    /// Applies ladder `l`'s engaged steps to an attempt for its pool: shed first (the attempt is
-    /// rejected), then fall back to the other pool, then cap the output. Returns true when shed.
-    func degrade(_ state: inout RequestState, ladder l: Int) -> Bool {
-        let run = ladders[l]
+    /// Applies the engaged steps of the ladder guarding the attempt's pool: shed first (the attempt
+    /// is rejected), then fall back to the other pool, then cap the output.
+    func steer(_ attempt: inout RequestState, _ sim: Simulation) -> Steering {
+        guard let l = ladderOfPool[Int(attempt.pool)] else { return .proceed }
+        let run = runs[l]
         let engaged = 0..<run.state.level
         for k in engaged {
             if case .shed(let fraction) = run.spec.steps[k].action, run.stream.chance(fraction) {
                 run.affected[k] += 1
-                return true
+                return .reject(.shed)
             }
         }
         for k in engaged {
             switch run.spec.steps[k].action {
             case .fallback(let pool, let fraction):
                 if run.stream.chance(fraction) {
-                    state.pool = Int32(pool)
+                    attempt.pool = Int32(pool)
                     run.affected[k] += 1
                 }
             case .limitOutput(let cap):
-                if state.outputTokens > cap {
-                    state.outputTokens = Int32(cap)
+                if attempt.outputTokens > cap {
+                    attempt.outputTokens = Int32(cap)
                     run.affected[k] += 1
                 }
             case .shed, .disableSpeculation:
                 break
             }
         }
-        return false
+        return .proceed
     }
 
     /// Feeds an ended request to the burn-rate ladders whose SLO covers its class.
-    func feedLadders(_ record: RequestRecord) {
-        for run in ladders {
+    func record(_ record: RequestRecord, of request: RequestState, _ sim: Simulation) {
+        for run in runs {
             guard let slo = run.slo, run.covers[record.classIndex] else { continue }
             run.window!.add(good: slo.isGood(record), at: record.end)
         }
     }
 
+    /// After a ladder moved from `before` to `after` engaged steps: speculation is off while any
+    /// engaged step is `disableSpeculation`.
+    private func changedSpeculation(_ run: Run, from before: Int, to after: Int, _ sim: Simulation) {
+        func off(_ level: Int) -> Bool { run.spec.steps.prefix(level).contains { $0.action == .disableSpeculation } }
+        if off(before) != off(after) { sim.features.speculation?.setEnabled(!off(after), pool: run.spec.pool, sim) }
+    }
+
     /// What each ladder did, with engaged time closed at `end`.
-    func degradationReports(until end: Double) -> [DegradationReport] {
-        ladders.map { run in
+    func reports(until end: Double, _ sim: Simulation) -> [DegradationReport] {
+        runs.map { run in
             let steps = run.spec.steps.enumerated().map { k, step in
                 let open = k < run.state.level ? end - run.engagedSince[k] : 0
                 return DegradationStepReport(
@@ -129,9 +148,9 @@ extension Simulation {
             let signal: String
             switch run.spec.signal {
             case .queueDepth: signal = "queueDepth"
-            case .burnRate(let s, _): signal = "burnRate(\(scenario.slos[s].name))"
+            case .burnRate(let s, _): signal = "burnRate(\(sim.scenario.slos[s].name))"
             }
-            return DegradationReport(pool: scenario.pools[run.spec.pool].name, signal: signal, steps: steps,
+            return DegradationReport(pool: sim.scenario.pools[run.spec.pool].name, signal: signal, steps: steps,
                                      transitions: run.transitions)
         }
     }
