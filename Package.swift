@@ -14,6 +14,10 @@ import PackageDescription
 /// Release builds of every ServeSim target skip overflow and bounds checks on the hot path.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
+/// Every layer, bottom up.
+let layers: [Target.Dependency] = ["ServingModel", "ScenarioFormat", "SimulationEngine", "Reporting", "TransformerKernel",
+                                   "Workflows"]
+
 let package = Package(
     name: "ServeSim",
     products: [
@@ -50,12 +54,11 @@ let package = Package(
                 dependencies: ["ServingModel", "ScenarioFormat", "SimulationEngine", "Reporting", "TransformerKernel"],
                 path: "Sources/Workflows", swiftSettings: fast),
         // The library's one import.
-        .target(name: "ServeSim",
-                dependencies: ["ServingModel", "ScenarioFormat", "SimulationEngine", "Reporting", "TransformerKernel",
-                               "Workflows"],
-                path: "Sources/ServeSim"),
+        .target(name: "ServeSim", dependencies: layers, path: "Sources/ServeSim"),
         // The CLI: parse arguments, call a workflow, write files. No simulation logic of its own.
-        .executableTarget(name: "servesim", dependencies: ["ServeSim"], path: "Sources/servesim"),
-        .testTarget(name: "ServeSimTests", dependencies: ["ServeSim"], path: "Tests/ServeSimTests"),
+        // (Both name every layer as well as the umbrella: a change to a layer's types then rebuilds
+        // them even in incremental builds, which do not see through `@_exported` re-exports.)
+        .executableTarget(name: "servesim", dependencies: ["ServeSim"] + layers, path: "Sources/servesim"),
+        .testTarget(name: "ServeSimTests", dependencies: ["ServeSim"] + layers, path: "Tests/ServeSimTests"),
     ]
 )

@@ -90,20 +90,20 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
     }
 
     @Test func parsesColdStartAndWarmPool() {
-        let (c, d) = read("{ imagePull: \"10s\", weightLoadBandwidth: 1e9 }") { ElasticParser.coldStart($0) }
+        let (c, d) = read("{ imagePull: \"10s\", weightLoadBandwidth: 1e9 }") { ControlPlaneParser.coldStart($0) }
         #expect(d.isEmpty)
         #expect(c == ColdStartSpec(imagePull: .fixed(10), weightLoadBandwidth: 1e9))
-        #expect(read("{}") { ElasticParser.coldStart($0) }.0 == ColdStartSpec())
-        let (bad, bd) = read("{ engineStart: -1, weightLoadBandwidth: 0, pull: 1 }") { ElasticParser.coldStart($0) }
+        #expect(read("{}") { ControlPlaneParser.coldStart($0) }.0 == ColdStartSpec())
+        let (bad, bd) = read("{ engineStart: -1, weightLoadBandwidth: 0, pull: 1 }") { ControlPlaneParser.coldStart($0) }
         #expect(bad == nil)
         #expect(Set(bd.map(\.path)) == ["x.engineStart", "x.weightLoadBandwidth", "x.pull"])
 
-        let (w, wd) = read("{ size: 2, idleCostFraction: \"25%\" }") { ElasticParser.warmPool($0) }
+        let (w, wd) = read("{ size: 2, idleCostFraction: \"25%\" }") { ControlPlaneParser.warmPool($0) }
         #expect(wd.isEmpty)
         #expect(w == WarmPoolSpec(size: 2, startTime: WarmPoolSpec.defaultStartTime, idleCostFraction: 0.25))
-        #expect(read("{ size: 0, idleCostFraction: 0, startTime: 3 }") { ElasticParser.warmPool($0) }.0
+        #expect(read("{ size: 0, idleCostFraction: 0, startTime: 3 }") { ControlPlaneParser.warmPool($0) }.0
                 == WarmPoolSpec(size: 0, startTime: .fixed(3), idleCostFraction: 0))
-        let (wb, wbd) = read("{ size: -1, idleCostFraction: 1.5 }") { ElasticParser.warmPool($0) }
+        let (wb, wbd) = read("{ size: -1, idleCostFraction: 1.5 }") { ControlPlaneParser.warmPool($0) }
         #expect(wb == nil)
         #expect(Set(wbd.map(\.path)) == ["x.size", "x.idleCostFraction"])
     }
@@ -197,7 +197,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
     }
 
     @Test func parsesDefaultsAndEveryKey() {
-        let (d, dd) = read("{ maxReplicas: 8, target: 4 }") { ElasticParser.autoscaler($0) }
+        let (d, dd) = read("{ maxReplicas: 8, target: 4 }") { ControlPlaneParser.autoscaler($0) }
         #expect(dd.isEmpty)
         #expect(d == AutoscalerSpec(maxReplicas: 8, target: 4))
         #expect(d?.syncPeriod == 15 && d?.tolerance == 0.1 && d?.scaleUpFactor == 2 && d?.scaleUpPods == 4)
@@ -209,7 +209,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
           panicWindow: "10s", panicThreshold: 3, stableWindow: "2m",
           predictive: { leadTime: "5m", mode: "schedule", perReplicaRate: 2.5 } }
         """
-        let (a, ad) = read(text) { ElasticParser.autoscaler($0) }
+        let (a, ad) = read(text) { ControlPlaneParser.autoscaler($0) }
         #expect(ad.isEmpty)
         #expect(a == AutoscalerSpec(minReplicas: 0, maxReplicas: 12, metric: .kvUtilization, target: 0.8, syncPeriod: 30,
                                     tolerance: 0.05, scaleUpFactor: 1.5, scaleUpPods: 2, scaleDownStabilization: 120,
@@ -221,12 +221,12 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
         let (a, d) = read("""
         { minReplicas: 5, maxReplicas: 2, target: 0, metric: "cpu", scaleToZeroGrace: "1m", bogus: 1,
           scaleUp: { factor: 0.5 }, stableWindow: "3s", predictive: { mode: "guess" } }
-        """) { ElasticParser.autoscaler($0) }
+        """) { ControlPlaneParser.autoscaler($0) }
         #expect(a == nil)
         #expect(Set(d.map(\.path)) == ["x.minReplicas", "x.target", "x.metric", "x.scaleToZeroGrace", "x.bogus",
                                        "x.scaleUp.factor", "x.stableWindow", "x.predictive.mode",
                                        "x.predictive.perReplicaRate"])
-        let (k, kd) = read("{ maxReplicas: 2, metric: \"kvUtilization\", target: 1.5 }") { ElasticParser.autoscaler($0) }
+        let (k, kd) = read("{ maxReplicas: 2, metric: \"kvUtilization\", target: 1.5 }") { ControlPlaneParser.autoscaler($0) }
         #expect(k == nil)
         #expect(kd.map(\.path) == ["x.target"])
     }
@@ -251,12 +251,24 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
     }
 
     @Test func parsesRateAndBurst() {
-        #expect(read("{ rate: 5 }") { ElasticParser.tokenBucket($0) }.0 == TokenBucket(rate: 5, burst: 5))
-        #expect(read("{ rate: 0.5 }") { ElasticParser.tokenBucket($0) }.0 == TokenBucket(rate: 0.5, burst: 1))
-        #expect(read("{ rate: 2, burst: 20 }") { ElasticParser.tokenBucket($0) }.0 == TokenBucket(rate: 2, burst: 20))
-        let (b, d) = read("{ rate: 0, burst: -1, size: 1 }") { ElasticParser.tokenBucket($0) }
-        #expect(b == nil)
-        #expect(Set(d.map(\.path)) == ["x.rate", "x.burst", "x.size"])
+        func limits(_ tenants: String) -> ([Admission.TenantLimit], [String]) {
+            let (s, errors) = parseScenario("""
+                { version: 1, name: "t", duration: 10, admission: { tenants: [\(tenants)] },
+                  workload: { classes: [{ name: "c", arrivals: { process: "poisson", rate: 1 },
+                    promptTokens: { distribution: "fixed", value: 10 }, outputTokens: { distribution: "fixed", value: 10 } }] },
+                  pools: [{ name: "p", replicas: 1, pricePerGpuHour: 1,
+                            performance: { model: "service", distribution: "exponential", mean: 1 } }] }
+                """)
+            return (s?.admission.tenants ?? [], errors)
+        }
+        // The burst defaults to max(1, rate).
+        #expect(limits("{ tenant: \"default\", rate: 5 }").0 == [.init(tenant: "default", rate: 5, burst: 5)])
+        #expect(limits("{ tenant: \"default\", rate: 0.5 }").0 == [.init(tenant: "default", rate: 0.5, burst: 1)])
+        #expect(limits("{ tenant: \"default\", rate: 2, burst: 20 }").0 == [.init(tenant: "default", rate: 2, burst: 20)])
+        let (bad, errors) = limits("{ tenant: \"default\", rate: 0, burst: -1, size: 1 }")
+        #expect(bad.isEmpty)
+        #expect(Set(errors.map { $0.components(separatedBy: ": ")[1] })
+                == ["admission.tenants.0.rate", "admission.tenants.0.burst", "admission.tenants.0.size"], "\(errors)")
     }
 }
 
@@ -282,21 +294,21 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
 
     @Test func parsesClientSpecs() {
         let (c, d) = read("{ timeout: \"60s\", retry: { maxAttempts: 5, jitter: \"equal\", baseBackoff: \"500ms\" } }") {
-            ElasticParser.client($0)
+            ControlPlaneParser.client($0)
         }
         #expect(d.isEmpty)
         #expect(c == ClientSpec(timeout: 60, retry: RetryPolicy(maxAttempts: 5, baseBackoff: 0.5, jitter: .equal)))
-        #expect(read("{}") { ElasticParser.client($0) }.0 == ClientSpec())
-        #expect(read("{ retry: {} }") { ElasticParser.client($0) }.0 == ClientSpec(retry: RetryPolicy()))
+        #expect(read("{}") { ControlPlaneParser.client($0) }.0 == ClientSpec())
+        #expect(read("{ retry: {} }") { ControlPlaneParser.client($0) }.0 == ClientSpec(retry: RetryPolicy()))
         let (b, bd) = read("{ timeout: 0, retry: { baseBackoff: \"10s\", maxBackoff: \"5s\", jitter: \"some\" } }") {
-            ElasticParser.client($0)
+            ControlPlaneParser.client($0)
         }
         #expect(b == nil)
         #expect(Set(bd.map(\.path)) == ["x.timeout", "x.retry.jitter"])
-        let (b2, bd2) = read("{ retry: { baseBackoff: \"10s\", maxBackoff: \"5s\", maxAttempts: 0 } }") { ElasticParser.client($0) }
+        let (b2, bd2) = read("{ retry: { baseBackoff: \"10s\", maxBackoff: \"5s\", maxAttempts: 0 } }") { ControlPlaneParser.client($0) }
         #expect(b2 == nil)
         #expect(Set(bd2.map(\.path)) == ["x.retry.maxAttempts"])
-        let (_, bd3) = read("{ retry: { baseBackoff: \"10s\", maxBackoff: \"5s\" } }") { ElasticParser.client($0) }
+        let (_, bd3) = read("{ retry: { baseBackoff: \"10s\", maxBackoff: \"5s\" } }") { ControlPlaneParser.client($0) }
         #expect(bd3.map(\.path) == ["x.retry.maxBackoff"])
     }
 
@@ -336,7 +348,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
           outages: [ { at: "30m", duration: "5m", pools: ["a"] }, { at: 0, duration: 1 } ],
           inFlight: "retry" }
         """
-        let (f, d) = read(text) { ElasticParser.faults($0, knownPools: ["a", "b"]) }
+        let (f, d) = read(text) { ControlPlaneParser.faults($0, knownPools: ["a", "b"]) }
         #expect(d.isEmpty)
         #expect(f == FaultSpec(
             replicaFailures: .init(timeToFailure: .exponential(mean: 360_000),
@@ -344,10 +356,10 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
             spotPreemption: .init(ratePerReplicaHour: 0.05, notice: 30),
             outages: [.init(at: 1800, duration: 300, pools: ["a"]), .init(at: 0, duration: 1)],
             inFlight: .retry))
-        #expect(read("{}") { ElasticParser.faults($0) }.0 == FaultSpec())
+        #expect(read("{}") { ControlPlaneParser.faults($0) }.0 == FaultSpec())
         #expect(FaultSpec().inFlight == .fail)
         let (w, _) = read("{ replicaFailures: { mtbf: { distribution: \"weibull\", scale: \"1000h\", shape: 0.7 }, mttr: 60 } }") {
-            ElasticParser.faults($0)
+            ControlPlaneParser.faults($0)
         }
         #expect(w?.replicaFailures == .init(timeToFailure: .weibull(scale: 3_600_000, shape: 0.7), timeToRepair: .fixed(60)))
     }
@@ -357,7 +369,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
         { replicaFailures: { mtbf: { distribution: "lognormal", mean: 5, p95: 9 } },
           spotPreemption: { rate: -1 }, outages: [ { at: 5, duration: 0, pools: ["zzz"] } ], inFlight: "drop" }
         """
-        let (f, d) = read(text) { ElasticParser.faults($0, knownPools: ["a"]) }
+        let (f, d) = read(text) { ControlPlaneParser.faults($0, knownPools: ["a"]) }
         #expect(f == nil)
         #expect(Set(d.map(\.path)) == ["x.replicaFailures.mtbf.distribution", "x.replicaFailures.mttr",
                                        "x.spotPreemption.rate", "x.outages.0.duration", "x.outages.0.pools.0",

@@ -1,3 +1,4 @@
+import Foundation
 import ServingModel
 /// Parses durations written as seconds (`30`, `1.5`) or with a unit (`"250ms"`, `"30s"`, `"5m"`,
 /// `"1h"`, `"30d"`). Returns seconds, or nil when the text is not a duration.
@@ -19,6 +20,14 @@ public enum DurationParser {
         guard let value = Double(trimmed), value.isFinite else { return nil }
         return value
     }
-}
 
-import Foundation
+    /// `seconds` in the largest unit that writes it exactly: 300 is "5m", 0.25 is "250ms", 90 is
+    /// "90s" (for documentation and the schema's defaults).
+    public static func text(_ seconds: Double) -> String {
+        for (suffix, scale) in [("d", 86400.0), ("h", 3600), ("m", 60), ("s", 1), ("ms", 0.001), ("us", 1e-6)] {
+            let n = seconds / scale
+            if n >= 1, (n - n.rounded()).magnitude < 1e-9 { return "\(Int(n.rounded()))\(suffix)" }
+        }
+        return seconds == 0 ? "0s" : "\(seconds)s"
+    }
+}

@@ -23,7 +23,13 @@ public struct FieldNode {
 
     public func object() -> ObjectReader? {
         guard case .object(let fields) = value else { wrongType("an object"); return nil }
-        return ObjectReader(fields: fields, path: path, sink: sink)
+        return ObjectReader(fields: fields, path: path, sink: sink, section: nil)
+    }
+
+    /// The object's reader for `section`: it reads only the section's keys.
+    public func object(_ section: Section) -> ObjectReader? {
+        guard case .object(let fields) = value else { wrongType("an object"); return nil }
+        return ObjectReader(fields: fields, path: path, sink: sink, section: section)
     }
 
     public func array(minCount: Int = 0) -> [FieldNode]? {
@@ -142,36 +148,79 @@ public final class ObjectReader {
     public let fields: [String: JSONValue]
     public let path: String
     public let sink: DiagnosticSink
+    /// The declaration of this object; every key read must be one of its keys.
+    public let section: Section?
     private var consumed: Set<String> = []
 
-    init(fields: [String: JSONValue], path: String, sink: DiagnosticSink) {
+    init(fields: [String: JSONValue], path: String, sink: DiagnosticSink, section: Section?) {
         self.fields = fields
         self.path = path
         self.sink = sink
+        self.section = section
     }
 
-    public func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    public func has(_ key: String) -> Bool { fields[key] != nil }
-
-    /// The field, or nil without complaint when absent (an explicit `null` counts as absent).
-    public func optional(_ key: String) -> FieldNode? {
-        consumed.insert(key)
-        guard let value = fields[key], value != .null else { return nil }
-        return FieldNode(value: value, path: childPath(key), sink: sink)
+    /// The value of `key`: its declared default when absent (reporting "is missing" when the key is
+    /// required), nil when present but not valid (reported at the value).
+    public func read<V>(_ key: Key<V>, required: Bool) -> V? {
+        required && !has(key) ? requiredNode(key).flatMap(key.read) : read(key)
     }
 
-    /// The field, or nil with a "missing" diagnostic.
-    public func required(_ key: String, allowed: String = "") -> FieldNode? {
-        guard let node = optional(key) else {
-            sink.report(childPath(key), "is missing", allowed: allowed)
+    /// The value of `key` as `read` gives it.
+    public func read<V>(_ key: Key<V>) -> V? {
+        guard let node = node(key) else {
+            if key.spec.required { sink.report(childPath(key.name), "is missing", allowed: key.spec.hint) }
+            return key.fallback
+        }
+        return key.read(node)
+    }
+
+    /// The value of a key that has a default, that default also when the value given is not valid
+    /// (the problem is reported either way, so the result is only ever used for further checks).
+    public func value<V>(_ key: Key<V>) -> V {
+        guard let fallback = key.fallback else { preconditionFailure("\(key.name) has no default") }
+        return read(key) ?? fallback
+    }
+
+    /// The node of `key` (an explicit `null` counts as absent), marking it read; nil when absent.
+    public func node<V>(_ key: Key<V>) -> FieldNode? {
+        precondition(section?.declares(key.name) ?? true, "\(key.name) is not declared in section \(section?.id ?? "")")
+        return optional(key.name)
+    }
+
+    /// The node of a key the reader requires here (declared required, or required in this case),
+    /// reporting "is missing (its hint)" when absent.
+    public func requiredNode<V>(_ key: Key<V>) -> FieldNode? {
+        guard let node = node(key) else {
+            sink.report(childPath(key.name), "is missing", allowed: key.spec.hint)
             return nil
         }
         return node
     }
 
-    /// Marks keys as known without reading them (for fields another reader handles).
-    public func accept(_ keys: String...) { keys.forEach { consumed.insert($0) } }
+    /// Whether the object gives `key` (not `null`); does not mark it read.
+    public func has<V>(_ key: Key<V>) -> Bool { has(key.name) }
+
+    /// Marks keys as known without reading them (when another reader handles them, or when they
+    /// cannot be judged because the object's tag is not valid).
+    public func accept(_ specs: FieldSpec...) { specs.forEach { consumed.insert($0.key) } }
+
+    /// Marks every key of the section's forms as known (its tag was not valid).
+    public func acceptAll() { section?.allFields.forEach { consumed.insert($0.key) } }
+
+    public func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    private func has(_ key: String) -> Bool { fields[key] != nil }
+
+    /// The value of `key` in an object whose keys are data (a map such as a region's `rtt`), or nil
+    /// when absent; marks it read.
+    public func entry(_ key: String) -> FieldNode? { optional(key) }
+
+    /// The field, or nil without complaint when absent (an explicit `null` counts as absent).
+    private func optional(_ key: String) -> FieldNode? {
+        consumed.insert(key)
+        guard let value = fields[key], value != .null else { return nil }
+        return FieldNode(value: value, path: childPath(key), sink: sink)
+    }
 
     /// Reports unknown keys (sorted, so output order is deterministic).
     public func finish(known: [String] = []) {

@@ -37,37 +37,38 @@ public enum ScenarioLoader {
     /// Validates a scenario value tree (a parsed file, possibly with overrides applied).
     public static func parse(value root: JSONValue, file: String, baseDirectory: String, seed: UInt64? = nil,
                              perIteration: Bool? = nil) throws -> Scenario {
+        typealias K = ScenarioFields
         let sink = DiagnosticSink(file: file)
-        guard let top = FieldNode(value: root, path: "", sink: sink).object() else { throw InputError(sink.diagnostics) }
+        guard let top = FieldNode(value: root, path: "", sink: sink).object(K.section) else { throw InputError(sink.diagnostics) }
 
-        if let version = top.required("version", allowed: "1")?.int(), version != 1 {
-            sink.report("version", "version \(version) is not supported", allowed: "1")
+        if let version = top.read(K.version), version != 1 {
+            sink.report(K.version.name, "version \(version) is not supported", allowed: "1")
         }
-        let name = top.required("name", allowed: "a short identifier")?.string() ?? ""
+        let name = top.read(K.name) ?? ""
         if !name.isEmpty && !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
-            sink.report("name", "\"\(name)\" is not a file-safe name", allowed: "letters, digits, '-', '_', '.'")
+            sink.report(K.name.name, "\"\(name)\" is not a file-safe name", allowed: "letters, digits, '-', '_', '.'")
         }
-        let description = top.optional("description")?.string(nonEmpty: false) ?? ""
-        let fileSeed = top.optional("seed")?.int(min: 0).map { UInt64($0) } ?? 1
-        let duration = top.required("duration", allowed: DurationParser.allowed)?.duration(min: 0, exclusiveMin: true) ?? 1
-        let warmup = top.optional("warmup")?.duration() ?? 0
-        if warmup >= duration { sink.report("warmup", "must be shorter than the duration", allowed: "0 <= warmup < duration") }
-        let drainTimeout = top.optional("drainTimeout")?.duration()
-        let seriesInterval = top.optional("timeSeriesInterval")?.duration(min: 0, exclusiveMin: true) ?? 60
+        let description = top.value(K.description)
+        let fileSeed = UInt64(top.value(K.seed))
+        let duration = top.read(K.duration) ?? 1
+        let warmup = top.value(K.warmup)
+        if warmup >= duration { sink.report(K.warmup.name, "must be shorter than the duration", allowed: "0 <= warmup < duration") }
+        let drainTimeout = top.read(K.drainTimeout)
+        let seriesInterval = top.value(K.timeSeriesInterval)
         var mode = false
-        if let engine = top.optional("engine")?.object() {
-            mode = engine.optional("mode")?.oneOf(["jump-ahead", "per-iteration"]) == "per-iteration"
+        if let engine = top.node(K.engine)?.object(EngineFields.section) {
+            mode = engine.read(EngineFields.mode) == "per-iteration"
             engine.finish()
         }
 
         var classes: [RequestClassSpec] = []
-        if let workload = top.required("workload") {
+        if let workload = top.requiredNode(K.workload) {
             classes = WorkloadParser.parse(workload, baseDirectory: baseDirectory) ?? []
         }
         var pools: [PoolSpec] = []
         var classPools = Array(repeating: 0, count: classes.count)
         var claimed = Array(repeating: -1, count: classes.count)
-        if let poolNodes = top.required("pools", allowed: "an array of pools")?.array(minCount: 1) {
+        if let poolNodes = top.requiredNode(K.pools)?.array(minCount: 1) {
             for (index, node) in poolNodes.enumerated() {
                 guard let parsed = PoolParser.parse(node, baseDirectory: baseDirectory) else { continue }
                 if pools.contains(where: { $0.name == parsed.spec.name }) {
@@ -94,22 +95,22 @@ public enum ScenarioLoader {
             }
         }
         var slos: [SLOSpec] = []
-        if let sloNode = top.optional("slos") { slos = SLOParser.parse(sloNode, knownClasses: classes.map(\.name)) ?? [] }
-        let faults = top.optional("faults").flatMap { ElasticParser.faults($0, knownPools: pools.map(\.name)) }
-        let admission = top.optional("admission").flatMap { parseAdmission($0, tenants: Set(classes.map(\.tenant))) }
-        let degradation = top.optional("degradation").flatMap {
+        if let sloNode = top.node(K.slos) { slos = SLOParser.parse(sloNode, knownClasses: classes.map(\.name)) ?? [] }
+        let faults = top.node(K.faults).flatMap { ControlPlaneParser.faults($0, knownPools: pools.map(\.name)) }
+        let admission = top.node(K.admission).flatMap { parseAdmission($0, tenants: Set(classes.map(\.tenant))) }
+        let degradation = top.node(K.degradation).flatMap {
             DegradationParser.parse($0, pools: pools.map(\.name), slos: slos, speculative: pools.map { $0.speculation != nil })
         }
-        let caches = top.optional("caches").flatMap { GatewayParser.caches($0, classes: classes.map(\.name)) }
-        let hosted = top.optional("hosted").flatMap { GatewayParser.hosted($0) }
-        let routing = top.optional("routers").flatMap {
+        let caches = top.node(K.caches).flatMap { GatewayParser.caches($0, classes: classes.map(\.name)) }
+        let hosted = top.node(K.hosted).flatMap { GatewayParser.hosted($0) }
+        let routing = top.node(K.routers).flatMap {
             RouterParser.parse($0, pools: pools.map(\.name), classes: classes.map(\.name), claimedByPools: claimed)
         }
-        let releases = top.optional("releases").flatMap { ReleaseParser.parse($0, pools: pools.map(\.name)) }
+        let releases = top.node(K.releases).flatMap { ReleaseParser.parse($0, pools: pools.map(\.name)) }
         // Variants are validated here (a bad one is a problem of the file); `ScenarioSource.variants`
         // hands them out.
-        _ = top.optional("variants").flatMap { VariantParser.parse($0, baseName: name) }
-        let disaggregation = top.optional("disaggregation").flatMap { DisaggregationParser.parse($0, pools: pools) }
+        _ = top.node(K.variants).flatMap { VariantParser.parse($0, baseName: name) }
+        let disaggregation = top.node(K.disaggregation).flatMap { DisaggregationParser.parse($0, pools: pools) }
         let regions = RegionParser.parse(top: top, classes: classes, pools: pools, claimed: claimed)
         if let routing, !routing.routers.isEmpty {
             RegionParser.rejectRoutedGeoClasses(top: top, classRouters: routing.classRouters,
@@ -142,18 +143,19 @@ public enum ScenarioLoader {
 
     /// `admission: { tenants: [{ tenant, rate, burst, unit }], maxInFlightTokens }`.
     static func parseAdmission(_ node: FieldNode, tenants known: Set<String>) -> Admission? {
-        guard let obj = node.object() else { return nil }
+        guard let obj = node.object(AdmissionFields.section) else { return nil }
         var admission = Admission()
-        admission.maxInFlightTokens = obj.optional("maxInFlightTokens")?.int(min: 1)
-        for limitNode in obj.optional("tenants")?.array() ?? [] {
-            guard let limit = limitNode.object() else { continue }
-            let tenant = limit.required("tenant")?.string()
-            let rate = limit.required("rate", allowed: "per second, > 0")?.double(min: 0, exclusiveMin: true)
-            let burst = limit.optional("burst")?.double(min: 0, exclusiveMin: true)
-            let unit = limit.optional("unit")?.oneOf(["requests", "tokens"]).flatMap(Admission.TenantLimit.Unit.init) ?? .requests
+        admission.maxInFlightTokens = obj.read(AdmissionFields.maxInFlightTokens)
+        for limitNode in obj.node(AdmissionFields.tenants)?.array() ?? [] {
+            typealias K = TenantLimitFields
+            guard let limit = limitNode.object(K.section) else { continue }
+            let tenant = limit.read(K.tenant)
+            let rate = limit.read(K.rate)
+            let burst = limit.read(K.burst)
+            let unit = limit.value(K.unit)
             limit.finish()
             if let tenant, !known.contains(tenant) {
-                limitNode.sink.report(limit.childPath("tenant"), "no request class has tenant \"\(tenant)\"",
+                limitNode.sink.report(limit.childPath(K.tenant.name), "no request class has tenant \"\(tenant)\"",
                                       allowed: known.sorted().joined(separator: ", "))
             }
             if let tenant, let rate {

@@ -25,8 +25,8 @@ enum VariantParser {
         var variants: [ScenarioVariant] = []
         var ok = true
         for item in items {
-            guard let obj = item.object() else { ok = false; continue }
-            let name = obj.required("name", allowed: "a file-safe name")?.string()
+            guard let obj = item.object(VariantFields.section) else { ok = false; continue }
+            let name = obj.read(VariantFields.name)
             if let name, !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
                 item.sink.report(obj.childPath("name"), "\"\(name)\" is not a file-safe name", allowed: "letters, digits, '-', '_', '.'")
                 ok = false
@@ -35,7 +35,7 @@ enum VariantParser {
                 ok = false
             }
             var overrides: [ScenarioOverride] = []
-            if let setNode = obj.required("set", allowed: "an object of dotted paths to values") {
+            if let setNode = obj.requiredNode(VariantFields.set) {
                 if case .object(let fields) = setNode.value, !fields.isEmpty {
                     for key in fields.keys.sorted() {
                         let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)

@@ -1,5 +1,6 @@
 import ServingModel
-/// Reads the top-level `degradation` list: one ladder per guarded pool.
+/// Reads the top-level `degradation` list (keys: `LadderFields`, `LadderStepFields`): one ladder per
+/// guarded pool.
 ///
 /// ```json5
 /// degradation: [{
@@ -18,7 +19,7 @@ import ServingModel
 /// Each action appears at most once per ladder; a fallback names another pool; `name` (optional)
 /// labels a step in reports (default: its action).
 enum DegradationParser {
-    static let actions = ["fallback", "limitOutput", "shed", "disableSpeculation"]
+    static let actions = LadderStepFields.actions
 
     /// `speculative`: per pool, whether it has speculative decoding (for `disableSpeculation`).
     static func parse(_ node: FieldNode, pools: [String], slos: [SLOSpec], speculative: [Bool] = []) -> [DegradationLadder]? {
@@ -50,18 +51,19 @@ enum DegradationParser {
     }
 
     static func ladder(_ node: FieldNode, pools: [String], slos: [SLOSpec], speculative: [Bool] = []) -> DegradationLadder? {
-        guard let obj = node.object() else { return nil }
+        typealias K = LadderFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
         let before = sink.diagnostics.count
-        let pool = poolIndex(obj.required("pool", allowed: "a pool name"), pools: pools)
-        let kind = obj.optional("signal")?.oneOf(["queueDepth", "burnRate"]) ?? "queueDepth"
-        let checkInterval = obj.optional("checkInterval")?.duration(min: 0, exclusiveMin: true) ?? 10
-        let recoverAfter = obj.optional("recoverAfter")?.duration() ?? 60
+        let pool = poolIndex(obj.requiredNode(K.pool), pools: pools)
+        let kind = obj.value(K.signal)
+        let checkInterval = obj.value(K.checkInterval)
+        let recoverAfter = obj.value(K.recoverAfter)
         var signal = DegradationLadder.Signal.queueDepth
         if kind == "burnRate" {
-            let sloNode = obj.required("slo", allowed: "the name of an SLO in slos")
-            let window = obj.optional("window")?.duration(min: 0, exclusiveMin: true) ?? 300
+            let sloNode = obj.requiredNode(K.slo)
+            let window = obj.value(K.window)
             if let name = sloNode?.string() {
                 if let s = slos.firstIndex(where: { $0.name == name }) {
                     signal = .burnRate(slo: s, window: window)
@@ -70,13 +72,13 @@ enum DegradationParser {
                 }
             }
         } else {
-            for key in ["slo", "window"] where obj.has(key) {
-                sink.report(obj.childPath(key), "applies only to signal \"burnRate\"", allowed: "remove it, or set signal: \"burnRate\"")
+            for key in [K.slo.spec, K.window.spec] where obj.fields[key.key].map({ $0 != .null }) ?? false {
+                sink.report(obj.childPath(key.key), "applies only to signal \"burnRate\"", allowed: "remove it, or set signal: \"burnRate\"")
                 obj.accept(key)
             }
         }
         var steps: [DegradationLadder.Step] = []
-        for stepNode in obj.required("steps", allowed: "a non-empty array of steps")?.array(minCount: 1) ?? [] {
+        for stepNode in obj.requiredNode(K.steps)?.array(minCount: 1) ?? [] {
             guard let s = step(stepNode, pools: pools, guarded: pool) else { continue }
             if let last = steps.last, s.threshold <= last.threshold {
                 sink.report("\(stepNode.path).when", "\(FieldNode.format(s.threshold)) is not above the previous step's \(FieldNode.format(last.threshold))",
@@ -97,35 +99,30 @@ enum DegradationParser {
     }
 
     static func step(_ node: FieldNode, pools: [String], guarded: Int?) -> DegradationLadder.Step? {
-        guard let obj = node.object() else { return nil }
+        typealias K = LadderStepFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
-        let threshold = obj.required("when", allowed: "signal level > 0 (queued requests, or burn rate)")?
-            .double(min: 0, exclusiveMin: true)
-        let kind = obj.required("action", allowed: actions.joined(separator: ", "))?.oneOf(actions)
-        let name = obj.optional("name")?.string()
-        // A share of attempts, default all; nil when given but invalid (already reported).
-        func fraction() -> Double? {
-            guard let node = obj.optional("fraction") else { return 1 }
-            return node.fraction(exclusive: false)
-        }
+        let threshold = obj.read(K.when)
+        let kind = obj.read(K.action)
+        let name = obj.read(K.name)
         var action: DegradationLadder.Action?
         switch kind {
         case "fallback":
-            let target = poolIndex(obj.required("pool", allowed: "the pool to fall back to"), pools: pools)
-            let share = fraction()
+            let target = poolIndex(obj.requiredNode(K.pool), pools: pools)
+            let share = obj.read(K.fraction)
             if let target, target == guarded {
-                obj.sink.report(obj.childPath("pool"), "falls back to the pool it guards", allowed: "another pool")
+                obj.sink.report(obj.childPath(K.pool.name), "falls back to the pool it guards", allowed: "another pool")
             } else if let target, let share {
                 action = .fallback(pool: target, fraction: share)
             }
         case "limitOutput":
-            action = obj.required("maxOutputTokens")?.int(min: 1).map { .limitOutput(maxOutputTokens: $0) }
+            action = obj.read(K.maxOutputTokens).map { .limitOutput(maxOutputTokens: $0) }
         case "shed":
-            action = fraction().map { .shed(fraction: $0) }
+            action = obj.read(K.fraction).map { .shed(fraction: $0) }
         case "disableSpeculation":
             action = .disableSpeculation
         default:
-            obj.accept("pool", "fraction", "maxOutputTokens")
+            obj.acceptAll()
         }
         guard let threshold, let action else { return nil }
         return .init(name: name ?? action.name, threshold: threshold, action: action)

@@ -1,5 +1,6 @@
 import ServingModel
-/// Reads the top-level `disaggregation` section: prefill/decode pool pairs and their KV link.
+/// Reads the top-level `disaggregation` section (keys: `DisaggregationFields`, `LinkFields`):
+/// prefill/decode pool pairs and their KV link.
 ///
 /// ```json5
 /// disaggregation: [{
@@ -14,21 +15,21 @@ enum DisaggregationParser {
         var pairOfPool = Array(repeating: -1, count: pools.count)
         var ok = true
         for (k, item) in items.enumerated() {
-            guard let obj = item.object() else { ok = false; continue }
-            let prefill = pool(obj, "prefill", pools: pools, pairOfPool: &pairOfPool, pair: k)
-            let decode = pool(obj, "decode", pools: pools, pairOfPool: &pairOfPool, pair: k)
-            let link = obj.required("link", allowed: "{ bandwidth, latency }").flatMap(parseLink)
+            guard let obj = item.object(DisaggregationFields.section) else { ok = false; continue }
+            let prefill = pool(obj, DisaggregationFields.prefill, pools: pools, pairOfPool: &pairOfPool, pair: k)
+            let decode = pool(obj, DisaggregationFields.decode, pools: pools, pairOfPool: &pairOfPool, pair: k)
+            let link = obj.requiredNode(DisaggregationFields.link).flatMap(parseLink)
             obj.finish()
             guard let prefill, let decode, let link else { ok = false; continue }
             let p = pools[prefill], d = pools[decode]
             if p.model != d.model {
-                obj.sink.report(obj.childPath("decode"), "pool \"\(d.name)\" serves \(d.model) but pool \"\(p.name)\" serves \(p.model)",
+                obj.sink.report(obj.childPath(DisaggregationFields.decode.name), "pool \"\(d.name)\" serves \(d.model) but pool \"\(p.name)\" serves \(p.model)",
                                 allowed: "a decode pool serving the prefill pool's model (its KV cache is reused as is)")
                 ok = false
                 continue
             }
             guard let perToken = p.kvBytesPerToken else {
-                obj.sink.report(obj.childPath("prefill"), "pool \"\(p.name)\" names no model, so its KV bytes per token are unknown",
+                obj.sink.report(obj.childPath(DisaggregationFields.prefill.name), "pool \"\(p.name)\" names no model, so its KV bytes per token are unknown",
                                 allowed: "pools with a model (preset or object)")
                 ok = false
                 continue
@@ -41,9 +42,9 @@ enum DisaggregationParser {
     }
 
     /// The pool named by `key`: it must exist, be token-level and not be in another pair.
-    static func pool(_ obj: ObjectReader, _ key: String, pools: [PoolSpec], pairOfPool: inout [Int], pair: Int) -> Int? {
-        guard let name = obj.required(key, allowed: "a pool name")?.string() else { return nil }
-        let path = obj.childPath(key)
+    static func pool(_ obj: ObjectReader, _ key: Key<JSONValue>, pools: [PoolSpec], pairOfPool: inout [Int], pair: Int) -> Int? {
+        guard let name = obj.requiredNode(key)?.string() else { return nil }
+        let path = obj.childPath(key.name)
         guard let p = pools.firstIndex(where: { $0.name == name }) else {
             obj.sink.report(path, "no pool named \"\(name)\"", allowed: pools.map(\.name).joined(separator: ", "))
             return nil
@@ -67,9 +68,9 @@ enum DisaggregationParser {
     /// `link: { bandwidth, latency }`: bandwidth per GPU lane (bytes/s, or a string with a unit),
     /// latency a duration (default 0).
     static func parseLink(_ node: FieldNode) -> KVLink? {
-        guard let obj = node.object() else { return nil }
+        guard let obj = node.object(LinkFields.section) else { return nil }
         var bandwidth: Double?
-        if let b = obj.required("bandwidth", allowed: LinkBandwidth.allowed) {
+        if let b = obj.requiredNode(LinkFields.bandwidth) {
             switch b.value {
             case .string(let text):
                 bandwidth = LinkBandwidth.bytesPerSecond(text)
@@ -78,7 +79,7 @@ enum DisaggregationParser {
                 bandwidth = b.double(min: 0, exclusiveMin: true)
             }
         }
-        let latency = obj.optional("latency")?.duration() ?? 0
+        let latency = obj.value(LinkFields.latency)
         obj.finish()
         return bandwidth.map { KVLink(bandwidth: $0, latency: latency) }
     }

@@ -1,5 +1,6 @@
 import ServingModel
-/// Reads the gateway sections of a scenario: response caches and a hosted API endpoint.
+/// Reads the gateway sections of a scenario (keys: `CacheFields`, `HostedFields`): response caches
+/// and a hosted API endpoint.
 ///
 /// ```json5
 /// caches: [                              // looked up in this order; the first hit wins
@@ -36,25 +37,23 @@ enum GatewayParser {
     }
 
     static func cache(_ node: FieldNode, classes known: [String]) -> ResponseCacheSpec? {
-        guard let obj = node.object() else { return nil }
+        typealias K = CacheFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let before = obj.sink.diagnostics.count
-        let kinds = ResponseCacheSpec.Kind.allCases.map(\.rawValue)
-        let kind = obj.required("kind", allowed: kinds.joined(separator: ", "))?.oneOf(kinds)
-            .flatMap(ResponseCacheSpec.Kind.init)
-        let name = obj.optional("name")?.string()
-        let ratioNode = obj.optional("hitRatio"), contentNode = obj.optional("content")
-        let hitRatio = ratioNode?.fraction(exclusive: false)
+        let kind = obj.read(K.kind)
+        let name = obj.read(K.name)
+        let ratioNode = obj.node(K.hitRatio), contentNode = obj.node(K.content)
+        let hitRatio = ratioNode.flatMap(K.hitRatio.read)
         let content = contentNode.flatMap(cacheContent)
         if (ratioNode == nil) == (contentNode == nil) {
-            obj.sink.report(obj.childPath(ratioNode == nil ? "hitRatio" : "content"),
+            obj.sink.report(obj.childPath(ratioNode == nil ? K.hitRatio.name : K.content.name),
                             ratioNode == nil ? "is missing" : "is given with content",
                             allowed: "either hitRatio (a fraction in [0, 1], e.g. 0.2 or \"20%\") or content { distinct, skew, capacity, ttl }")
         }
-        let latency = obj.required("hitLatency", allowed: "a duration or a duration distribution")
-            .flatMap { DurationDistribution.parse($0) }
+        let latency = obj.requiredNode(K.hitLatency).flatMap { DurationDistribution.parse($0) }
         var classes: [String] = []
-        if let classNode = obj.optional("classes") {
+        if let classNode = obj.node(K.classes) {
             for c in classNode.array(minCount: 1) ?? [] {
                 guard let s = c.string() else { continue }
                 if !known.contains(s) {
@@ -71,31 +70,30 @@ enum GatewayParser {
 
     /// `content: { distinct, skew (default 0.8), capacity (entries, default unbounded), ttl (default none) }`.
     static func cacheContent(_ node: FieldNode) -> CacheContentModel? {
-        guard let obj = node.object() else { return nil }
+        typealias K = CacheContentFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let before = obj.sink.diagnostics.count
-        let distinct = obj.required("distinct", allowed: "distinct prompts, 1 ... \(CacheContentModel.maxDistinct)")?
-            .int(min: 1, max: CacheContentModel.maxDistinct)
-        let skew = obj.optional("skew")?.double(min: 0) ?? 0.8
-        let capacity = obj.optional("capacity")?.int(min: 1)
-        let ttl = obj.optional("ttl")?.duration(exclusiveMin: true)
+        let distinct = obj.read(K.distinct)
+        let skew = obj.value(K.skew)
+        let capacity = obj.read(K.capacity)
+        let ttl = obj.read(K.ttl)
         guard obj.sink.diagnostics.count == before, let distinct else { return nil }
         return CacheContentModel(distinct: distinct, skew: skew, capacity: capacity, ttl: ttl)
     }
 
     static func hosted(_ node: FieldNode) -> HostedEndpointSpec? {
-        guard let obj = node.object() else { return nil }
+        typealias K = HostedFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let before = obj.sink.diagnostics.count
-        let name = obj.optional("name")?.string() ?? "hosted"
-        let input = obj.required("inputPricePerMillion", allowed: "USD per million input tokens, >= 0")?.double(min: 0)
-        let output = obj.required("outputPricePerMillion", allowed: "USD per million output tokens, >= 0")?.double(min: 0)
-        let ttft = obj.required("ttft", allowed: "a duration or a duration distribution")
-            .flatMap { DurationDistribution.parse($0) }
-        let tpot = obj.required("tpot", allowed: "seconds per output token: a duration or a duration distribution")
-            .flatMap { DurationDistribution.parse($0) }
-        let share = obj.optional("share")?.fraction(exclusive: false) ?? 0
-        let overflow = obj.optional("overflow")?.bool() ?? false
+        let name = obj.value(K.name)
+        let input = obj.read(K.inputPricePerMillion)
+        let output = obj.read(K.outputPricePerMillion)
+        let ttft = obj.requiredNode(K.ttft).flatMap { DurationDistribution.parse($0) }
+        let tpot = obj.requiredNode(K.tpot).flatMap { DurationDistribution.parse($0) }
+        let share = obj.value(K.share)
+        let overflow = obj.value(K.overflow)
         guard obj.sink.diagnostics.count == before, let input, let output, let ttft, let tpot else { return nil }
         return HostedEndpointSpec(name: name, inputPricePerMillion: input, outputPricePerMillion: output,
                                   ttft: ttft, tpot: tpot, share: share, overflow: overflow)

@@ -1,7 +1,8 @@
 import ServingModel
 import Foundation
 
-/// Reads one entry of `pools`: hardware, model, replicas, scheduler, routing, performance model.
+/// Reads one entry of `pools` (keys: `PoolFields`): hardware, model, replicas, scheduler, routing,
+/// performance model.
 public enum PoolParser {
     public struct Parsed {
         public var spec: PoolSpec
@@ -14,56 +15,55 @@ public enum PoolParser {
     public static let defaultGpuMemoryUtilization = 0.9
 
     public static func parse(_ node: FieldNode, baseDirectory: String) -> Parsed? {
-        guard let obj = node.object() else { return nil }
+        typealias K = PoolFields
+        guard let obj = node.object(K.section) else { return nil }
         let sink = node.sink
         let before = sink.diagnostics.count
-        let name = obj.required("name")?.string() ?? ""
-        let classes = obj.optional("classes")?.array()?.compactMap { $0.string() } ?? []
-        let autoscaler = obj.optional("autoscaling").flatMap(ElasticParser.autoscaler)
-        let coldStart = obj.optional("coldStart").flatMap(ElasticParser.coldStart)
-        let warmPool = obj.optional("warmPool").flatMap(ElasticParser.warmPool)
+        let name = obj.read(K.name) ?? ""
+        let classes = obj.node(K.classes)?.array()?.compactMap { $0.string() } ?? []
+        let autoscaler = obj.node(K.autoscaling).flatMap(ControlPlaneParser.autoscaler)
+        let coldStart = obj.node(K.coldStart).flatMap(ControlPlaneParser.coldStart)
+        let warmPool = obj.node(K.warmPool).flatMap(ControlPlaneParser.warmPool)
         // With autoscaling, `replicas` is the initial count (default: the autoscaler's minimum).
-        let replicasNode = autoscaler == nil && !obj.has("autoscaling") ? obj.required("replicas", allowed: "an integer >= 1")
-                                                                         : obj.optional("replicas")
+        let autoscaled = autoscaler != nil || obj.has(K.autoscaling)
+        let replicasNode = autoscaled ? obj.node(K.replicas) : obj.requiredNode(K.replicas)
         let replicas = replicasNode?.int(min: autoscaler == nil ? 1 : 0, max: 100_000) ?? autoscaler?.minReplicas ?? 1
         if let a = autoscaler, replicas < a.minReplicas || replicas > a.maxReplicas {
-            sink.report(obj.childPath("replicas"), "\(replicas) is outside the autoscaler's range",
+            sink.report(obj.childPath(K.replicas.name), "\(replicas) is outside the autoscaler's range",
                         allowed: "\(a.minReplicas) to \(a.maxReplicas)")
         }
-        let tp = obj.optional("tensorParallel")?.int(min: 1, max: 64) ?? 1
-        let routing = obj.optional("routing")?.oneOf(RoutingPolicy.allCases.map(\.rawValue))
-            .flatMap(RoutingPolicy.init(rawValue:)) ?? .leastOutstanding
-        let weightsNode = obj.optional("routingWeights")
+        let tp = obj.value(K.tensorParallel)
+        let routing = obj.value(K.routing)
+        let weightsNode = obj.node(K.routingWeights)
         let routingWeights = weightsNode?.array(minCount: 1)?.map { $0.int(min: 1, max: 1_000_000) }
-        let prefixCaching = obj.optional("prefixCaching").flatMap(PrefixCachingParser.prefixCaching) ?? false
-        let affinityNode = obj.optional("affinity")
+        let prefixCaching = obj.node(K.prefixCaching).flatMap(PrefixCachingParser.prefixCaching) ?? false
+        let affinityNode = obj.node(K.affinity)
         let affinity = affinityNode.flatMap { PrefixCachingParser.affinity($0, routing: routing) }
-        let maxQueue = obj.optional("maxQueueLength")?.int(min: 0)
-        let errorRate = obj.optional("errorRate")?.fraction(exclusive: false) ?? 0
-        let scheduler = obj.optional("scheduler").flatMap(parseScheduler) ?? SchedulerConfig()
-        let memoryUtilization = obj.optional("gpuMemoryUtilization")?.fraction(exclusive: false) ?? defaultGpuMemoryUtilization
-        let kvTokensOverride = obj.optional("kvCacheTokens")?.int(min: 1)
+        let maxQueue = obj.read(K.maxQueueLength)
+        let errorRate = obj.value(K.errorRate)
+        let scheduler = obj.node(K.scheduler).flatMap(parseScheduler) ?? SchedulerConfig()
+        let memoryUtilization = obj.value(K.gpuMemoryUtilization)
+        let kvTokensOverride = obj.read(K.kvCacheTokens)
         var breaker: CircuitBreaker?
-        if let node = obj.optional("circuitBreaker"), let cb = node.object() {
-            let threshold = cb.optional("failureThreshold")?.int(min: 1) ?? 5
-            let open = cb.optional("openDuration")?.duration(min: 0, exclusiveMin: true) ?? 30
+        if let cb = obj.node(K.circuitBreaker)?.object(CircuitBreakerFields.section) {
+            let threshold = cb.value(CircuitBreakerFields.failureThreshold)
+            let open = cb.value(CircuitBreakerFields.openDuration)
             cb.finish()
             breaker = CircuitBreaker(failureThreshold: threshold, openDuration: open)
         }
 
-        let performanceNode = obj.required("performance", allowed: "{ model: \"roofline\" | \"profile\" | \"service\", ... }")
-        let performanceObj = performanceNode?.object()
-        let kind = performanceObj?.required("model")?.oneOf(["roofline", "profile", "service"]) ?? "roofline"
+        let performanceNode = obj.requiredNode(K.performance)
+        let performanceObj = performanceNode?.object(PerformanceFields.section)
+        let kind = performanceObj?.requiredNode(PerformanceFields.model)?.oneOf(["roofline", "profile", "service"]) ?? "roofline"
         let needsShape = kind == "roofline"
-        let hardwareNode = needsShape ? obj.required("hardware", allowed: "a preset name or an object")
-                                      : obj.optional("hardware")
+        let hardwareNode = needsShape ? obj.requiredNode(K.hardware) : obj.node(K.hardware)
         let hardware = hardwareNode.flatMap(ServingParser.hardware)
-        let modelNode = needsShape ? obj.required("model", allowed: "a preset name or an object") : obj.optional("model")
+        let modelNode = needsShape ? obj.requiredNode(K.model) : obj.node(K.model)
         let model = modelNode.flatMap(ServingParser.model)
-        let speculative = obj.optional("speculative").flatMap { SpeculativeParser.parse($0, performanceKind: kind) }
-        let price = obj.optional("pricePerGpuHour")?.double(min: 0) ?? hardware?.pricePerGpuHour
+        let speculative = obj.node(K.speculative).flatMap { SpeculativeParser.parse($0, performanceKind: kind) }
+        let price = obj.read(K.pricePerGpuHour) ?? hardware?.pricePerGpuHour
         if price == nil && hardware == nil {
-            sink.report(obj.childPath("pricePerGpuHour"), "is missing", allowed: "USD per GPU-hour, or a hardware preset that has one")
+            sink.report(obj.childPath(K.pricePerGpuHour.name), "is missing", allowed: K.pricePerGpuHour.spec.hint)
         }
 
         var performance: PerformanceModel?
@@ -81,7 +81,7 @@ public enum PoolParser {
                     let kvPerToken = m.kvBytesPerToken + (speculative?.draftKVBytesPerToken ?? 0)
                     let kvTokens = kvTokensOverride ?? Int(max(0, available) / kvPerToken)
                     if kvTokensOverride == nil && kvTokens < scheduler.blockSize {
-                        sink.report(obj.childPath("tensorParallel"),
+                        sink.report(obj.childPath(K.tensorParallel.name),
                                     "\(m.name) weights (\(Int(m.weightBytes / 1e9)) GB) leave no room for a KV cache on \(tp) x \(hw.name)",
                                     allowed: "more GPUs per replica, a larger GPU, or kvCacheTokens")
                     }
@@ -98,12 +98,12 @@ public enum PoolParser {
             sink.report(obj.childPath("scheduler.maxBatchedTokens"), "is smaller than maxNumSeqs (\(scheduler.maxNumSeqs))",
                         allowed: "at least maxNumSeqs, so every running sequence can decode each step")
         }
-        obj.accept("region")  // read by RegionParser
+        obj.accept(K.region.spec)  // read by RegionParser
         obj.finish()
         guard sink.diagnostics.count == before, let performance, let price else { return nil }
         // Reports name the hardware; a profile pool is named by its profile file.
         var hardwareLabel = hardware?.name ?? "none"
-        if hardware == nil, kind == "profile", case .string(let file)? = performanceObj?.fields["file"] {
+        if hardware == nil, kind == "profile", case .string(let file)? = performanceObj?.fields[PerformanceFields.file.name] {
             hardwareLabel = "profile " + (file as NSString).lastPathComponent
         }
         var spec = PoolSpec(name: name, hardware: hardwareLabel, model: model?.name ?? "none",
@@ -131,26 +131,21 @@ public enum PoolParser {
     }
 
     static func parseScheduler(_ node: FieldNode) -> SchedulerConfig? {
-        guard let obj = node.object() else { return nil }
-        var config = SchedulerConfig()
-        if let p = obj.optional("policy")?.oneOf(SchedulerConfig.Policy.allCases.map(\.rawValue)) {
-            config.policy = SchedulerConfig.Policy(rawValue: p)!
-        }
-        if let n = obj.optional("maxNumSeqs")?.int(min: 1, max: 65_536) { config.maxNumSeqs = n }
-        if let n = obj.optional("maxBatchedTokens")?.int(min: 1, max: 10_000_000) { config.maxBatchedTokens = n }
-        if let b = obj.optional("chunkedPrefill")?.bool() { config.chunkedPrefill = b }
-        if let n = obj.optional("blockSize")?.int(min: 1, max: 1024) { config.blockSize = n }
+        typealias K = SchedulerFields
+        guard let obj = node.object(K.section) else { return nil }
+        let config = SchedulerConfig(policy: obj.value(K.policy), maxNumSeqs: obj.value(K.maxNumSeqs),
+                                     maxBatchedTokens: obj.value(K.maxBatchedTokens), chunkedPrefill: obj.value(K.chunkedPrefill),
+                                     blockSize: obj.value(K.blockSize))
         obj.finish()
         return config
     }
 
     static func parseService(_ obj: ObjectReader) -> ServiceTimeDistribution? {
-        let kind = obj.required("distribution")?.oneOf(["exponential", "deterministic", "lognormal", "gamma"])
-        let mean = obj.required("mean", allowed: "seconds per request")?.duration(min: 0, exclusiveMin: true)
+        typealias K = PerformanceFields
+        let kind = obj.read(K.distribution)
+        let mean = obj.read(K.mean)
         var cv: Double?
-        if kind == "lognormal" || kind == "gamma" {
-            cv = obj.required("cv", allowed: "coefficient of variation > 0")?.double(min: 0, exclusiveMin: true)
-        }
+        if kind == "lognormal" || kind == "gamma" { cv = obj.read(K.cv, required: true) }
         guard let kind, let mean else { return nil }
         switch kind {
         case "exponential": return .exponential(mean: mean)
@@ -161,9 +156,9 @@ public enum PoolParser {
     }
 
     static func parseProfile(_ obj: ObjectReader, baseDirectory: String, kvTokensOverride: Int?) -> PerformanceModel? {
-        let overhead = obj.optional("requestOverhead")?.duration() ?? 0
-        guard let fileNode = obj.required("file", allowed: "path of a profile JSON written by `servesim calibrate`"),
-              let file = fileNode.string() else { return nil }
+        typealias K = PerformanceFields
+        let overhead = obj.value(K.profileOverhead)
+        guard let fileNode = obj.requiredNode(K.file), let file = fileNode.string() else { return nil }
         let path = file.hasPrefix("/") ? file : baseDirectory + "/" + file
         do {
             let (model, kvTokens) = try ProfileLoader.load(path: path)

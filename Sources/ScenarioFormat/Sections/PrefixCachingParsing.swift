@@ -1,7 +1,7 @@
 import ServingModel
-/// Reads the prefix-caching keys: a pool's `prefixCaching` and `affinity`, a class's
-/// `sharedPrefix`, and the check that a caching pool's KV block size divides its classes' hash
-/// blocks.
+/// Reads the prefix-caching keys (`PrefixCachingFields`, `AffinityFields`, `SharedPrefixFields`):
+/// a pool's `prefixCaching` and `affinity`, a class's `sharedPrefix`, and the check that a caching
+/// pool's KV block size divides its classes' hash blocks.
 ///
 /// ```json5
 /// pools: [{ prefixCaching: true,                  // or { enabled: true }; default off
@@ -18,8 +18,8 @@ public enum PrefixCachingParser {
             node.report("expected true, false or an object, got \(node.value.typeName)", allowed: "true, false or { enabled: true }")
             return nil
         }
-        guard let obj = node.object() else { return nil }
-        let enabled = obj.required("enabled", allowed: "true or false")?.bool()
+        guard let obj = node.object(PrefixCachingFields.section) else { return nil }
+        let enabled = obj.read(PrefixCachingFields.enabled)
         obj.finish()
         return enabled
     }
@@ -27,17 +27,18 @@ public enum PrefixCachingParser {
     /// `affinity`: settings of routing `prefix-affinity` or `session-affinity` (an error with any
     /// other policy; `keyBlocks` only with `prefix-affinity`).
     static func affinity(_ node: FieldNode, routing: RoutingPolicy) -> AffinitySpec? {
-        guard let obj = node.object() else { return nil }
+        typealias K = AffinityFields
+        guard let obj = node.object(K.section) else { return nil }
         let before = node.sink.diagnostics.count
         var spec = AffinitySpec()
-        if let keyNode = obj.optional("keyBlocks") {
-            if let n = keyNode.int(min: 1, max: 1_000_000) { spec.keyBlocks = n }
+        if let keyNode = obj.node(K.keyBlocks) {
+            if let n = K.keyBlocks.read(keyNode) { spec.keyBlocks = n }
             if routing == .sessionAffinity {
                 keyNode.report("is only for routing prefix-affinity (session-affinity routes on the session)", allowed: "remove it")
             }
         }
-        if let e = obj.optional("epsilon")?.double(min: 0, max: 1_000, exclusiveMin: true) { spec.epsilon = e }
-        if let v = obj.optional("virtualNodes")?.int(min: 1, max: 10_000) { spec.virtualNodes = v }
+        spec.epsilon = obj.value(K.epsilon)
+        spec.virtualNodes = obj.value(K.virtualNodes)
         obj.finish()
         if !routing.usesAffinityRing {
             node.report("is only for routing prefix-affinity or session-affinity (routing is \(routing.rawValue))",
@@ -48,13 +49,14 @@ public enum PrefixCachingParser {
 
     /// `sharedPrefix` of a synthetic class.
     static func sharedPrefix(_ node: FieldNode) -> SharedPrefixSpec? {
-        guard let obj = node.object() else { return nil }
+        typealias K = SharedPrefixFields
+        guard let obj = node.object(K.section) else { return nil }
         let before = node.sink.diagnostics.count
-        let tokens = obj.required("tokens", allowed: "prefix tokens, an integer >= 1")?.int(min: 1, max: 10_000_000)
-        let count = obj.required("count", allowed: "distinct prefixes, an integer >= 1")?.int(min: 1, max: 100_000)
-        let skew = obj.optional("skew")?.double(min: 0, max: 100) ?? 0
-        let blockNode = obj.optional("blockTokens")
-        let blockTokens = blockNode?.int(min: 1, max: 1_000_000) ?? SharedPrefixSpec.defaultBlockTokens
+        let tokens = obj.read(K.tokens)
+        let count = obj.read(K.count)
+        let skew = obj.value(K.skew)
+        let blockNode = obj.node(K.blockTokens)
+        let blockTokens = obj.value(K.blockTokens)
         obj.finish()
         guard node.sink.diagnostics.count == before, let tokens, let count else { return nil }
         if tokens < blockTokens {

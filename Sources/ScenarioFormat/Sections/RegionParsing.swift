@@ -23,7 +23,7 @@ enum RegionParser {
     /// Reads `regions` from the top level and the region keys of the raw pool and class entries.
     /// Skipped (nil) when the pools or classes did not parse: their problems are reported already.
     static func parse(top: ObjectReader, classes: [RequestClassSpec], pools: [PoolSpec], claimed: [Int]) -> RegionTopology? {
-        let node = top.optional("regions")
+        let node = top.node(ScenarioFields.regions)
         let classNodes = entries(top.fields["workload"].flatMap { value -> JSONValue? in
             if case .object(let w) = value { return w["classes"] } else { return nil }
         }, path: "workload.classes", sink: top.sink)
@@ -40,7 +40,7 @@ enum RegionParser {
             if case .object(let w) = value { return w["classes"] } else { return nil }
         }, path: "workload.classes", sink: top.sink)
         for (c, n) in classNodes.enumerated() where c < classRouters.count && classRouters[c] >= 0 {
-            field(n, "pools")?.report("the class is also served by router \"\(routerNames[classRouters[c]])\"",
+            field(n, ClassFields.pools)?.report("the class is also served by router \"\(routerNames[classRouters[c]])\"",
                                       allowed: "either geo routing over pools or a router's tiers, not both")
         }
     }
@@ -57,9 +57,11 @@ enum RegionParser {
                       pools: [PoolSpec], claimed: [Int], sink: DiagnosticSink) -> RegionTopology? {
         let before = sink.diagnostics.count
         guard let node else {
-            for n in poolNodes { if let v = field(n, "region") { v.report("needs top-level regions", allowed: "define regions: [{ name, rtt }] first") } }
+            for n in poolNodes {
+                if let v = field(n, PoolFields.region) { v.report("needs top-level regions", allowed: "define regions: [{ name, rtt }] first") }
+            }
             for n in classNodes {
-                for key in ["origin", "origins", "pools", "failover"] {
+                for key in [ClassFields.origin.spec, ClassFields.origins.spec, ClassFields.pools.spec, ClassFields.failover.spec] {
                     field(n, key)?.report("needs top-level regions", allowed: "define regions: [{ name, rtt }] first")
                 }
             }
@@ -76,7 +78,7 @@ enum RegionParser {
         // Pools: each in one region.
         var poolRegion: [Int] = []
         for n in poolNodes {
-            guard let v = field(n, "region") else {
+            guard let v = field(n, PoolFields.region) else {
                 sink.report("\(n.path).region", "is missing", allowed: "the pool's region: \(allowedRegions)")
                 poolRegion.append(0)
                 continue
@@ -92,7 +94,7 @@ enum RegionParser {
         for (c, n) in classNodes.enumerated() {
             origins.append(parseOrigins(n, regionIndex: regionIndex, allowed: allowedRegions) ?? [])
             var list = [c < claimed.count ? max(claimed[c], 0) : 0]
-            if let v = field(n, "pools") {
+            if let v = field(n, ClassFields.pools) {
                 if c < claimed.count, claimed[c] >= 0 {
                     v.report("class \"\(classes[c].name)\" is also in the classes of pool \"\(poolNames[claimed[c]])\"",
                              allowed: "either the class's pools (geo routing) or one pool's classes, not both")
@@ -100,8 +102,8 @@ enum RegionParser {
                 list = parsePools(v, poolNames: poolNames) ?? list
             }
             candidates.append(list)
-            if let v = field(n, "failover") {
-                if field(n, "pools") == nil {
+            if let v = field(n, ClassFields.failover) {
+                if field(n, ClassFields.pools) == nil {
                     v.report("applies only to a class with pools", allowed: "remove it, or give the class pools: [...]")
                 }
                 failover.append(v.bool() ?? true)
@@ -114,11 +116,13 @@ enum RegionParser {
                               candidates: candidates, failover: failover)
     }
 
-    /// A raw key of an object entry (nil when absent or not an object; the entry's own parser
-    /// reports a wrong type).
-    private static func field(_ node: FieldNode, _ key: String) -> FieldNode? {
-        guard case .object(let fields) = node.value, let v = fields[key], v != .null else { return nil }
-        return FieldNode(value: v, path: "\(node.path).\(key)", sink: node.sink)
+    /// A declared key of a pool or class entry, which that entry's reader accepts and leaves to
+    /// this one (nil when absent or not an object; the entry's own reader reports a wrong type).
+    private static func field<V>(_ node: FieldNode, _ key: Key<V>) -> FieldNode? { field(node, key.spec) }
+
+    private static func field(_ node: FieldNode, _ key: FieldSpec) -> FieldNode? {
+        guard case .object(let fields) = node.value, let v = fields[key.key], v != .null else { return nil }
+        return FieldNode(value: v, path: "\(node.path).\(key.key)", sink: node.sink)
     }
 
     /// Region names and the symmetric RTT matrix, in the order of the `regions` array.
@@ -128,8 +132,8 @@ enum RegionParser {
         var names: [String] = []
         var readers: [ObjectReader?] = []
         for item in items {
-            guard let obj = item.object() else { names.append(""); readers.append(nil); continue }
-            let name = obj.required("name", allowed: "a region name, e.g. \"us-east\"")?.string() ?? ""
+            guard let obj = item.object(RegionFields.section) else { names.append(""); readers.append(nil); continue }
+            let name = obj.read(RegionFields.name) ?? ""
             if !name.isEmpty, names.contains(name) {
                 item.sink.report(obj.childPath("name"), "duplicate region name \"\(name)\"", allowed: "unique names")
             }
@@ -141,9 +145,9 @@ enum RegionParser {
         var given = Array(repeating: [(Double, FieldNode)?](repeating: nil, count: n), count: n)
         for (i, obj) in readers.enumerated() {
             guard let obj else { continue }
-            if let rttNode = obj.required("rtt", allowed: "an object: region name -> round-trip time"), let rtt = rttNode.object() {
+            if let rttNode = obj.requiredNode(RegionFields.rtt), let rtt = rttNode.object() {
                 for key in rtt.fields.keys.sorted() {
-                    guard let v = rtt.optional(key) else { continue }
+                    guard let v = rtt.entry(key) else { continue }
                     guard let j = names.firstIndex(of: key) else {
                         v.report("no region named \"\(key)\"", allowed: names.joined(separator: ", "))
                         continue
@@ -176,7 +180,7 @@ enum RegionParser {
 
     /// `origin: "eu-west"` or `origins: [{ region, fraction }]` (fractions > 0, summing to 1).
     private static func parseOrigins(_ n: FieldNode, regionIndex: (FieldNode) -> Int?, allowed: String) -> [RegionTopology.OriginShare]? {
-        let one = field(n, "origin"), many = field(n, "origins")
+        let one = field(n, ClassFields.origin), many = field(n, ClassFields.origins)
         switch (one, many) {
         case (nil, nil):
             n.sink.report("\(n.path).origin", "is missing", allowed: "the clients' region (\(allowed)), or origins: [{ region, fraction }]")
@@ -191,11 +195,12 @@ enum RegionParser {
             var shares: [RegionTopology.OriginShare] = []
             var ok = true
             for item in items {
-                guard let obj = item.object() else { ok = false; continue }
-                let regionNode = obj.required("region", allowed: allowed)
+                guard let obj = item.object(OriginShareFields.section) else { ok = false; continue }
+                let regionNode = obj.node(OriginShareFields.region)
+                if regionNode == nil { obj.sink.report(obj.childPath(OriginShareFields.region.name), "is missing", allowed: allowed) }
                 let region = regionNode.flatMap(regionIndex)
-                let fractionNode = obj.required("fraction", allowed: "a fraction in (0, 1], e.g. 0.9 or \"90%\"")
-                let fraction = fractionNode?.fraction(exclusive: false)
+                let fractionNode = obj.requiredNode(OriginShareFields.fraction)
+                let fraction = fractionNode.flatMap(OriginShareFields.fraction.read)
                 obj.finish()
                 if let f = fraction, f == 0 { fractionNode?.report("0 is out of range", allowed: "greater than 0 (leave the region out)") }
                 guard let region, let fraction, fraction > 0 else { ok = false; continue }

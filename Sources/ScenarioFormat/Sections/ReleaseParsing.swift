@@ -1,5 +1,6 @@
 import ServingModel
-/// Reads the top-level `releases` list: canary and blue/green releases with automatic rollback.
+/// Reads the top-level `releases` list (keys: `ReleaseFields`, `CanaryFields`, `AnalysisFields`):
+/// canary and blue/green releases with automatic rollback.
 ///
 /// ```json5
 /// releases: [{
@@ -34,34 +35,32 @@ enum ReleaseParser {
     }
 
     static func release(_ node: FieldNode, pools: [String]) -> ReleaseSpec? {
-        guard let obj = node.object() else { return nil }
+        typealias K = ReleaseFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
         let before = sink.diagnostics.count
-        let name = obj.required("name", allowed: "a unique name")?.string()
-        let stable = DegradationParser.poolIndex(obj.required("stable", allowed: "the pool now serving"), pools: pools)
-        let candidate = DegradationParser.poolIndex(obj.required("candidate", allowed: "the pool of the new version"), pools: pools)
+        let name = obj.read(K.name)
+        let stable = DegradationParser.poolIndex(obj.requiredNode(K.stable), pools: pools)
+        let candidate = DegradationParser.poolIndex(obj.requiredNode(K.candidate), pools: pools)
         if let stable, stable == candidate {
-            sink.report(obj.childPath("candidate"), "is the stable pool", allowed: "another pool")
+            sink.report(obj.childPath(K.candidate.name), "is the stable pool", allowed: "another pool")
         }
-        let strategies = ReleaseSpec.Strategy.allCases.map(\.rawValue)
-        let strategy = obj.required("strategy", allowed: strategies.joined(separator: ", "))?.oneOf(strategies)
-            .flatMap(ReleaseSpec.Strategy.init(rawValue:))
-        let start = obj.optional("start")?.duration() ?? 0
+        let strategy = obj.read(K.strategy)
+        let start = obj.value(K.start)
         var fraction: Double? = 1
         if strategy == .canary {
-            let canary = obj.required("canary", allowed: "{ fraction } of the stable pool's traffic")?.object()
-            fraction = canary?.required("fraction", allowed: "a share in (0, 1]")?.fraction(exclusive: false)
+            let canary = obj.requiredNode(K.canary)?.object(CanaryFields.section)
+            fraction = canary?.read(CanaryFields.fraction)
             if fraction == 0 {
                 sink.report(obj.childPath("canary.fraction"), "0 is out of range", allowed: "a share in (0, 1]")
             }
             canary?.finish()
-        } else if obj.optional("canary") != nil {  // an explicit null is absent
-            sink.report(obj.childPath("canary"), "applies only to strategy \"canary\"", allowed: "remove it, or set strategy: \"canary\"")
+        } else if obj.node(K.canary) != nil {  // an explicit null is absent
+            sink.report(obj.childPath(K.canary.name), "applies only to strategy \"canary\"", allowed: "remove it, or set strategy: \"canary\"")
         }
-        let analysis = obj.required("analysis", allowed: "{ window, interval, minRequests, maxTtftP95, maxErrorRate }")
-            .flatMap(parseAnalysis)
-        let promoteAfter = obj.optional("promoteAfter")?.duration(min: 0, exclusiveMin: true)
+        let analysis = obj.requiredNode(K.analysis).flatMap(parseAnalysis)
+        let promoteAfter = obj.read(K.promoteAfter)
         guard sink.diagnostics.count == before, let name, let stable, let candidate, let strategy, let fraction,
               let analysis else { return nil }
         return ReleaseSpec(name: name, stable: stable, candidate: candidate, strategy: strategy, start: start,
@@ -69,16 +68,17 @@ enum ReleaseParser {
     }
 
     static func parseAnalysis(_ node: FieldNode) -> ReleaseAnalysis? {
-        guard let obj = node.object() else { return nil }
+        typealias K = AnalysisFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let before = obj.sink.diagnostics.count
-        let window = obj.required("window", allowed: "a duration > 0")?.duration(min: 0, exclusiveMin: true)
-        let interval = obj.optional("interval")?.duration(min: 0, exclusiveMin: true) ?? 30
-        let minRequests = obj.optional("minRequests")?.int(min: 1) ?? 20
-        let maxTtft = obj.optional("maxTtftP95")?.duration(min: 0, exclusiveMin: true)
-        let maxErrors = obj.optional("maxErrorRate")?.fraction(exclusive: false)
-        if obj.optional("maxTtftP95") == nil && obj.optional("maxErrorRate") == nil {
-            obj.sink.report(obj.childPath("maxErrorRate"), "is missing", allowed: "maxTtftP95, maxErrorRate or both")
+        let window = obj.read(K.window)
+        let interval = obj.value(K.interval)
+        let minRequests = obj.value(K.minRequests)
+        let maxTtft = obj.read(K.maxTtftP95)
+        let maxErrors = obj.read(K.maxErrorRate)
+        if !obj.has(K.maxTtftP95) && !obj.has(K.maxErrorRate) {
+            obj.sink.report(obj.childPath(K.maxErrorRate.name), "is missing", allowed: K.maxErrorRate.spec.hint)
         }
         guard obj.sink.diagnostics.count == before, let window else { return nil }
         return ReleaseAnalysis(window: window, interval: interval, minRequests: minRequests, maxTtftP95: maxTtft,

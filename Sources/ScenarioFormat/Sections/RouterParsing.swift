@@ -1,5 +1,6 @@
 import ServingModel
-/// Reads the top-level `routers` list: request routers that split classes over pools (tiers).
+/// Reads the top-level `routers` list (keys: `RouterFields`, `TierFields`, `RouterFallbackFields`):
+/// request routers that split classes over pools (tiers).
 ///
 /// ```json5
 /// routers: [{
@@ -10,8 +11,6 @@ import ServingModel
 /// }]
 /// ```
 enum RouterParser {
-    static let saturation = ["wouldReject", "queueDepth"]
-
     /// The routers, and per class the router serving it (-1: none). `claimedByPools[c]` is the pool
     /// whose `classes` names class c (-1: none); a class may not be claimed by both.
     static func parse(_ node: FieldNode, pools: [String], classes: [String],
@@ -46,17 +45,18 @@ enum RouterParser {
     }
 
     static func router(_ node: FieldNode, pools: [String]) -> (TrafficRouter, [String])? {
-        guard let obj = node.object() else { return nil }
+        typealias K = RouterFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
         let before = sink.diagnostics.count
-        let name = obj.required("name", allowed: "a name unique across pools and routers")?.string()
-        let classes = obj.required("classes", allowed: "the request classes it serves")?.array(minCount: 1)?.compactMap { $0.string() } ?? []
+        let name = obj.read(K.name)
+        let classes = obj.requiredNode(K.classes)?.array(minCount: 1)?.compactMap { $0.string() } ?? []
         var split: [TrafficRouter.Tier] = []
-        for tierNode in obj.required("split", allowed: "an array of { pool, weight }")?.array(minCount: 1) ?? [] {
-            guard let tier = tierNode.object() else { continue }
-            let pool = DegradationParser.poolIndex(tier.required("pool", allowed: "a pool name"), pools: pools)
-            let weight = tier.required("weight", allowed: "a number >= 0 (relative share)")?.double(min: 0)
+        for tierNode in obj.requiredNode(K.split)?.array(minCount: 1) ?? [] {
+            guard let tier = tierNode.object(TierFields.section) else { continue }
+            let pool = DegradationParser.poolIndex(tier.requiredNode(TierFields.pool), pools: pools)
+            let weight = tier.read(TierFields.weight)
             tier.finish()
             guard let pool, let weight else { continue }
             if split.contains(where: { $0.pool == pool }) {
@@ -65,26 +65,26 @@ enum RouterParser {
             split.append(.init(pool: pool, weight: weight))
         }
         if !split.isEmpty && split.allSatisfy({ $0.weight == 0 }) {
-            sink.report(obj.childPath("split"), "all weights are 0", allowed: "at least one weight > 0")
+            sink.report(obj.childPath(K.split.name), "all weights are 0", allowed: "at least one weight > 0")
         }
         var fallback: TrafficRouter.Saturation?
-        if let fallbackObj = obj.optional("fallback")?.object() {
-            switch fallbackObj.required("when", allowed: saturation.joined(separator: ", "))?.oneOf(saturation) {
+        if let fallbackObj = obj.node(K.fallback)?.object(RouterFallbackFields.section) {
+            typealias F = RouterFallbackFields
+            switch fallbackObj.read(F.when) {
             case "queueDepth":
-                let threshold = fallbackObj.required("threshold", allowed: "waiting requests, an integer >= 1")?.int(min: 1)
-                fallback = threshold.map { .queueDepth(threshold: $0) }
+                fallback = fallbackObj.read(F.threshold, required: true).map { .queueDepth(threshold: $0) }
             case "wouldReject":
-                if fallbackObj.optional("threshold") != nil {
-                    sink.report(fallbackObj.childPath("threshold"), "applies only to when: \"queueDepth\"",
+                if fallbackObj.node(F.threshold) != nil {
+                    sink.report(fallbackObj.childPath(F.threshold.name), "applies only to when: \"queueDepth\"",
                                 allowed: "remove it, or set when: \"queueDepth\"")
                 }
                 fallback = .wouldReject
             default:
-                fallbackObj.accept("threshold")
+                fallbackObj.accept(F.threshold.spec)
             }
             fallbackObj.finish()
             if split.count < 2 {
-                sink.report(obj.childPath("fallback"), "needs another tier to fall back to", allowed: "at least two pools in split")
+                sink.report(obj.childPath(K.fallback.name), "needs another tier to fall back to", allowed: "at least two pools in split")
             }
         }
         guard sink.diagnostics.count == before, let name else { return nil }

@@ -16,7 +16,6 @@ import ServingModel
 public enum SLOParser {
     /// Default SLO window: 30 days, seconds.
     public static let defaultWindow: Double = 30 * 86400
-    static let keys = ["classes", "name", "objective", "sli", "threshold", "window"]
 
     public static func parse(_ node: FieldNode, knownClasses: [String]? = nil) -> [SLOSpec]? {
         let before = node.sink.diagnostics.count
@@ -24,8 +23,8 @@ public enum SLOParser {
         var specs: [SLOSpec] = []
         var firstPathOfName: [String: String] = [:]
         for item in items {
-            guard let object = item.object() else { continue }
-            let nameNode = object.required("name")
+            guard let object = item.object(SLOFields.section) else { continue }
+            let nameNode = object.requiredNode(SLOFields.name)
             let name = nameNode?.string()
             if let name, let nameNode {
                 if let earlier = firstPathOfName[name] {
@@ -34,22 +33,18 @@ public enum SLOParser {
                     firstPathOfName[name] = nameNode.path
                 }
             }
-            let sli = object.required("sli", allowed: allowedSLIs)?.oneOf(SLOSpec.SLI.allCases.map(\.rawValue))
-                .flatMap(SLOSpec.SLI.init(rawValue:))
+            let sli = object.read(SLOFields.sli)
             var threshold: Double? = 0
-            let thresholdNode = object.optional("threshold")
+            let thresholdNode = object.node(SLOFields.threshold)
             if sli == .availability {
                 thresholdNode?.report("not allowed for sli \"availability\"",
                                       allowed: "remove it; availability counts completed requests as good")
             } else if sli != nil {
-                if let thresholdNode { threshold = thresholdNode.duration(min: 0, exclusiveMin: true) } else {
-                    _ = object.required("threshold", allowed: "a duration such as \"1.5s\", required for latency SLIs")
-                    threshold = nil
-                }
+                threshold = object.read(SLOFields.threshold, required: true)
             }
-            let objective = object.required("objective", allowed: "a fraction such as 0.95 or \"95%\"")?.fraction()
-            let window = object.optional("window").map { $0.duration(min: 0, exclusiveMin: true) } ?? defaultWindow
-            let classes = object.optional("classes").map { parseClasses($0, knownClasses: knownClasses) } ?? []
+            let objective = object.read(SLOFields.objective)
+            let window = object.read(SLOFields.window)
+            let classes = object.node(SLOFields.classes).map { parseClasses($0, knownClasses: knownClasses) } ?? []
             object.finish()
             if let name, let sli, let threshold, let objective, let window, let classes {
                 specs.append(SLOSpec(name: name, sli: sli, threshold: threshold, objective: objective,
@@ -58,8 +53,6 @@ public enum SLOParser {
         }
         return node.sink.diagnostics.count == before ? specs : nil
     }
-
-    static let allowedSLIs = SLOSpec.SLI.allCases.map(\.rawValue).joined(separator: ", ")
 
     static func parseClasses(_ node: FieldNode, knownClasses: [String]?) -> [String]? {
         guard let items = node.array() else { return nil }

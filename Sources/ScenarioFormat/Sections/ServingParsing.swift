@@ -1,5 +1,6 @@
 import ServingModel
-/// Reads hardware, model and roofline options of a pool.
+/// Reads hardware, model and roofline options of a pool (keys: `HardwareFields`, `ModelFields`,
+/// `PerformanceFields`).
 public enum ServingParser {
     /// A hardware preset name, or an explicit object.
     public static func hardware(_ node: FieldNode) -> HardwareSpec? {
@@ -11,13 +12,14 @@ public enum ServingParser {
             }
             return spec
         }
-        guard let obj = node.object() else { return nil }
-        let name = obj.required("name")?.string()
-        let peak = obj.required("peakFlops", allowed: "dense BF16 FLOP/s")?.double(min: 0, exclusiveMin: true)
-        let bandwidth = obj.required("memoryBandwidth", allowed: "bytes/s")?.double(min: 0, exclusiveMin: true)
-        let memory = obj.required("memoryBytes")?.double(min: 0, exclusiveMin: true)
-        let price = obj.optional("pricePerGpuHour")?.double(min: 0) ?? 0
-        let link = obj.optional("interconnectBandwidth")?.double(min: 0, exclusiveMin: true) ?? 32e9
+        typealias K = HardwareFields
+        guard let obj = node.object(K.section) else { return nil }
+        let name = obj.read(K.name)
+        let peak = obj.read(K.peakFlops)
+        let bandwidth = obj.read(K.memoryBandwidth)
+        let memory = obj.read(K.memoryBytes)
+        let price = obj.value(K.pricePerGpuHour)
+        let link = obj.value(K.interconnectBandwidth)
         obj.finish()
         guard let name, let peak, let bandwidth, let memory else { return nil }
         return HardwareSpec(name: name, peakFlops: peak, memoryBandwidth: bandwidth, memoryBytes: memory,
@@ -34,19 +36,20 @@ public enum ServingParser {
             }
             return spec
         }
-        guard let obj = node.object() else { return nil }
-        let name = obj.required("name")?.string()
-        let layers = obj.required("layers")?.int(min: 1)
-        let hidden = obj.required("hidden")?.int(min: 1)
-        let heads = obj.required("heads")?.int(min: 1)
-        let kvHeads = obj.required("kvHeads")?.int(min: 1)
-        let headDim = obj.optional("headDim")?.int(min: 1)
-        let intermediate = obj.required("intermediate")?.int(min: 1)
-        let vocab = obj.required("vocab")?.int(min: 1)
-        let bytes = obj.optional("bytesPerParam")?.double(min: 0, exclusiveMin: true) ?? 2
-        let tied = obj.optional("tiedEmbeddings")?.bool() ?? false
+        typealias K = ModelFields
+        guard let obj = node.object(K.section) else { return nil }
+        let name = obj.read(K.name)
+        let layers = obj.read(K.layers)
+        let hidden = obj.read(K.hidden)
+        let heads = obj.read(K.heads)
+        let kvHeads = obj.read(K.kvHeads)
+        let headDim = obj.read(K.headDim)
+        let intermediate = obj.read(K.intermediate)
+        let vocab = obj.read(K.vocab)
+        let bytes = obj.value(K.bytesPerParam)
+        let tied = obj.value(K.tiedEmbeddings)
         if let heads, let kvHeads, heads % kvHeads != 0 {
-            obj.sink.report(obj.childPath("kvHeads"), "\(kvHeads) does not divide heads (\(heads))", allowed: "a divisor of heads")
+            obj.sink.report(obj.childPath(K.kvHeads.name), "\(kvHeads) does not divide heads (\(heads))", allowed: "a divisor of heads")
         }
         obj.finish()
         guard let name, let layers, let hidden, let heads, let kvHeads, let intermediate, let vocab else { return nil }
@@ -56,11 +59,12 @@ public enum ServingParser {
 
     /// Roofline options from a pool's `performance` object (the caller reads `model` and calls finish).
     public static func roofline(_ obj: ObjectReader, hardware: HardwareSpec, model: ModelSpec, tensorParallel: Int) -> RooflineModel? {
-        let compute = obj.optional("computeEfficiency")?.double(min: 0, max: 1, exclusiveMin: true)
-        let memory = obj.optional("memoryEfficiency")?.double(min: 0, max: 1, exclusiveMin: true)
-        let step = obj.optional("stepOverhead")?.duration() ?? RooflineModel.defaultStepOverhead
-        let request = obj.optional("requestOverhead")?.duration() ?? RooflineModel.defaultRequestOverhead
-        let allReduce = obj.optional("allReduceLatency")?.duration() ?? RooflineModel.defaultAllReduceLatency
+        typealias K = PerformanceFields
+        let compute = obj.read(K.computeEfficiency)
+        let memory = obj.read(K.memoryEfficiency)
+        let step = obj.value(K.stepOverhead)
+        let request = obj.value(K.requestOverhead)
+        let allReduce = obj.value(K.allReduceLatency)
         return RooflineModel(hardware: hardware, model: model, tensorParallel: tensorParallel, computeEfficiency: compute,
                              memoryEfficiency: memory, stepOverhead: step, requestOverhead: request, allReduceLatency: allReduce)
     }

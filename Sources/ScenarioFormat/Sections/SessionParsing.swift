@@ -22,15 +22,14 @@ public enum SessionParser {
             node.report("not allowed with trace arrivals", allowed: "remove it: a trace gives each request")
             return nil
         }
-        guard let obj = node.object() else { return nil }
+        typealias K = SessionFields
+        guard let obj = node.object(K.section) else { return nil }
         let before = node.sink.diagnostics.count
-        let turns = obj.required("turns", allowed: "a mean number of turns >= 1, or a length distribution")
-            .flatMap { parseTurns($0, baseDirectory: baseDirectory) }
-        let think = obj.required("thinkTime", allowed: "a mean duration > 0 between turns, e.g. \"30s\"")?
-            .duration(min: 0, exclusiveMin: true)
-        let maxContext = obj.optional("maxContextTokens")?.int(min: 1, max: 100_000_000) ?? SessionSpec.defaultMaxContextTokens
-        let blockNode = obj.optional("blockTokens")
-        var blockTokens = blockNode?.int(min: 1, max: 1_000_000) ?? SessionSpec.defaultBlockTokens
+        let turns = obj.requiredNode(K.turns).flatMap { parseTurns($0, baseDirectory: baseDirectory) }
+        let think = obj.read(K.thinkTime)
+        let maxContext = obj.value(K.maxContextTokens)
+        let blockNode = obj.node(K.blockTokens)
+        var blockTokens = obj.value(K.blockTokens)
         if let sharedPrefix {
             if let blockNode, blockTokens != sharedPrefix.blockTokens {
                 blockNode.report("\(blockTokens) differs from sharedPrefix.blockTokens \(sharedPrefix.blockTokens)",
@@ -50,7 +49,7 @@ public enum SessionParser {
         }
         guard case .number = node.value else {
             node.report("expected a number or an object, got \(node.value.typeName)",
-                        allowed: "a mean number of turns >= 1, or a length distribution")
+                        allowed: SessionFields.turns.spec.hint)
             return nil
         }
         return node.double(min: 1, max: 1_000_000).map { .geometric(mean: $0) }

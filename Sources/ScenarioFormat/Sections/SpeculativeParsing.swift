@@ -1,5 +1,5 @@
 import ServingModel
-/// Reads a pool's `speculative` object.
+/// Reads a pool's `speculative` object (keys: `SpeculativeFields`).
 ///
 /// ```json5
 /// speculative: {
@@ -14,46 +14,44 @@ import ServingModel
 /// Exactly one of `draftModel` and `draftCostRatio`; `draftModel` needs `performance: { model:
 /// "roofline" }`; the key applies only to token-level pools (not `service`).
 enum SpeculativeParser {
-    static let maxDraftTokens = 16
-
     /// `performanceKind`: the pool's performance model ("roofline", "profile" or "service").
     static func parse(_ node: FieldNode, performanceKind: String) -> SpeculativeDecoding? {
-        guard let obj = node.object() else { return nil }
+        typealias K = SpeculativeFields
+        guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
         let before = sink.diagnostics.count
         if performanceKind == "service" {
             node.report("applies only to token-level pools", allowed: "performance model \"roofline\" or \"profile\", or remove it")
         }
-        let k = obj.required("draftTokens", allowed: "an integer from 1 to \(maxDraftTokens)")?.int(min: 1, max: maxDraftTokens)
+        let k = obj.read(K.draftTokens)
         var alpha: Double?
-        if let node = obj.required("acceptance", allowed: "a number >= 0 and < 1: the probability that the target accepts a draft token") {
+        if let node = obj.requiredNode(K.acceptance) {
             alpha = node.double(min: 0)
             if let a = alpha, a >= 1 {
                 node.report("\(FieldNode.format(a)) is out of range", allowed: "a number >= 0 and < 1")
                 alpha = nil
             }
         }
-        let modelNode = obj.optional("draftModel")
-        let ratioNode = obj.optional("draftCostRatio")
-        let overheadNode = obj.optional("draftStepOverhead")
-        let limit = obj.optional("disableAboveBatch")?.int(min: 1, max: 65_536)
+        let modelNode = obj.node(K.draftModel)
+        let ratioNode = obj.node(K.draftCostRatio)
+        let overheadNode = obj.node(K.draftStepOverhead)
+        let limit = obj.read(K.disableAboveBatch)
         var draft: SpeculativeDecoding.Draft?
         switch (modelNode, ratioNode) {
         case (nil, nil):
-            sink.report(obj.childPath("draftModel"), "is missing",
-                        allowed: "draftModel (a model preset or object) or draftCostRatio (a number in (0, 1])")
+            sink.report(obj.childPath(K.draftModel.name), "is missing", allowed: K.draftModel.spec.hint)
         case (.some, .some):
-            sink.report(obj.childPath("draftCostRatio"), "is given with draftModel", allowed: "one of draftModel and draftCostRatio")
+            sink.report(obj.childPath(K.draftCostRatio.name), "is given with draftModel", allowed: "one of draftModel and draftCostRatio")
         case (let m?, nil):
             if performanceKind != "roofline" {
                 m.report("needs the pool's performance model \"roofline\" (the draft runs through it on the pool's hardware)",
                          allowed: "draftCostRatio for a \(performanceKind) pool")
             } else if let shape = ServingParser.model(m) {
-                draft = .model(shape, stepOverhead: overheadNode?.duration())
+                draft = .model(shape, stepOverhead: overheadNode.flatMap(K.draftStepOverhead.read))
             }
         case (nil, let r?):
-            if let ratio = r.double(min: 0, max: 1, exclusiveMin: true) { draft = .costRatio(ratio) }
+            if let ratio = K.draftCostRatio.read(r) { draft = .costRatio(ratio) }
         }
         if let overheadNode, modelNode == nil {
             overheadNode.report("applies only with draftModel", allowed: "remove it, or give draftModel")

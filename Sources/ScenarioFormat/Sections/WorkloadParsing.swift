@@ -1,41 +1,24 @@
 import ServingModel
 import Foundation
 
-/// Reads the `workload` subtree of a scenario into request classes, reporting every problem to the
-/// node's sink with its exact path (`workload.classes.0.arrivals.rate`).
+/// Reads the `workload` subtree of a scenario into request classes (keys: `WorkloadFields`,
+/// `ClassFields`, `ArrivalFields`, `LengthFields`), reporting every problem to the node's sink
+/// with its exact path (`workload.classes.0.arrivals.rate`).
 ///
-/// ```json5
-/// workload: { classes: [{
-///   name: "chat", tenant: "acme",                       // tenant defaults to "default"
-///   arrivals: { process: "poisson", rate: 40 }          // req/s > 0
-///           | { process: "gamma", rate: 40, cv: 4 }     // cv > 0
-///           | { process: "schedule", steps: [{ at: "0s", rate: 10 }, { at: "10m", rate: 40 }] }
-///           | { process: "trace", file: "t.csv", format: "azure" | "mooncake" | "csv", timeScale: 1,
-///               blockTokens: 512 },                     // mooncake only: prompt tokens per hash id
-///   sharedPrefix: { tokens: 1024, count: 8, skew: 0, blockTokens: 16 },  // synthetic only
-///   sessions: { turns: 4, thinkTime: "30s", maxContextTokens: 32768, blockTokens: 16 },  // synthetic
-///                                                       // only (SessionParser)
-///   promptTokens: { distribution: "fixed", value: 512 } | { distribution: "uniform", min, max }
-///               | { distribution: "lognormal", mean, p95 } | { distribution: "lognormal", mu, sigma }
-///               | { distribution: "empirical", values: [...] }
-///               | { distribution: "empirical", file: "lengths.csv", column: "prompt" },
-///   outputTokens: (same),
-/// }] }
-/// ```
 /// `promptTokens` and `outputTokens` are required for synthetic arrivals and not allowed with a
 /// trace (the trace gives each request's tokens; trace classes carry `.fixed(1)` placeholders).
 /// File paths stay as written in the spec; they are resolved against `baseDirectory` (see
 /// `resolve`). Trace files are checked for existence here and read by `loadTraces`; empirical
 /// length files are read here.
 public enum WorkloadParser {
-    public static let processes = ["poisson", "gamma", "schedule", "trace"]
-    public static let distributions = ["fixed", "uniform", "lognormal", "empirical"]
+    public static let processes = ArrivalFields.processes
+    public static let distributions = LengthFields.distributions
 
     /// The classes, or nil when anything was reported.
     public static func parse(_ node: FieldNode, baseDirectory: String) -> [RequestClassSpec]? {
         let before = node.sink.diagnostics.count
-        guard let workload = node.object() else { return nil }
-        let classNodes = workload.required("classes", allowed: "an array of request classes")?.array(minCount: 1)
+        guard let workload = node.object(WorkloadFields.section) else { return nil }
+        let classNodes = workload.requiredNode(WorkloadFields.classes)?.array(minCount: 1)
         workload.finish()
         var classes: [RequestClassSpec] = []
         var firstPathOfName: [String: String] = [:]
@@ -86,41 +69,40 @@ public enum WorkloadParser {
     // MARK: Classes
 
     private static func parseClass(_ node: FieldNode, baseDirectory: String) -> RequestClassSpec? {
-        guard let fields = node.object() else { return nil }
-        let name = fields.required("name")?.string()
-        let tenant = fields.optional("tenant").map { $0.string() } ?? "default"
-        let arrivals = fields.required("arrivals", allowed: "an object with process: " + processes.joined(separator: ", "))
-            .flatMap { parseArrivals($0, baseDirectory: baseDirectory) }
+        typealias K = ClassFields
+        guard let fields = node.object(K.section) else { return nil }
+        let name = fields.read(K.name)
+        let tenant = fields.read(K.tenant)
+        let arrivals = fields.requiredNode(K.arrivals).flatMap { parseArrivals($0, baseDirectory: baseDirectory) }
         var prompt: LengthDistribution? = .fixed(1)
         var output: LengthDistribution? = .fixed(1)
-        if isTrace(fields.fields["arrivals"]) {
-            for key in ["promptTokens", "outputTokens"] {
-                fields.optional(key)?.report("not allowed with trace arrivals", allowed: "remove it: the trace gives each request's tokens")
+        let trace = isTrace(fields.fields[K.arrivals.name])
+        if trace {
+            for key in [K.promptTokens, K.outputTokens] {
+                fields.node(key)?.report("not allowed with trace arrivals", allowed: "remove it: the trace gives each request's tokens")
             }
-        } else if arrivals != nil || fields.has("promptTokens") || fields.has("outputTokens") {
-            let allowed = "an object with distribution: " + distributions.joined(separator: ", ")
-            prompt = fields.required("promptTokens", allowed: allowed).flatMap { parseLength($0, baseDirectory: baseDirectory) }
-            output = fields.required("outputTokens", allowed: allowed).flatMap { parseLength($0, baseDirectory: baseDirectory) }
+        } else if arrivals != nil || fields.has(K.promptTokens) || fields.has(K.outputTokens) {
+            prompt = fields.requiredNode(K.promptTokens).flatMap { parseLength($0, baseDirectory: baseDirectory) }
+            output = fields.requiredNode(K.outputTokens).flatMap { parseLength($0, baseDirectory: baseDirectory) }
         } else {
-            fields.accept("promptTokens", "outputTokens")
+            fields.accept(K.promptTokens.spec, K.outputTokens.spec)
         }
-        let clientNode = fields.optional("client")
-        let client = clientNode.flatMap(ElasticParser.client)
-        let prefixNode = fields.optional("sharedPrefix")
+        let clientNode = fields.node(K.client)
+        let client = clientNode.flatMap(ControlPlaneParser.client)
+        let prefixNode = fields.node(K.sharedPrefix)
         var sharedPrefix: SharedPrefixSpec?
         if let prefixNode {
-            if isTrace(fields.fields["arrivals"]) {
+            if trace {
                 prefixNode.report("not allowed with trace arrivals", allowed: "remove it: a Mooncake trace gives each request's block hashes")
             } else {
                 sharedPrefix = PrefixCachingParser.sharedPrefix(prefixNode)
             }
         }
-        let sessionNode = fields.optional("sessions")
+        let sessionNode = fields.node(K.sessions)
         let sessions = sessionNode.flatMap {
-            SessionParser.sessions($0, isTrace: isTrace(fields.fields["arrivals"]), sharedPrefix: sharedPrefix,
-                                   baseDirectory: baseDirectory)
+            SessionParser.sessions($0, isTrace: trace, sharedPrefix: sharedPrefix, baseDirectory: baseDirectory)
         }
-        fields.accept("origin", "origins", "pools", "failover")  // read by RegionParser
+        fields.accept(K.origin.spec, K.origins.spec, K.pools.spec, K.failover.spec)  // read by RegionParser
         fields.finish()
         guard let name, let tenant, let arrivals, let prompt, let output, clientNode == nil || client != nil,
               prefixNode == nil || sharedPrefix != nil, sessionNode == nil || sessions != nil else { return nil }
@@ -136,28 +118,27 @@ public enum WorkloadParser {
     /// Whether the raw arrivals object names the trace process (even if it has other problems).
     private static func isTrace(_ value: JSONValue?) -> Bool {
         guard case .object(let fields)? = value else { return false }
-        return fields["process"] == .string("trace")
+        return fields[ArrivalFields.process.name] == .string("trace")
     }
 
     private static func parseArrivals(_ node: FieldNode, baseDirectory: String) -> ArrivalSpec? {
-        guard let fields = node.object() else { return nil }
-        guard let process = fields.required("process", allowed: processes.joined(separator: ", "))?.oneOf(processes) else {
-            fields.accept("rate", "cv", "steps", "file", "format", "timeScale", "blockTokens")
+        typealias K = ArrivalFields
+        guard let fields = node.object(K.section) else { return nil }
+        guard let process = fields.read(K.process) else {
+            fields.acceptAll()
             fields.finish()
             return nil
         }
         var spec: ArrivalSpec?
         switch process {
         case "poisson":
-            spec = fields.required("rate", allowed: "requests per second > 0")?.double(min: 0, exclusiveMin: true)
-                .map { .poisson(rate: $0) }
+            spec = fields.read(K.rate).map { .poisson(rate: $0) }
         case "gamma":
-            let rate = fields.required("rate", allowed: "requests per second > 0")?.double(min: 0, exclusiveMin: true)
-            let cv = fields.required("cv", allowed: "coefficient of variation > 0 (1 = Poisson)")?.double(min: 0, exclusiveMin: true)
+            let rate = fields.read(K.rate)
+            let cv = fields.read(K.cv)
             if let rate, let cv { spec = .gamma(rate: rate, cv: cv) }
         case "schedule":
-            spec = fields.required("steps", allowed: "an array of { at, rate }")?.array(minCount: 1)
-                .flatMap(parseSteps).map { .schedule(steps: $0) }
+            spec = fields.requiredNode(K.steps)?.array(minCount: 1).flatMap(parseSteps).map { .schedule(steps: $0) }
         default:  // trace
             spec = parseTrace(fields, baseDirectory: baseDirectory).map { .trace($0) }
         }
@@ -169,10 +150,10 @@ public enum WorkloadParser {
         var steps: [RateStep] = []
         var ok = true
         for (i, node) in nodes.enumerated() {
-            guard let fields = node.object() else { ok = false; continue }
-            let atNode = fields.required("at", allowed: "a duration from the start")
+            guard let fields = node.object(RateStepFields.section) else { ok = false; continue }
+            let atNode = fields.requiredNode(RateStepFields.at)
             let at = atNode?.duration()
-            let rate = fields.required("rate", allowed: "requests per second >= 0")?.double(min: 0)
+            let rate = fields.read(RateStepFields.rate)
             fields.finish()
             guard let atNode, let at, let rate else { ok = false; continue }
             if i == 0 && at != 0 {
@@ -189,15 +170,15 @@ public enum WorkloadParser {
     }
 
     private static func parseTrace(_ fields: ObjectReader, baseDirectory: String) -> TraceSpec? {
-        let fileNode = fields.required("file", allowed: "a path to the trace, relative to the scenario file")
+        typealias K = ArrivalFields
+        let fileNode = fields.requiredNode(K.file)
         let file = fileNode?.string()
-        let format = fields.required("format", allowed: formats)?.oneOf(TraceSpec.Format.allCases.map(\.rawValue))
-            .flatMap(TraceSpec.Format.init(rawValue:))
-        let timeScale = fields.optional("timeScale").map { $0.double(min: 0, exclusiveMin: true) } ?? 1
+        let format = fields.read(K.format)
+        let timeScale = fields.read(K.timeScale)
         var blockTokens: Int? = TraceSpec.mooncakeBlockTokens
-        if let node = fields.optional("blockTokens") {
+        if let node = fields.node(K.blockTokens) {
             if format == .mooncake {
-                blockTokens = node.int(min: 1, max: 1_000_000)
+                blockTokens = K.blockTokens.read(node)
             } else {
                 node.report("is only for format mooncake (its hash_ids)", allowed: "remove it")
                 blockTokens = nil
@@ -214,8 +195,6 @@ public enum WorkloadParser {
         return TraceSpec(file: file, format: format, timeScale: timeScale, blockTokens: blockTokens)
     }
 
-    private static var formats: String { TraceSpec.Format.allCases.map(\.rawValue).joined(separator: ", ") }
-
     static func isFile(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
@@ -224,16 +203,17 @@ public enum WorkloadParser {
     // MARK: Lengths
 
     static func parseLength(_ node: FieldNode, baseDirectory: String) -> LengthDistribution? {
-        guard let fields = node.object() else { return nil }
-        let kind = fields.required("distribution", allowed: distributions.joined(separator: ", "))?.oneOf(distributions)
+        typealias K = LengthFields
+        guard let fields = node.object(K.section) else { return nil }
+        let kind = fields.read(K.distribution)
         var result: LengthDistribution?
         switch kind {
         case "fixed":
-            result = fields.required("value", allowed: "tokens, an integer >= 1")?.int(min: 1).map { .fixed($0) }
+            result = fields.read(K.value).map { .fixed($0) }
         case "uniform":
-            let lo = fields.required("min", allowed: "tokens, an integer >= 1")?.int(min: 1)
-            let hiNode = fields.required("max", allowed: "tokens, an integer >= min")
-            let hi = hiNode?.int(min: 1)
+            let lo = fields.read(K.min)
+            let hiNode = fields.requiredNode(K.max)
+            let hi = hiNode.flatMap(K.max.read)
             if let lo, let hi, let hiNode {
                 if hi < lo { hiNode.report("\(hi) is less than min \(lo)", allowed: "an integer >= min") }
                 else { result = .uniform(min: lo, max: hi) }
@@ -243,29 +223,30 @@ public enum WorkloadParser {
         case "empirical":
             result = parseEmpirical(fields, node: node, baseDirectory: baseDirectory)
         default:
-            fields.accept("value", "min", "max", "mean", "p95", "mu", "sigma", "values", "file", "column")
+            fields.acceptAll()
         }
         fields.finish()
         return result
     }
 
     private static func parseLognormal(_ fields: ObjectReader, node: FieldNode) -> LengthDistribution? {
-        let byMoments = fields.has("mean") || fields.has("p95")
-        let byParameters = fields.has("mu") || fields.has("sigma")
+        typealias K = LengthFields
+        let byMoments = fields.has(K.mean) || fields.has(K.p95)
+        let byParameters = fields.has(K.mu) || fields.has(K.sigma)
         if byMoments && byParameters {
             node.report("gives both mean/p95 and mu/sigma", allowed: "either mean and p95 (tokens), or mu and sigma (of the log)")
-            fields.accept("mean", "p95", "mu", "sigma")
+            fields.accept(K.mean.spec, K.p95.spec, K.mu.spec, K.sigma.spec)
             return nil
         }
         if byParameters {
-            let mu = fields.required("mu", allowed: "mean of the log of tokens")?.double()
-            let sigma = fields.required("sigma", allowed: "standard deviation of the log, >= 0")?.double(min: 0)
+            let mu = fields.read(K.mu, required: true)
+            let sigma = fields.read(K.sigma, required: true)
             guard let mu, let sigma else { return nil }
             return .lognormal(mu: mu, sigma: sigma)
         }
-        let mean = fields.required("mean", allowed: "tokens > 0 (or give mu and sigma)")?.double(min: 0, exclusiveMin: true)
-        let p95Node = fields.required("p95", allowed: "tokens > mean (or give mu and sigma)")
-        let p95 = p95Node?.double(min: 0, exclusiveMin: true)
+        let mean = fields.read(K.mean, required: true)
+        let p95Node = fields.requiredNode(K.p95)
+        let p95 = p95Node.flatMap(K.p95.read)
         guard let mean, let p95, let p95Node else { return nil }
         do {
             let fit = try LognormalFit.parameters(mean: mean, p95: p95)
@@ -277,21 +258,20 @@ public enum WorkloadParser {
     }
 
     private static func parseEmpirical(_ fields: ObjectReader, node: FieldNode, baseDirectory: String) -> LengthDistribution? {
-        if fields.has("values") && (fields.has("file") || fields.has("column")) {
+        typealias K = LengthFields
+        if fields.has(K.values) && (fields.has(K.file) || fields.has(K.column)) {
             node.report("gives both values and file", allowed: "either values: [...] or file and column")
-            fields.accept("values", "file", "column")
+            fields.accept(K.values.spec, K.file.spec, K.column.spec)
             return nil
         }
-        if fields.has("file") || fields.has("column") {
-            let fileNode = fields.required("file", allowed: "a CSV file with a header row")
+        if fields.has(K.file) || fields.has(K.column) {
+            let fileNode = fields.requiredNode(K.file)
             let file = fileNode?.string()
-            let column = fields.required("column", allowed: "a column name in the file's header")?.string()
+            let column = fields.read(K.column, required: true)
             guard let fileNode, let file, let column else { return nil }
             return EmpiricalColumn.read(resolve(file, baseDirectory: baseDirectory), column: column, node: fileNode).map { .empirical($0) }
         }
-        guard let items = fields.required("values", allowed: "an array of token counts, or file and column")?.array(minCount: 1) else {
-            return nil
-        }
+        guard let items = fields.requiredNode(K.values)?.array(minCount: 1) else { return nil }
         let values = items.map { $0.int(min: 1) }
         guard values.allSatisfy({ $0 != nil }) else { return nil }
         return .empirical(values.compactMap { $0 })

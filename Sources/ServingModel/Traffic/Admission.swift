@@ -2,7 +2,7 @@
 /// requests count against availability.
 public struct Admission: Sendable, Equatable {
     public struct TenantLimit: Sendable, Equatable {
-        public enum Unit: String, Sendable { case requests, tokens }
+        public enum Unit: String, Sendable, CaseIterable { case requests, tokens }
         public var tenant: String
         /// Requests (or prompt + output tokens) per second, and the bucket's capacity.
         public var rate: Double
