@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: run test check build bench calibrate clean default-scenario reports
+.PHONY: run test check build bench calibrate clean default-scenario reports readme
 
 build:
 	@scripts/bootstrap.sh
@@ -16,7 +16,7 @@ run: build
 # Release mode: the theory checks simulate millions of requests. Serial: the kernel validation
 # test times real steps and must not share the two cores with the rest of the suite.
 test:
-	@scripts/bootstrap.sh
+	@scripts/bootstrap.sh --test
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel
 	.build/$(CONFIG)/servesim check scenarios --baseline reports --quiet
@@ -41,3 +41,7 @@ default-scenario:
 # Re-record the committed reports of every scenario (a test checks they are up to date).
 reports: build
 	.build/$(CONFIG)/servesim run scenarios --out reports --quiet > /dev/null
+
+# Regenerate the README's scenario-key tables from the format's declarations (a test checks them).
+readme: build
+	scripts/sync-readme-keys.sh .build/$(CONFIG)/servesim

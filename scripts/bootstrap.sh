@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs the two system libraries ServeSim links (GSL and OpenBLAS) when they are missing.
-# Idempotent; uses sudo only when not root. Debian/Ubuntu (apt-get).
+# Installs what ServeSim needs when it is missing: the two system libraries it links (GSL and
+# OpenBLAS), and with --test the test-only packages (python3-jsonschema, the reference JSON Schema
+# validator the schema test runs). Idempotent; uses sudo only when not root. Debian/Ubuntu (apt-get).
 set -euo pipefail
 missing=()
 for pkg in libgsl-dev libopenblas-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
+if [ "${1:-}" = "--test" ]; then
+  python3 -c 'import jsonschema' 2>/dev/null || /usr/bin/python3 -c 'import jsonschema' 2>/dev/null \
+    || missing+=(python3-jsonschema)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "bootstrap: installing ${missing[*]}" >&2
 SUDO=""

@@ -20,8 +20,13 @@ enum CLI {
     static var sharedData: URL { repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data") }
 
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> Output {
+        try runProgram(binary.path, arguments, in: directory)
+    }
+
+    /// Runs any program and collects its exit code and output.
+    static func runProgram(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Output {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? repoRoot
         let out = Pipe(), err = Pipe()
