@@ -97,7 +97,7 @@ struct HTMLReportTests {
         #expect(probe.error == nil, "\(String(describing: probe.error))")
         #expect(probe.elements.first == "html")
         #expect(probe.numbersFinite)
-        for heading in ["small", "Summary", "Latency distributions", "Load, queue and replicas over time",
+        for heading in ["small", "Requests", "Latency distributions", "Load, queue and replicas over time",
                         "SLO burn rate over time"] {
             #expect(probe.headings.contains(heading), "missing heading \(heading)")
         }
@@ -158,8 +158,7 @@ struct HTMLReportTests {
         #expect(html.contains("a&amp;b"))
         #expect(!html.contains("batch<1>"))
         #expect(report.degradation.first?.transitions.isEmpty == false, "the ladder should engage")
-        #expect(probe.headings.contains("Degradation ladders"))
-        #expect(probe.headings.contains("Pool gpu, signal queueDepth"))
+        #expect(probe.headings.contains("Degradation ladder: gpu (signal queueDepth)"))
         #expect(html.contains("Steps engaged: pool gpu"))
         // Several classes: one CDF curve per class besides the overall one.
         #expect(html.contains("class batch&lt;1&gt;"))
@@ -195,6 +194,24 @@ struct HTMLReportTests {
         let plain = try ScenarioLoader.load(path: CLI.repoRoot.appendingPathComponent("scenarios/chat-h100.json5").path)
         let headings = XMLProbe.parse(HTMLReport.render(ScenarioRunner.run(plain).0)).headings
         #expect(!headings.contains { $0.hasPrefix("Release") || $0 == "Regions" || $0.hasPrefix("Gateway") })
+    }
+
+    @Test("the page shows the Markdown report's sections, in the same order, with the same tables")
+    func sameSectionsAsMarkdown() throws {
+        for name in ["chat-h100", "canary-rollback", "flash-crowd-degradation", "regions-failover", "disaggregated-prefill"] {
+            let url = CLI.repoRoot.appendingPathComponent("scenarios/\(name).json5")
+            let (report, result) = ScenarioRunner.run(try ScenarioLoader.load(path: url.path))
+            let markdown = ReportRenderer.markdown(report).split(separator: "\n")
+            let sectionTitles = markdown.filter { $0.hasPrefix("## ") }.map { String($0.dropFirst(3)).replacingOccurrences(of: "\\|", with: "|") }
+            let html = HTMLReport.render(report, metrics: result.metrics)
+            let probe = XMLProbe.parse(html)
+            #expect(probe.error == nil)
+            let pageTitles = probe.headings.filter { sectionTitles.contains($0) }
+            #expect(pageTitles == sectionTitles, "\(name)")
+            // Every table row of the Markdown is a row of the page: same cells, same order.
+            let markdownRows = markdown.filter { $0.hasPrefix("| ") && !$0.contains("---") }.count
+            #expect(html.components(separatedBy: "<tr>").count - 1 == markdownRows, "\(name)")
+        }
     }
 
     @Test("the XML probe rejects markup that is not well-formed")
@@ -254,7 +271,7 @@ struct HTMLReportTests {
         doc.heading(nasty)
         doc.paragraph(nasty)
         doc.list([nasty])
-        doc.table(HTMLTable(caption: nasty, header: [nasty], rows: [[HTMLCell(nasty, mark: .best)]]))
+        doc.table(ReportTable(caption: nasty, header: [nasty], rows: [[ReportCell(nasty, mark: .best)]]))
         doc.figure(svg: line, caption: nasty)
         let page = doc.render()
         for markup in [line, bars, scatter, page] {
@@ -263,7 +280,7 @@ struct HTMLReportTests {
             #expect(!markup.contains("a<b"))
             #expect(!markup.contains("\u{1}"))
         }
-        #expect(page.contains(HTMLTable.bestNote))
+        #expect(page.contains(ReportTable.bestNote))
         #expect(page.contains("class=\"num best\"") || page.contains("class=\"best\""))
     }
 

@@ -195,7 +195,7 @@ import ServeSim
         #expect(probe.error == nil)
         #expect(probe.numbersFinite)
         #expect(probe.elements.filter { $0 == "svg" }.count == 3)
-        #expect(probe.headings.contains("Side by side"))
+        #expect(probe.headings.contains("Charts") && probe.elements.contains("table"))
         #expect(page.contains("★") && !page.contains("<script"))
         let plan = try CLI.run(["plan", path, "--max-replicas", "8", "--recheck-seeds", "1", "--format", "html,json", "--out", out.path])
         #expect(plan.code == 0, "\(plan.stderr)")

@@ -146,7 +146,7 @@ func value(_ root: Any, _ path: String) -> Any? {
         let fields = lines[1].split(separator: ",")
         #expect(fields.count == ReportRenderer.csvColumns.count)
         #expect(Int(fields[3]) == r.classes[0].requests.completed)
-        let ttftP95 = Double(fields[ReportRenderer.csvColumns.firstIndex(of: "ttft_p95")!])!
+        let ttftP95 = Double(fields[ReportRenderer.csvColumns.firstIndex(of: "ttft.p95")!])!
         #expect(abs(ttftP95 - r.classes[0].latency.ttft.p95) < 1e-6)
     }
 

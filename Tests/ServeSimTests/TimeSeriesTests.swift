@@ -107,16 +107,16 @@ private func syntheticSeries() -> [TimeSeriesRow] {
         let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == rows.count + 2)  // header, rows, trailing newline
         #expect(lines.last == "")
-        var header = "start,end,arrivals,completed,rejected,timed_out,failed,retries,ttft_p95,burn_ttft-1s,burn_avail-chat"
+        var header = "start,end,arrivals,completed,rejected,timedOut,failed,retries,ttft.p95,slo.ttft-1s.burnRate,slo.avail-chat.burnRate"
         for p in ["h100", "l4"] {
             header += ["ready", "starting", "warm", "draining", "failed", "queued", "running", "utilization"]
-                .map { ",\(p)_\($0)" }.joined()
+                .map { ",pool.\(p).\($0)" }.joined()
         }
         #expect(lines[0] == Substring(header))
         #expect(lines[1].hasPrefix("0.000000,10.000000,3,2,1,0,0,1,2.000000,6.666667,50.000000,2,1,2,0,0,3,4,0.500000,1,0,"))
         #expect(lines.dropFirst().dropLast().allSatisfy { $0.split(separator: ",").count == 27 })
         #expect(csv == TimeSeriesCSV.render(rows))
-        #expect(TimeSeriesCSV.render([]) == "start,end,arrivals,completed,rejected,timed_out,failed,retries,ttft_p95\n")
+        #expect(TimeSeriesCSV.render([]) == "start,end,arrivals,completed,rejected,timedOut,failed,retries,ttft.p95\n")
     }
 
     @Test func reportCarriesTimeSeriesCountsAndCostSplit() throws {

@@ -2,64 +2,13 @@ import ServingModel
 import SimulationEngine
 import Foundation
 
-/// One table cell: text (escaped when rendered) and how it is marked.
-public struct HTMLCell: Sendable, Equatable, ExpressibleByStringLiteral {
-    public enum Mark: Sendable, Equatable {
-        case none
-        /// The best value of its row or column: bold, shaded, and followed by " ★" (explained
-        /// under the table), so it is visible without colour.
-        case best
-        /// A value that needs attention (an SLO not met): bold.
-        case warning
-    }
-
-    public var text: String
-    public var mark: Mark
-
-    public init(_ text: String, mark: Mark = .none) {
-        self.text = text
-        self.mark = mark
-    }
-
-    public init(stringLiteral value: String) { self.init(value) }
-
-    /// A cell marked best when `best` is true.
-    public static func best(_ text: String, if best: Bool = true) -> HTMLCell {
-        HTMLCell(text, mark: best ? .best : .none)
-    }
-}
-
-/// A table: a header row and rows of cells. The first column is left-aligned and the others
-/// right-aligned (numbers) unless `alignments` says otherwise.
-public struct HTMLTable: Sendable, Equatable {
-    public enum Alignment: Sendable, Equatable { case left, right }
-
-    /// Text above the table; nil for none.
-    public var caption: String?
-    public var header: [String]
-    public var rows: [[HTMLCell]]
-    /// Per column; missing entries: left for column 0, right for the others.
-    public var alignments: [Alignment]
-    /// The note printed under a table that has a `.best` cell.
-    public static let bestNote = "★ marks the best value."
-
-    public init(caption: String? = nil, header: [String], rows: [[HTMLCell]], alignments: [Alignment] = []) {
-        self.caption = caption
-        self.header = header
-        self.rows = rows
-        self.alignments = alignments
-    }
-
-    func alignment(_ column: Int) -> Alignment {
-        column < alignments.count ? alignments[column] : (column == 0 ? .left : .right)
-    }
-
+extension ReportTable {
     /// The `<table>` element (plus the best-value note when a cell is marked best).
     public func html() -> String {
         var out = ["<table>"]
         if let caption { out.append("<caption>\(HTMLText.escape(caption))</caption>") }
-        let head = header.enumerated().map { (i, h) in
-            "<th scope=\"col\"\(alignment(i) == .right ? " class=\"num\"" : "")>\(HTMLText.escape(h))</th>"
+        let head = columns.map { c in
+            "<th scope=\"col\"\(c.alignment == .right ? " class=\"num\"" : "")>\(HTMLText.escape(c.title))</th>"
         }
         out.append("<thead><tr>\(head.joined())</tr></thead>")
         out.append("<tbody>")
@@ -67,10 +16,11 @@ public struct HTMLTable: Sendable, Equatable {
         for row in rows {
             let cells = row.enumerated().map { (i, cell) -> String in
                 var classes: [String] = []
-                if alignment(i) == .right { classes.append("num") }
+                if i < columns.count, columns[i].alignment == .right { classes.append("num") }
                 var text = HTMLText.escape(cell.text)
                 switch cell.mark {
                 case .none: break
+                case .strong: text = "<strong>\(text)</strong>"
                 case .best:
                     anyBest = true
                     classes.append("best")
@@ -80,7 +30,7 @@ public struct HTMLTable: Sendable, Equatable {
                     text = "<strong>\(text)</strong>"
                 }
                 let c = classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
-                return "<td\(c)>\(text)</td>"
+                return "<td\(c)>\(text)\(HTMLText.escape(cell.after))</td>"
             }
             out.append("<tr>\(cells.joined())</tr>")
         }
@@ -135,17 +85,45 @@ public struct HTMLDocument: Sendable, Equatable {
 
     /// A paragraph of plain text; `note` sets it in the smaller note style.
     public mutating func paragraph(_ text: String, note: Bool = false) {
-        body.append("<p\(note ? " class=\"note\"" : "")>\(HTMLText.escape(text))</p>")
+        paragraph(ReportText(text), note: note)
     }
 
-    /// A bulleted list of plain-text items (nothing for no items).
-    public mutating func list(_ items: [String]) {
+    /// A paragraph whose strong runs are bold.
+    public mutating func paragraph(_ text: ReportText, note: Bool = false) {
+        body.append("<p\(note ? " class=\"note\"" : "")>\(Self.inline(text))</p>")
+    }
+
+    /// A bulleted list (nothing for no items).
+    public mutating func list(_ items: [String]) { list(items.map { ReportText($0) }) }
+
+    public mutating func list(_ items: [ReportText]) {
         guard !items.isEmpty else { return }
-        body.append("<ul>\n" + items.map { "<li>\(HTMLText.escape($0))</li>" }.joined(separator: "\n") + "\n</ul>")
+        body.append("<ul>\n" + items.map { "<li>\(Self.inline($0))</li>" }.joined(separator: "\n") + "\n</ul>")
     }
 
-    public mutating func table(_ table: HTMLTable) {
+    public mutating func table(_ table: ReportTable) {
         body.append(table.html())
+    }
+
+    /// A report section: its heading (none at level 0), then its tables, paragraphs and lists.
+    public mutating func section(_ section: ReportSection) {
+        if section.level > 0 { heading(section.title, level: section.level) }
+        blocks(section.blocks)
+    }
+
+    /// Blocks of a report section, without its heading.
+    public mutating func blocks(_ blocks: [ReportBlock]) {
+        for block in blocks {
+            switch block {
+            case .table(let t): table(t)
+            case .paragraph(let p): paragraph(p)
+            case .list(let items): list(items)
+            }
+        }
+    }
+
+    static func inline(_ text: ReportText) -> String {
+        text.runs.map { $0.strong ? "<strong>\(HTMLText.escape($0.text))</strong>" : HTMLText.escape($0.text) }.joined()
     }
 
     /// A figure: `svg` (an `<svg>` element from `LineChart`, `BarChart` or `ScatterChart`) with

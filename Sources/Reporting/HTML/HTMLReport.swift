@@ -2,28 +2,40 @@ import ServingModel
 import SimulationEngine
 import Foundation
 
-/// The report as one self-contained HTML page (`servesim run --format html`): summary tables
-/// (requests, latency percentiles, SLOs with compliance, burn rate and budget, cost, pools,
-/// classes), empirical CDFs of TTFT and E2E, arrivals, queue and replicas over time, SLO burn rate
-/// over time, the degradation ladders' steps, and the topology sections the Markdown report has
-/// (gateway, disaggregation, regions, speculation, prefix caches, tenants, routers, releases). Inline CSS and SVG only: no scripts, fonts,
-/// images or links to fetch. Series are told apart by dash pattern or hatching and named in text
-/// legends, so it reads printed in grey. Deterministic: the same report and metrics give the same
-/// bytes (no wall-clock time, no unordered collections).
+/// The report as one self-contained HTML page (`servesim run --format html`): the same sections as
+/// the Markdown report (`ReportSections`), drawn as HTML, with charts after the sections they
+/// illustrate: empirical CDFs of TTFT and E2E and the arrivals, queue and replicas over time after
+/// the latency table, the SLOs' burn rate over time after the SLO table, each degradation ladder's
+/// engaged steps after its table. Inline CSS and SVG only: no scripts, fonts, images or links to
+/// fetch. Series are told apart by dash pattern or hatching and named in text legends, so it reads
+/// printed in grey. Deterministic: the same report and metrics give the same bytes (no wall-clock
+/// time, no unordered collections).
 public enum HTMLReport {
     /// Renders `report`; `metrics` (the run's collector, for the latency histograms) adds the
     /// latency CDFs, which the report alone cannot give.
     public static func render(_ report: Report, metrics: MetricsCollector? = nil) -> String {
         var doc = HTMLDocument(title: report.scenario)
-        if !report.description.isEmpty { doc.paragraph(report.description) }
-        doc.paragraph("Seed \(report.seed); simulated \(F.fixed(report.simulatedSeconds, 1)) s, measured "
-            + "\(F.fixed(report.measuredSeconds, 1)) s after \(F.fixed(report.warmupSeconds, 1)) s warmup; "
-            + "\(report.events) events. Statistics cover requests that arrived after warmup.", note: true)
-        summary(report, &doc)
-        distributions(report, metrics, &doc)
-        overTime(report, &doc)
-        degradation(report, &doc)
-        topology(report, &doc)
+        for section in ReportSections.build(report) {
+            if section.level == 1 {
+                doc.blocks(section.blocks)  // the page's title is the document's <h1>
+                doc.paragraph("Statistics cover requests that arrived after warmup.", note: true)
+                continue
+            }
+            doc.section(section)
+            switch section.id {
+            case "latency":
+                distributions(report, metrics, &doc)
+                overTime(report, &doc)
+            case "slos":
+                burnRate(report, &doc)
+            case let id where id.hasPrefix("degradation."):
+                if let k = Int(id.dropFirst("degradation.".count)), k < report.degradation.count {
+                    ladderChart(report, report.degradation[k], &doc)
+                }
+            default:
+                break
+            }
+        }
         doc.paragraph("Written by servesim from a deterministic simulation: the same scenario and seed give "
             + "the same page. Self-contained: nothing is loaded from elsewhere.", note: true)
         return doc.render()
@@ -31,87 +43,10 @@ public enum HTMLReport {
 
     typealias F = NumberFormat
 
-    // MARK: - Tables
-
-    static func summary(_ report: Report, _ doc: inout HTMLDocument) {
-        doc.heading("Summary")
-        let r = report.requests
-        doc.table(HTMLTable(caption: "Requests", header: [
-            "arrived", "completed", "rejected", "timed out", "failed", "in flight at end", "warmup excluded",
-            "completed req/s", "output tokens/s",
-        ], rows: [[
-            HTMLCell(String(r.arrived)), HTMLCell(String(r.completed)), HTMLCell(String(r.rejected)),
-            HTMLCell(String(r.timedOut)), HTMLCell(String(r.failed)), HTMLCell(String(r.inFlightAtEnd)),
-            HTMLCell(String(r.warmupExcluded)), HTMLCell(F.fixed(report.throughput.requestsPerSecond, 3)),
-            HTMLCell(F.fixed(report.throughput.outputTokensPerSecond, 1)),
-        ]], alignments: Array(repeating: .right, count: 9)))
-        if let events = report.counts.sentence { doc.paragraph(events) }
-
-        let l = report.latency
-        doc.table(HTMLTable(caption: "Latency of completed requests",
-                            header: ["metric", "count", "mean", "p50", "p90", "p95", "p99", "max"],
-                            rows: [("TTFT (time to first token)", l.ttft), ("TPOT (time per output token)", l.tpot),
-                                   ("E2E (end to end)", l.e2e), ("Queue wait", l.queueWait)].map { name, s in
-            [HTMLCell(name), HTMLCell(String(s.count))] + [s.mean, s.p50, s.p90, s.p95, s.p99, s.max].map { HTMLCell(F.seconds($0)) }
-        }))
-
-        if !report.slos.isEmpty {
-            doc.table(HTMLTable(caption: "SLOs", header: [
-                "SLO", "SLI", "threshold", "objective", "compliance", "burn rate", "budget used (measured span)",
-                "budget used (projected over window)", "met", "policy",
-            ], rows: report.slos.map { s in
-                [HTMLCell(s.name), HTMLCell(s.sli), HTMLCell(s.sli == "availability" ? "-" : F.seconds(s.threshold)),
-                 HTMLCell(F.percent(s.objective, 3)), HTMLCell(F.percent(s.compliance, 3)),
-                 HTMLCell(F.fixed(s.burnRate, 2)), HTMLCell(F.percent(s.errorBudgetConsumed)),
-                 HTMLCell(F.percent(s.errorBudgetConsumedProjected)),
-                 s.met ? HTMLCell("yes") : HTMLCell("NO", mark: .warning), HTMLCell(s.policy.rawValue)]
-            }, alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .left, .left]))
-            let fired = report.slos.flatMap { s in
-                s.alerts.filter(\.fired).map { "\(s.name): \($0.name) alert first fired at \(F.fixed($0.firstFiredAt ?? 0, 0)) s" }
-            }
-            doc.paragraph("Burn rate = error ratio / (1 - objective): 1 spends the error budget exactly over the SLO "
-                + "window. Projected budget = share of the window's budget used if this behaviour held for the whole "
-                + "window. Policy: freeze above 25%, rollback above 50%. Alerts fired: "
-                + (fired.isEmpty ? "none." : fired.joined(separator: "; ") + "."), note: true)
-        }
-
-        let c = report.cost
-        doc.table(HTMLTable(caption: "Cost (USD, measured span)",
-                            header: ["total", "per request", "per 1M output tokens", "GPU-hours"],
-                            rows: [[HTMLCell(F.usd(c.total)), HTMLCell(F.usd(c.perRequest)),
-                                    HTMLCell(F.usd(c.perMillionOutputTokens)), HTMLCell(F.fixed(c.gpuHours, 3))]],
-                            alignments: Array(repeating: .right, count: 4)))
-        doc.paragraph("Split: serving \(F.usd(c.split.serving)), idle \(F.usd(c.split.idle)), cold start "
-            + "\(F.usd(c.split.coldStart)), warm pool \(F.usd(c.split.warmPool)).", note: true)
-
-        if !report.pools.isEmpty {
-            doc.table(HTMLTable(caption: "Pools", header: [
-                "pool", "hardware", "replicas", "GPUs", "price per GPU-hour", "GPU-hours", "utilization", "cost",
-            ], rows: report.pools.map { p in
-                [HTMLCell(p.name), HTMLCell(p.hardware), HTMLCell(String(p.replicas)), HTMLCell(String(p.gpus)),
-                 HTMLCell(F.usd(p.pricePerGpuHour)), HTMLCell(F.fixed(p.gpuHours, 3)),
-                 HTMLCell(F.percent(p.utilization, 1)), HTMLCell(F.usd(p.cost))]
-            }, alignments: [.left, .left]))
-        }
-
-        if !report.classes.isEmpty {
-            doc.table(HTMLTable(caption: "Request classes", header: [
-                "class", "tenant", "arrived", "completed", "rejected", "timed out", "failed", "TTFT p95", "TPOT p95",
-                "E2E p95", "cost",
-            ], rows: report.classes.map { k in
-                let q = k.requests
-                return [HTMLCell(k.name), HTMLCell(k.tenant), HTMLCell(String(q.arrived)), HTMLCell(String(q.completed)),
-                        HTMLCell(String(q.rejected)), HTMLCell(String(q.timedOut)), HTMLCell(String(q.failed)),
-                        HTMLCell(F.seconds(k.latency.ttft.p95)), HTMLCell(F.seconds(k.latency.tpot.p95)),
-                        HTMLCell(F.seconds(k.latency.e2e.p95)), HTMLCell(F.usd(k.cost))]
-            }, alignments: [.left, .left]))
-        }
-    }
-
     // MARK: - Latency CDFs
 
     static func distributions(_ report: Report, _ metrics: MetricsCollector?, _ doc: inout HTMLDocument) {
-        doc.heading("Latency distributions")
+        doc.heading("Latency distributions", level: 3)
         guard let metrics, metrics.overall.completed > 0 else {
             doc.paragraph(metrics == nil ? "Latency histograms were not given: no distributions."
                 : "No request completed after warmup: no latency distribution.")
@@ -157,11 +92,9 @@ public enum HTMLReport {
     }
 
     static func overTime(_ report: Report, _ doc: inout HTMLDocument) {
-        doc.heading("Load, queue and replicas over time")
+        doc.heading("Load, queue and replicas over time", level: 3)
         let rows = report.timeSeries
         guard let last = rows.last else {
-            doc.paragraph("The run has no time series.")
-            doc.heading("SLO burn rate over time")
             doc.paragraph("The run has no time series.")
             return
         }
@@ -216,11 +149,26 @@ public enum HTMLReport {
                                   series: replicas, references: warmup).svg(),
                    caption: "Replicas ready to serve (and starting, when any cold start happened), sampled at the end "
                        + "of each interval.")
+    }
 
-        doc.heading("SLO burn rate over time")
-        guard !report.slos.isEmpty else {
-            doc.paragraph("The scenario has no SLOs.")
+    static func burnRate(_ report: Report, _ doc: inout HTMLDocument) {
+        doc.heading("SLO burn rate over time", level: 3)
+        let rows = report.timeSeries
+        guard let last = rows.last else {
+            doc.paragraph("The run has no time series.")
             return
+        }
+        let (unit, unitName) = timeUnit(last.end)
+        let timeAxis = ChartAxis("simulated time (\(unitName))", min: 0, max: last.end / unit)
+        var warmup: [ReferenceLine] = []
+        if report.warmupSeconds > 0 {
+            warmup.append(ReferenceLine(.vertical, at: report.warmupSeconds / unit, label: "warmup ends"))
+        }
+        let interval = F.number(rows[0].end - rows[0].start)
+        func perInterval(_ name: String, _ value: (TimeSeriesRow) -> Double) -> ChartSeries {
+            var points = rows.map { ChartPoint(x: $0.start / unit, y: value($0)) }
+            points.append(ChartPoint(x: last.end / unit, y: value(last)))
+            return ChartSeries(name, points: points)
         }
         let burn = report.slos.enumerated().map { i, slo in
             perInterval("SLO \(slo.name)") { i < $0.slos.count ? $0.slos[i].burnRate : 0 }
@@ -236,39 +184,23 @@ public enum HTMLReport {
 
     // MARK: - Degradation
 
-    static func degradation(_ report: Report, _ doc: inout HTMLDocument) {
-        guard !report.degradation.isEmpty else { return }
-        doc.heading("Degradation ladders")
+    /// How many of a ladder's steps were engaged over time.
+    static func ladderChart(_ report: Report, _ ladder: DegradationReport, _ doc: inout HTMLDocument) {
+        guard !ladder.transitions.isEmpty else {
+            doc.paragraph("No step engaged.")
+            return
+        }
         let end = max(report.simulatedSeconds, report.timeSeries.last?.end ?? 0)
         let (unit, unitName) = timeUnit(end)
-        for ladder in report.degradation {
-            doc.heading("Pool \(ladder.pool), signal \(ladder.signal)", level: 3)
-            doc.table(HTMLTable(header: [
-                "step", "action", "engages at", "engagements", "first engaged", "engaged time", "requests affected",
-            ], rows: ladder.steps.map { s in
-                [HTMLCell(s.name), HTMLCell(s.action), HTMLCell(F.number(s.threshold)), HTMLCell(String(s.engagements)),
-                 HTMLCell(s.firstEngagedAt.map(F.seconds) ?? "never"), HTMLCell(F.seconds(s.engagedSeconds)),
-                 HTMLCell(String(s.requestsAffected))]
-            }, alignments: [.left, .left]))
-            guard !ladder.transitions.isEmpty else {
-                doc.paragraph("No step engaged.")
-                continue
-            }
-            var points = [ChartPoint(x: 0, y: 0)]
-            points += ladder.transitions.map { ChartPoint(x: $0.time / unit, y: Double($0.level)) }
-            points.append(ChartPoint(x: end / unit, y: Double(ladder.transitions.last?.level ?? 0)))
-            doc.figure(svg: LineChart(title: "Steps engaged: pool \(ladder.pool)",
-                                      x: ChartAxis("simulated time (\(unitName))", min: 0, max: end / unit),
-                                      y: ChartAxis("steps engaged (count)", min: 0, max: Double(max(1, ladder.steps.count))),
-                                      series: [ChartSeries("steps engaged", points: points)],
-                                      interpolation: .stepAfter, markerLimit: 0).svg(),
-                       caption: "How many of the ladder's steps were engaged over time (0: none).")
-            let shown = ladder.transitions.prefix(20)
-            doc.list(shown.map { t in
-                "\(F.seconds(t.time)): \(t.engaged ? "engaged" : "released") \(t.step) (signal \(F.number(t.signal)), level \(t.level))"
-            } + (ladder.transitions.count > shown.count
-                ? ["... \(ladder.transitions.count - shown.count) more in the JSON report"] : []))
-        }
+        var points = [ChartPoint(x: 0, y: 0)]
+        points += ladder.transitions.map { ChartPoint(x: $0.time / unit, y: Double($0.level)) }
+        points.append(ChartPoint(x: end / unit, y: Double(ladder.transitions.last?.level ?? 0)))
+        doc.figure(svg: LineChart(title: "Steps engaged: pool \(ladder.pool)",
+                                  x: ChartAxis("simulated time (\(unitName))", min: 0, max: end / unit),
+                                  y: ChartAxis("steps engaged (count)", min: 0, max: Double(max(1, ladder.steps.count))),
+                                  series: [ChartSeries("steps engaged", points: points)],
+                                  interpolation: .stepAfter, markerLimit: 0).svg(),
+                   caption: "How many of the ladder's steps were engaged over time (0: none).")
     }
 
     static func uniqueSorted(_ values: [Double]) -> [Double] {

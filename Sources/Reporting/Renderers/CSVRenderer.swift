@@ -2,11 +2,15 @@ import ServingModel
 import SimulationEngine
 extension ReportRenderer {
     /// Header of `csv(_:)`. Latencies in seconds (6 decimals), cost in USD (6 decimals).
+    ///
+    /// Every CSV ServeSim writes names its columns the way the JSON report names the values: camelCase
+    /// keys, a dot between levels (`ttft.p95` is `latency.ttft.p95` of the class, as the sweep's
+    /// metric keys name it), and `slo.<name>.` or `pool.<name>.` before per-SLO and per-pool values.
     public static let csvColumns = [
         "class", "tenant", "arrived", "completed", "rejected", "timedOut", "failed", "inFlightAtEnd",
-        "prompt_tokens", "output_tokens",
-        "ttft_p50", "ttft_p95", "ttft_p99", "tpot_p50", "tpot_p95", "tpot_p99",
-        "e2e_p50", "e2e_p95", "e2e_p99", "queue_wait_p95", "cost_usd",
+        "promptTokens", "outputTokens",
+        "ttft.p50", "ttft.p95", "ttft.p99", "tpot.p50", "tpot.p95", "tpot.p99",
+        "e2e.p50", "e2e.p95", "e2e.p99", "queueWait.p95", "cost",
     ]
 
     /// One row per request class, in class order, after a header; RFC 4180 quoting; `\n` line ends.

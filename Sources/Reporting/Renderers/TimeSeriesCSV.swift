@@ -4,10 +4,10 @@ import SimulationEngine
 /// quoting of names. Times and TTFT in seconds, burn rates and utilization as ratios, all with
 /// 6 decimals (`NumberFormat.fixed`); counts as integers.
 ///
-/// Columns: `start,end,arrivals,completed,rejected,timed_out,failed,retries,ttft_p95`, then
-/// `burn_<slo>` per SLO, then per pool `<pool>_ready,<pool>_starting,<pool>_warm,<pool>_draining,
-/// <pool>_failed,<pool>_queued,<pool>_running,<pool>_utilization`. SLO and pool names come from
-/// the first row; a later row lacking one has zeros there.
+/// Columns (named as `ReportRenderer.csvColumns` says): `start,end,arrivals,completed,rejected,
+/// timedOut,failed,retries,ttft.p95`, then `slo.<slo>.burnRate` per SLO, then per pool
+/// `pool.<pool>.ready`, `.starting`, `.warm`, `.draining`, `.failed`, `.queued`, `.running`,
+/// `.utilization`. SLO and pool names come from the first row; a later row lacking one has zeros there.
 public enum TimeSeriesCSV {
     static let poolColumns = ["ready", "starting", "warm", "draining", "failed", "queued", "running", "utilization"]
 
@@ -15,9 +15,9 @@ public enum TimeSeriesCSV {
         let sloNames = rows.first?.slos.map(\.name) ?? []
         let poolNames = rows.first?.pools.map(\.pool) ?? []
         let s = { (x: Double) in NumberFormat.fixed(x, 6) }
-        var header = ["start", "end", "arrivals", "completed", "rejected", "timed_out", "failed", "retries", "ttft_p95"]
-        header += sloNames.map { ReportRenderer.csvField("burn_" + $0) }
-        for p in poolNames { header += poolColumns.map { ReportRenderer.csvField(p + "_" + $0) } }
+        var header = ["start", "end", "arrivals", "completed", "rejected", "timedOut", "failed", "retries", "ttft.p95"]
+        header += sloNames.map { ReportRenderer.csvField("slo.\($0).burnRate") }
+        for p in poolNames { header += poolColumns.map { ReportRenderer.csvField("pool.\(p).\($0)") } }
         var lines = [header.joined(separator: ",")]
         for r in rows {
             var fields = [s(r.start), s(r.end), String(r.arrivals), String(r.completed), String(r.rejected),

@@ -249,46 +249,60 @@ public enum RegressionCheck {
 
     // MARK: Rendering
 
-    /// The first line of the summary: the verdict, counts and tolerance.
+    /// The first line of the summary, in Markdown: the verdict, counts and tolerance.
     public static func verdict(_ results: [ScenarioResult], tolerance: Double) -> String {
+        MarkdownSections.text([ReportSection(id: "verdict", title: "", level: 0,
+                                             blocks: [.paragraph(verdictText(results, tolerance: tolerance))])])
+            .trimmingCharacters(in: .newlines)
+    }
+
+    /// The verdict ("servesim check: passed", in bold), counts and tolerance.
+    static func verdictText(_ results: [ScenarioResult], tolerance: Double) -> ReportText {
         let metrics = results.reduce(0) { $0 + $1.metrics.count }
         let regressions = results.reduce(0) { $0 + $1.regressions.count }
         let improved = results.reduce(0) { $0 + $1.improvements.count }
         let scenarios = results.count == 1 ? "1 scenario" : "\(results.count) scenarios"
         let tol = NumberFormat.number(tolerance * 100) + "%"
         if regressions == 0 {
-            return "**servesim check: passed**: no regression in \(scenarios) (\(metrics) metrics, tolerance \(tol)"
-                + (improved > 0 ? ", \(improved) improved)" : ")")
+            return ReportText("", strong: "servesim check: passed", ": no regression in \(scenarios) (\(metrics) metrics, "
+                + "tolerance \(tol)" + (improved > 0 ? ", \(improved) improved)" : ")"))
         }
         let failing = results.filter { !$0.passed }.count
-        return "**servesim check: failed**: \(regressions) regression\(regressions == 1 ? "" : "s") in \(failing) of "
-            + "\(scenarios) (\(metrics) metrics, tolerance \(tol))"
+        return ReportText("", strong: "servesim check: failed", ": \(regressions) regression\(regressions == 1 ? "" : "s") in "
+            + "\(failing) of \(scenarios) (\(metrics) metrics, tolerance \(tol))")
     }
 
     /// A Markdown summary for a pull-request comment: the verdict line, then per scenario a table
     /// of metric, baseline, current, change, limit and status. Deterministic.
     public static func markdown(_ results: [ScenarioResult], tolerance: Double) -> String {
-        var out = [verdict(results, tolerance: tolerance)]
+        MarkdownSections.text(sections(results, tolerance: tolerance))
+    }
+
+    /// The summary as report sections.
+    public static func sections(_ results: [ScenarioResult], tolerance: Double) -> [ReportSection] {
+        var sections = [ReportSection(id: "verdict", title: "", level: 0,
+                                      blocks: [.paragraph(verdictText(results, tolerance: tolerance))])]
         for result in results {
-            let mark = result.passed ? "" : " (regressed)"
-            out += ["", "### \(markdownCell(result.scenario))\(mark)", ""]
+            var blocks: [ReportBlock] = []
             if result.baselineSeed != result.currentSeed {
-                out += ["Baseline seed \(result.baselineSeed), current seed \(result.currentSeed).", ""]
+                blocks.append(.paragraph(ReportText("Baseline seed \(result.baselineSeed), current seed \(result.currentSeed).")))
             }
-            out += ["| metric | baseline | current | change | limit | status |",
-                    "| --- | ---: | ---: | ---: | ---: | --- |"]
-            for m in result.metrics {
-                let old = m.baseline.map { format($0, m.unit, m.rule) } ?? "-"
-                let new = m.current.map { format($0, m.unit, m.rule) } ?? "-"
-                let change = m.change.map(changeText) ?? "-"
-                let limit = m.limit.map { limitText($0, m) } ?? "-"
-                let status = m.status.fails ? "**\(m.status.rawValue)**" : m.status.rawValue
-                out.append("| \(markdownCell(m.label)) | \(old) | \(new) | \(change) | \(markdownCell(limit)) | \(status) |")
-            }
+            blocks.append(.table(ReportTable(columns: [.init("metric", .left), .init("baseline"), .init("current"),
+                                                       .init("change"), .init("limit"), .init("status", .left)],
+                                             rows: result.metrics.map { m in
+                [ReportCell(m.label), ReportCell(m.baseline.map { format($0, m.unit, m.rule) } ?? "-"),
+                 ReportCell(m.current.map { format($0, m.unit, m.rule) } ?? "-"), ReportCell(m.change.map(changeText) ?? "-"),
+                 ReportCell(m.limit.map { limitText($0, m) } ?? "-"),
+                 ReportCell(m.status.rawValue, mark: m.status.fails ? .warning : .none)]
+            })))
+            sections.append(ReportSection(id: "scenario.\(result.scenario)",
+                                          title: result.scenario + (result.passed ? "" : " (regressed)"), level: 3, blocks: blocks))
         }
-        out += ["", "A lower-is-better metric regresses above baseline x (1 + tolerance), a higher-is-better one "
-            + "below baseline x (1 - tolerance); an SLO that was met must stay met. Improvements pass."]
-        return out.joined(separator: "\n") + "\n"
+        sections.append(ReportSection(id: "rule", title: "", level: 0, blocks: [
+            .paragraph("A lower-is-better metric regresses above baseline x (1 + tolerance), a higher-is-better one "
+                + "below baseline x (1 - tolerance); an SLO that was met must stay met. Improvements pass."),
+        ]))
+        return sections
     }
 
     static func format(_ value: Double, _ unit: ReportMetric.Unit, _ rule: Rule) -> String {

@@ -3,24 +3,15 @@ import ScenarioFormat
 import SimulationEngine
 import Reporting
 import TransformerKernel
-/// A comparison as one self-contained HTML page: the side-by-side table (best values marked ★ and
-/// bold, "(n.s.)" where a difference from the best is not significant) and grouped bars of the
-/// latency percentiles and the costs per request.
+/// A comparison as one self-contained HTML page: the side-by-side table of `Comparison.sections`
+/// (best values marked ★ and bold, "(n.s.)" where a difference from the best is not significant)
+/// and grouped bars of the latency percentiles and the costs per request.
 public enum ComparisonHTML {
     public static func render(_ c: Comparison) -> String {
         var doc = HTMLDocument(title: "Comparison: " + c.scenarios.joined(separator: " vs "))
-        doc.paragraph(c.replications >= 2
-            ? "\(c.replications) replications per scenario on common random numbers (seeds \(c.seed) on); cells are means "
-                + "± 95% Student-t half-widths; (n.s.): the paired difference from the best is not significant."
-            : "One run per scenario on common random numbers (seed \(c.seed)).", note: true)
-        let rows = c.rows.map { row -> [HTMLCell] in
-            [HTMLCell(row.label)] + row.values.indices.map { i in
-                HTMLCell.best(ReportRenderer.cellText(c, row, column: i), if: row.best.contains(i))
-            }
+        for section in c.sections {
+            if section.level == 1 { doc.blocks(section.blocks) } else { doc.section(section) }
         }
-        doc.heading("Side by side")
-        doc.table(HTMLTable(header: ["metric"] + c.scenarios, rows: rows,
-                            alignments: [.left] + Array(repeating: .right, count: c.scenarios.count)))
         func bars(_ keys: [String], title: String, axis: String, scale: Double) {
             let picked = keys.compactMap { k in c.rows.first { $0.key == k } }
             guard !picked.isEmpty else { return }
@@ -36,31 +27,14 @@ public enum ComparisonHTML {
     }
 }
 
-/// A capacity plan as one self-contained HTML page: each option's answer, the rejected options
-/// with reasons, and the cost-per-request vs p95 TTFT scatter of every evaluated point with the
-/// feasible frontier.
+/// A capacity plan as one self-contained HTML page: the plan's sections (`CapacityPlan.sections`),
+/// then the cost-per-request vs p95 TTFT scatter of every evaluated point with the feasible frontier.
 public enum PlanHTML {
     public static func render(_ plan: CapacityPlan) -> String {
         typealias F = NumberFormat
         var doc = HTMLDocument(title: "Capacity plan: \(plan.scenario), pool \(plan.pool)")
-        doc.paragraph("Load: the scenario's arrival rates x \(F.number(plan.loadFactor)) (peak \(F.number(plan.peak)) x growth "
-            + "\(F.number(plan.growth)) x safety \(F.number(plan.safety))). Feasible: every SLO met on each of "
-            + "\(plan.replications) replication(s); answers re-checked on fresh seeds.", note: true)
-        doc.heading("Answers")
-        doc.table(HTMLTable(header: ["option", "replicas", "GPUs", "cost per request", "cost per hour", "TTFT p95", "verdict"],
-                            rows: plan.options.map { o in
-            guard let a = o.answer, let n = o.replicas else {
-                return [HTMLCell(o.option), "-", "-", "-", "-", "-", HTMLCell("rejected", mark: .warning)]
-            }
-            let cheapest = o.option == plan.cheapest
-            return [HTMLCell.best(o.option, if: cheapest), HTMLCell(String(n)), HTMLCell(String(o.gpus)),
-                    HTMLCell.best(F.usd(a.costPerRequest), if: cheapest), HTMLCell(F.usd(a.costPerHour)),
-                    HTMLCell(F.seconds(a.ttftP95)), HTMLCell(cheapest ? "cheapest" : "feasible")]
-        }, alignments: [.left, .right, .right, .right, .right, .right, .left]))
-        let rejected = plan.options.filter { $0.rejected != nil }
-        if !rejected.isEmpty {
-            doc.heading("Rejected options")
-            doc.list(rejected.map { "\($0.option): \($0.rejected!)" })
+        for section in plan.sections {
+            if section.level == 1 { doc.blocks(section.blocks) } else { doc.section(section) }
         }
         let points = plan.options.flatMap(\.evaluated).filter { $0.ttftP95 > 0 && $0.costPerRequest > 0 }
         let scatter = points.map { ScatterPoint("\($0.option) x\($0.replicas)\($0.feasible ? "" : " (misses)")",

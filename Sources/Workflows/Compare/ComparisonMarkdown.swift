@@ -1,35 +1,35 @@
 import ServingModel
-import ScenarioFormat
 import SimulationEngine
 import Reporting
-import TransformerKernel
-extension ReportRenderer {
-    /// A comparison as a Markdown table: one row per metric, one column per scenario. The best
-    /// value of a row is bold and followed by "best"; with replications a cell reads
-    /// "mean ± half-width" and a difference from the best that is not significant is marked
+
+extension Comparison {
+    /// The comparison as report sections: the title, how it was run, and one row per metric with
+    /// one column per scenario. The best value of a row is marked best; with replications a cell
+    /// reads "mean ± half-width" and a difference from the best that is not significant is marked
     /// "(n.s.)". Readable without colour.
-    public static func markdown(_ c: Comparison) -> String {
-        typealias F = NumberFormat
-        var out = ["# Comparison: " + c.scenarios.joined(separator: " vs "), ""]
-        if c.replications >= 2 {
-            out.append("\(c.replications) replications per scenario on common random numbers (seeds \(c.seed) to "
-                + "\(c.seed + UInt64(c.replications - 1))); cells are means with 95% Student-t half-widths. "
-                + "(n.s.): the paired difference from the best is not significant at 95%.")
+    public var sections: [ReportSection] {
+        let how: String
+        if replications >= 2 {
+            how = "\(replications) replications per scenario on common random numbers (seeds \(seed) to "
+                + "\(seed + UInt64(replications - 1))); cells are means with 95% Student-t half-widths. "
+                + "(n.s.): the paired difference from the best is not significant at 95%."
         } else {
-            out.append("One run per scenario on common random numbers (seed \(c.seed)). "
-                + "Use --replications N for confidence intervals and significance.")
+            how = "One run per scenario on common random numbers (seed \(seed)). "
+                + "Use --replications N for confidence intervals and significance."
         }
-        out += ["", "| metric | " + c.scenarios.map(markdownCell).joined(separator: " | ") + " |",
-                "| --- |" + String(repeating: " ---: |", count: c.scenarios.count)]
-        for row in c.rows {
-            let cells = row.values.indices.map { i -> String in
-                let text = cellText(c, row, column: i)
-                return row.best.contains(i) ? "**\(text)** best" : text
+        let table = ReportTable(header: ["metric"] + scenarios, rows: rows.map { row in
+            [ReportCell(row.label)] + row.values.indices.map { i in
+                ReportCell.best(ReportRenderer.cellText(self, row, column: i), if: row.best.contains(i))
             }
-            out.append("| \(markdownCell(row.label)) | " + cells.joined(separator: " | ") + " |")
-        }
-        return out.joined(separator: "\n") + "\n"
+        })
+        return [ReportSection(id: "comparison", title: "Comparison: " + scenarios.joined(separator: " vs "), level: 1,
+                              blocks: [.paragraph(ReportText(how)), .table(table)])]
     }
+}
+
+extension ReportRenderer {
+    /// A comparison as Markdown (`Comparison.sections`).
+    public static func markdown(_ c: Comparison) -> String { MarkdownSections.text(c.sections) }
 
     /// A comparison cell without its best marker: the mean in its unit, "± half-width" with
     /// replications, and " (n.s.)" when its difference from the best is not significant.
@@ -53,5 +53,4 @@ extension ReportRenderer {
         case .count, .none: return F.number(x)
         }
     }
-
 }

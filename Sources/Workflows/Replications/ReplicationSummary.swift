@@ -31,16 +31,17 @@ public struct ReplicationSummary: Codable, Sendable, Equatable {
 extension ReportRenderer {
     /// Replications as a Markdown table: metric, mean, 95% interval, min and max over the seeds.
     public static func markdown(_ r: ReplicationSummary) -> String {
-        var out = ["# \(r.scenario): \(r.seeds.count) replications", "",
-                   "Seeds \(r.seeds.first ?? 0) to \(r.seeds.last ?? 0); 95% confidence intervals from Student's t "
-                   + "with \(max(r.seeds.count - 1, 0)) degrees of freedom.", "",
-                   "| metric | mean | 95% CI | min | max |", "| --- | ---: | ---: | ---: | ---: |"]
-        for m in r.metrics {
+        let rows = r.metrics.map { m -> [ReportCell] in
             let e = m.estimate
-            out.append("| \(m.label) | \(format(e.mean, unit: m.unit)) | \(format(e.low, unit: m.unit)) to "
-                + "\(format(e.high, unit: m.unit)) | \(format(m.values.min() ?? 0, unit: m.unit)) | "
-                + "\(format(m.values.max() ?? 0, unit: m.unit)) |")
+            return [ReportCell(m.label), ReportCell(format(e.mean, unit: m.unit)),
+                    ReportCell("\(format(e.low, unit: m.unit)) to \(format(e.high, unit: m.unit))"),
+                    ReportCell(format(m.values.min() ?? 0, unit: m.unit)), ReportCell(format(m.values.max() ?? 0, unit: m.unit))]
         }
-        return out.joined(separator: "\n") + "\n"
+        return MarkdownSections.text([ReportSection(id: "replications", title: "\(r.scenario): \(r.seeds.count) replications",
+                                                    level: 1, blocks: [
+            .paragraph(ReportText("Seeds \(r.seeds.first ?? 0) to \(r.seeds.last ?? 0); 95% confidence intervals from Student's t "
+                + "with \(max(r.seeds.count - 1, 0)) degrees of freedom.")),
+            .table(ReportTable(header: ["metric", "mean", "95% CI", "min", "max"], rows: rows)),
+        ])])
     }
 }
