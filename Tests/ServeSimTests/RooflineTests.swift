@@ -30,7 +30,7 @@ import ServeSim
         let hand = bytes / (3.35e12 * 0.9) + h100.stepOverhead   // datasheet bandwidth x 0.9, plus overhead
         let model = h100.stepTime(StepShape(decodeSeqs: 1, decodeContext: 1024))
         #expect(abs(model - hand) / hand < 0.10, "model \(model) s vs hand \(hand) s")
-        // DESIGN reference: about 5 ms per decode step from weights alone.
+        // Reference (docs/reference-numbers.md): about 5 ms per decode step from weights alone.
         #expect(abs((model - h100.stepOverhead) - 0.005) < 0.0005)
     }
 
@@ -44,7 +44,7 @@ import ServeSim
         let model = h100.stepTime(StepShape(prefillTokens: 1024, prefillAttentionPairs: StepShape.attentionPairs(chunk: 1024, cached: 0),
                                             prefillSeqs: 1))
         #expect(abs(model - hand) / hand < 0.10, "model \(model) s vs hand \(hand) s")
-        #expect(model > 0.020 && model < 0.025)   // DESIGN reference: 20-25 ms
+        #expect(model > 0.020 && model < 0.025)   // reference: 20-25 ms
     }
 
     @Test func decodeCostIsStepTimeForDecodeOnlySteps() {

@@ -1,7 +1,7 @@
 import ServingModel
 import SimulationEngine
-/// The simulation report (JSON contract: camelCase keys, seconds, USD; see DESIGN.md "Report
-/// contract"). Nothing in it depends on wall-clock time.
+/// The simulation report (JSON contract: camelCase keys, seconds, USD; README, "Reports": keys are
+/// added, never renamed or removed without a version bump). Nothing in it depends on wall-clock time.
 ///
 /// Statistics cover the measured span: requests that arrived at or after warmup, and cost of the
 /// GPUs provisioned from warmup to the simulated end. Every number is finite: a statistic with no

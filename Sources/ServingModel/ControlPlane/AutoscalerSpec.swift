@@ -35,7 +35,7 @@ public struct AutoscalerSpec: Sendable, Equatable {
             case trend
         }
         /// Seconds ahead of now that the forecast looks (cover a cold start; default 120 s, the
-        /// upper end of DESIGN.md's 30-120 s cold start of a 7B model).
+        /// upper end of the 30-120 s cold start of a 7B model, docs/reference-numbers.md).
         public var leadTime: Double
         public var mode: Mode
         /// Requests per second one replica serves at target load (sizes the floor).

@@ -6,8 +6,8 @@
 /// profiling, KV-cache allocation, CUDA-graph capture / compilation). Random phases are drawn from
 /// the caller's stream in the order provision, imagePull, engineStart.
 ///
-/// Defaults (SOURCE: DESIGN.md, "Cold starts: 30-120 s for a 7B model; vLLM on large models 2-8
-/// minutes"; the split between phases is our assumption, chosen so the totals land in those
+/// Defaults (SOURCE: docs/reference-numbers.md, "cold start of a model server": 30-120 s for a 7B
+/// model, 2-8 minutes for large ones; the split between phases is our assumption, chosen so the totals land in those
 /// ranges): provision lognormal(mean 20 s, p95 45 s), imagePull lognormal(mean 30 s, p95 60 s),
 /// engineStart lognormal(mean 20 s, p95 40 s), weightLoadBandwidth 2e9 bytes/s (2 GB/s, a local
 /// NVMe SSD read into GPU memory; network storage is often slower). Mean totals: a 7B model in

@@ -34,9 +34,10 @@ public struct HardwareSpec: Sendable, Equatable {
 
 extension HardwareSpec {
     // Efficiency defaults: 0.7 compute / 0.9 memory are the commonly used roofline factors
-    // (DESIGN.md, "Reference numbers"). Where measured per-layer vLLM 0.19 timings of
-    // Llama-3.1-8B exist (../shared/data/real_vllm, per-layer dense.csv; see
-    // scripts/fit_roofline_defaults.py) the presets carry the fitted values instead:
+    // (docs/reference-numbers.md, "roofline efficiencies"). Where measured per-layer vLLM 0.19
+    // timings of Llama-3.1-8B exist (the real_vllm measurements' per-layer dense.csv, README
+    // "Where the roofline defaults come from"; scripts/fit_roofline_defaults.py) the presets carry
+    // the fitted values instead:
     // memory efficiency = weight bytes / projection GEMM time at 1-8 tokens (0.89-0.93 measured);
     // compute efficiency = GEMM FLOPs / time at 2048 tokens / datasheet peak.
     // Prices: planning defaults, typical 2025 on-demand list prices per GPU-hour; override them.
@@ -65,7 +66,7 @@ extension HardwareSpec {
                                           memoryBytes: 24e9, pricePerGpuHour: 1.01, interconnectBandwidth: 32e9,
                                           computeEfficiency: 0.5)
     /// NVIDIA RTX PRO 6000 Blackwell Server Edition, 96 GB. Bandwidth 1,597 GB/s and memory from the
-    /// real vLLM run's config.json (../shared/data/real_vllm); peak 503.8 TFLOP/s dense BF16 from
+    /// real vLLM run's config.json (the real_vllm measurements); peak 503.8 TFLOP/s dense BF16 from
     /// the datasheet's 4 PFLOPS FP4 with sparsity (halved for sparsity, FP4 -> FP8 -> BF16).
     /// Fitted (scripts/fit_roofline_defaults.py): compute efficiency 0.756 at >= 1024 tokens,
     /// memory efficiency 0.908 at 1-8 tokens.

@@ -1,7 +1,7 @@
 import ServingModel
 /// Good/total counts of one SLO, overall and in time buckets (for burn-rate alerts).
 ///
-/// SLI rules (see DESIGN.md): availability counts a request good iff it completed. A latency SLI
+/// SLI rules (docs/reference-numbers.md): availability counts a request good iff it completed. A latency SLI
 /// (ttft, tpot, e2e, queueWait) counts it good iff it completed and its value is `<= threshold`;
 /// a request that was rejected, timed out or failed counts as bad for latency SLIs too (it did not
 /// get its first token, or its answer, in time), so shedding load never improves a latency SLO.

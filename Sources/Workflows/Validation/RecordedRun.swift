@@ -5,8 +5,8 @@ import Reporting
 import TransformerKernel
 import Foundation
 
-/// A real serving run recorded by vLLM's benchmark harness (the layout of
-/// ../shared/data/real_vllm/.../bench/examples/<GPU>/<model>/): per-request timestamps in
+/// A real serving run recorded by vLLM's benchmark harness (the `bench/examples/<GPU>/<model>/`
+/// layout of the real_vllm measurements, README "Replaying real GPU runs"): per-request timestamps in
 /// `vllm/requests.jsonl`, engine arguments in `vllm/meta.json`, the GPU in `config.json`.
 ///
 /// Times are seconds on the engine clock; arrival is `queued_ts` (after tokenisation), so a

@@ -77,3 +77,17 @@ func parseScenario(_ text: String, file: String = "s.json5") -> (Scenario?, [Str
         return (nil, ["\(error)"])
     }
 }
+
+/// A fresh folder for one test's files (tests run in parallel).
+func workloadDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("servesim-workload-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Writes `text` to `dir/name`; returns the path.
+func writeFile(_ text: String, _ name: String, in dir: URL) -> String {
+    let url = dir.appendingPathComponent(name)
+    try! text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+}

@@ -3,7 +3,7 @@ import Testing
 import ServeSim
 
 /// Autoscaling, cold starts and warm pools in the engine.
-@Suite struct ElasticEngineTests {
+@Suite struct ControlPlaneEngineTests {
     /// One H100 pool of Llama-3.1-8B with an autoscaler; fixed cold starts make times exact.
     func elasticScenario(steps: [RateStep], duration: Double, replicas: Int, min: Int, max: Int,
                          coldStart: Double, warmPool: WarmPoolSpec? = nil, interval: Double = 5) -> Scenario {

@@ -11,7 +11,7 @@ private func read<T>(_ text: String, _ body: (FieldNode) -> T) -> (T, [Diagnosti
 
 private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) { s, _ in s + draw() } / Double(n) }
 
-@Suite struct ElasticDurationDistributionTests {
+@Suite struct ControlPlaneDurationDistributionTests {
     @Test func meansMatchClosedForms() throws {
         #expect(DurationDistribution.fixed(7).mean == 7)
         #expect(DurationDistribution.uniform(min: 10, max: 20).mean == 15)
@@ -71,7 +71,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
     }
 }
 
-@Suite struct ElasticColdStartTests {
+@Suite struct ControlPlaneColdStartTests {
     @Test func phasesAddUpInOrder() {
         let spec = ColdStartSpec(provision: .fixed(10), imagePull: .fixed(20), engineStart: .fixed(5), weightLoadBandwidth: 2e9)
         let (total, phases) = spec.sample(RandomStream(seed: 1, name: "c"), modelBytes: 14e9)
@@ -109,7 +109,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
     }
 }
 
-@Suite struct ElasticAutoscalerTests {
+@Suite struct ControlPlaneAutoscalerTests {
     func spec(min: Int = 1, max: Int = 100, tolerance: Double = 0.1, stabilization: Double = 300,
               predictive: AutoscalerSpec.Predictive? = nil) -> AutoscalerSpec {
         AutoscalerSpec(minReplicas: min, maxReplicas: max, target: 10, tolerance: tolerance,
@@ -232,7 +232,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
     }
 }
 
-@Suite struct ElasticTokenBucketTests {
+@Suite struct ControlPlaneTokenBucketTests {
     @Test func continuousDemandGetsRateTimesTPlusBurst() {
         var bucket = TokenBucket(rate: 5, burst: 10)
         var admitted = 0
@@ -272,7 +272,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
     }
 }
 
-@Suite struct ElasticRetryAndBreakerTests {
+@Suite struct ControlPlaneRetryAndBreakerTests {
     @Test func exponentialCapsWithoutJitter() {
         let p = RetryPolicy(jitter: .none)
         let rng = RandomStream(seed: 1, name: "r")
@@ -335,7 +335,7 @@ private func mean(_ n: Int, _ draw: () -> Double) -> Double { (0..<n).reduce(0) 
     }
 }
 
-@Suite struct ElasticFaultTests {
+@Suite struct ControlPlaneFaultTests {
     @Test func spotRateToMeanTime() {
         #expect(FaultSpec.SpotPreemption(ratePerReplicaHour: 0.5).meanTimeBetween == 7200)
         #expect(FaultSpec.SpotPreemption(ratePerReplicaHour: 0.5).notice == 120)
