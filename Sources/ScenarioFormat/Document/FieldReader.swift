@@ -183,7 +183,9 @@ public final class ObjectReader {
 
     /// The node of `key` (an explicit `null` counts as absent), marking it read; nil when absent.
     public func node<V>(_ key: Key<V>) -> FieldNode? {
-        precondition(section?.declares(key.name) ?? true, "\(key.name) is not declared in section \(section?.id ?? "")")
+        // A programmer's mistake, not the user's: trap in every build (a precondition would vanish
+        // under -Ounchecked).
+        if let section, !section.declares(key.name) { fatalError("\(key.name) is not declared in section \(section.id)") }
         return optional(key.name)
     }
 

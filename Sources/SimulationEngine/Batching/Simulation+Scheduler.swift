@@ -46,34 +46,41 @@ extension Simulation {
         if replica.preemptions != preemptionsBefore { changed = true }
 
         if config.policy == .continuous || batchWasEmpty {
-            let caching = features.prefixCaching
-            let cache = caching?.cache(of: replica)
-            while replica.running.count < config.maxNumSeqs && budget > 0, let slot = peekWaiting(replica) {
-                if let caching, let cache {
+            if let caching = features.prefixCaching, let cache = caching.cache(of: replica) {
+                while replica.running.count < config.maxNumSeqs && budget > 0, let slot = peekWaiting(replica) {
                     if !caching.admit(slot, on: replica, cache: cache, budget: &budget, self) { break }
                     changed = true
-                    continue
                 }
-                let r = requests.slots[Int(slot)]
-                let need = Int(r.prefillTarget - r.prefilled)
-                if !config.chunkedPrefill && need > budget { break }
-                let chunk = Int32(min(need, budget))
-                // A request whose KV arrived from a prefill pool (disaggregation) has nothing to
-                // prefill: it joins as a decoding sequence, with blocks for its whole context.
-                let blocks = Int(((need > 0 ? chunk : r.tokens) + blockSize - 1) / blockSize)
-                if blocks > replica.freeBlocks { break }
-                popWaiting(replica)
-                replica.freeBlocks -= blocks
-                requests.slots[Int(slot)].heldBlocks = Int32(blocks)
-                requests.slots[Int(slot)].chunkInFlight = chunk
-                requests.slots[Int(slot)].replica = Int32(replica.index)
-                if r.firstScheduled < 0 { requests.slots[Int(slot)].firstScheduled = events.now }
-                replica.running.append(slot)
-                budget -= need > 0 ? Int(chunk) : 1
-                changed = true
+            } else {
+                admitWaiting(replica, config: config, budget: &budget, changed: &changed)
             }
         }
         scheduleNext(replica, model: pools[replica.pool].stepModel!, changed: changed)
+    }
+
+    /// Admits waiting requests in FCFS order while the batch, the token budget and free KV blocks
+    /// allow (a replica without a prefix cache).
+    private func admitWaiting(_ replica: Replica, config: SchedulerConfig, budget: inout Int, changed: inout Bool) {
+        let blockSize = Int32(config.blockSize)
+        while replica.running.count < config.maxNumSeqs && budget > 0, let slot = peekWaiting(replica) {
+            let r = requests.slots[Int(slot)]
+            let need = Int(r.prefillTarget - r.prefilled)
+            if !config.chunkedPrefill && need > budget { break }
+            let chunk = Int32(min(need, budget))
+            // A request whose KV arrived from a prefill pool (disaggregation) has nothing to
+            // prefill: it joins as a decoding sequence, with blocks for its whole context.
+            let blocks = Int(((need > 0 ? chunk : r.tokens) + blockSize - 1) / blockSize)
+            if blocks > replica.freeBlocks { break }
+            popWaiting(replica)
+            replica.freeBlocks -= blocks
+            requests.slots[Int(slot)].heldBlocks = Int32(blocks)
+            requests.slots[Int(slot)].chunkInFlight = chunk
+            requests.slots[Int(slot)].replica = Int32(replica.index)
+            if r.firstScheduled < 0 { requests.slots[Int(slot)].firstScheduled = events.now }
+            replica.running.append(slot)
+            budget -= need > 0 ? Int(chunk) : 1
+            changed = true
+        }
     }
 
     /// Frees `blocks` KV blocks for the sequence at `position`, preempting from the back of the

@@ -37,7 +37,7 @@ extension Simulation {
             return
         }
         requests.slots[i].firstToken = now
-        pools[replica.pool].router.firstToken(slot, on: replica, self)
+        if pools[replica.pool].routerObservesFirstTokens { routers[replica.pool].firstToken(slot, on: replica, self) }
         requests.slots[i].generated = requests.slots[i].outputTokens
         replica.steps += 1
         finish(slot, .completed)

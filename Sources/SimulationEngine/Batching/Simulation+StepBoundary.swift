@@ -78,7 +78,7 @@ extension Simulation {
                     requests.slots[i].generated += 1
                     if requests.slots[i].firstToken < 0 {
                         requests.slots[i].firstToken = now
-                        pools[replica.pool].router.firstToken(slot, on: replica, self)
+                        if pools[replica.pool].routerObservesFirstTokens { routers[replica.pool].firstToken(slot, on: replica, self) }
                     }
                 }
             } else {

@@ -17,8 +17,8 @@ struct Pool {
     let service: ServiceTimeDistribution?
     /// Seconds from a request's send to its arrival at the pool (API, tokenisation).
     let requestOverhead: Double
-    /// Its routing policy (`RoutingPolicies.make`).
-    let router: any ReplicaRouter
+    /// Whether its router learns from first tokens (`ReplicaRouter.firstToken` is called only then).
+    let routerObservesFirstTokens: Bool
     private(set) var queued = 0
     var rejected = 0
     /// Requests routed to the pool and not ended, and the waiting count, integrated over time.

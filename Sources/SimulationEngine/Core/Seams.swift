@@ -85,9 +85,12 @@ protocol ReplicaRouter: AnyObject {
     func firstToken(_ slot: Int32, on replica: Replica, _ sim: Simulation)
     /// True for the shared queue: every request waits in the pool's queue and ready replicas pull.
     var isSharedQueue: Bool { get }
+    /// True when `firstToken` does something (the engine calls it only then).
+    var observesFirstTokens: Bool { get }
 }
 
 extension ReplicaRouter {
     func firstToken(_ slot: Int32, on replica: Replica, _ sim: Simulation) {}
     var isSharedQueue: Bool { false }
+    var observesFirstTokens: Bool { false }
 }

@@ -12,20 +12,25 @@ extension Simulation {
         attempt.pool = Int32(attempt.home >= 0 ? Int(attempt.home) : scenario.classPools[Int(attempt.classIndex)])
         attempt.outputTokens = attempt.requestedOutput
         var turnedAway: Rejection?
-        steering: for stage in features.stages {
-            switch stage.steer(&attempt, self) {
-            case .proceed: continue
-            case .taken: return
-            case .reject(let reason):
-                turnedAway = reason
-                break steering
+        // (Touching the list only when it has stages keeps a plain scenario's path free of
+        // reference counting.)
+        let staged = !features.stages.isEmpty
+        if staged {
+            steering: for stage in features.stages {
+                switch stage.steer(&attempt, self) {
+                case .proceed: continue
+                case .taken: return
+                case .reject(let reason):
+                    turnedAway = reason
+                    break steering
+                }
             }
         }
         let p = Int(attempt.pool)
         let slot = enterSystem(attempt)
         features.autoscaling?.noteArrival(pool: p)
-        if let reason = turnedAway ?? rejection(slot, pool: p) {
-            for stage in features.stages where stage.takeRejected(slot, reason: reason, self) { return }
+        if let reason = turnedAway ?? rejection(slot, pool: p, staged: staged) {
+            if staged { for stage in features.stages where stage.takeRejected(slot, reason: reason, self) { return } }
             pools[p].rejected += 1
             finish(slot, .rejected)
             return
@@ -45,9 +50,10 @@ extension Simulation {
 
     /// Why pool `p` turns the attempt in `slot` away, or nil when it takes it: too long, queue full
     /// (the core's checks), then each stage's check in order.
-    func rejection(_ slot: Int32, pool p: Int) -> Rejection? {
+    func rejection(_ slot: Int32, pool p: Int, staged: Bool) -> Rejection? {
         if !canEverServe(slot, pool: p) { return .tooLong }
         if isQueueFull(p) { return .queueFull }
+        guard staged else { return nil }
         for stage in features.stages {
             if let reason = stage.check(slot, pool: p, self) { return reason }
         }

@@ -38,7 +38,9 @@ extension Simulation {
             }
             metrics.record(record)
             series.record(record)
-            for sink in features.sinks { sink.record(record, of: r, self) }
+            if !features.sinks.isEmpty {
+                for sink in features.sinks { sink.record(record, of: r, self) }
+            }
             recordObserver?(record)
             if r.firstArrival >= scenario.warmup {
                 measuredInFlight -= 1

@@ -19,6 +19,9 @@ public final class Simulation {
     var replicas: [Replica]
     /// The components this scenario uses, and the seams' call lists.
     let features: Features
+    /// Each pool's routing policy (`RoutingPolicies.make`). A `let` array apart from `pools`, so
+    /// calling a router needs no reference count traffic.
+    let routers: [any ReplicaRouter]
 
     // Arrivals: each class's generator and its next draw (nil: the class is done).
     let arrivalSources: [ClassArrivals]
@@ -80,6 +83,7 @@ public final class Simulation {
                                      classNames: scenario.classes.map(\.name), warmup: scenario.warmup)
         var replicas: [Replica] = []
         var pools: [Pool] = []
+        var routers: [any ReplicaRouter] = []
         for (p, spec) in scenario.pools.enumerated() {
             var stepModel: (any StepTimeModel)?
             var service: ServiceTimeDistribution?
@@ -102,12 +106,14 @@ public final class Simulation {
                 replica.lifecycle = k < spec.replicas ? .ready : k < spec.replicas + warm ? .warm : .off
                 replicas.append(replica)
             }
+            let router = RoutingPolicies.make(spec, slots: spec.replicaSlots, seed: scenario.seed)
+            routers.append(router)
             pools.append(Pool(spec: spec, replicas: first..<replicas.count, stepModel: stepModel, service: service,
-                              requestOverhead: overhead,
-                              router: RoutingPolicies.make(spec, slots: spec.replicaSlots, seed: scenario.seed),
+                              requestOverhead: overhead, routerObservesFirstTokens: router.observesFirstTokens,
                               startStream: RandomStream(seed: scenario.seed, name: "start/\(spec.name)")))
         }
         self.pools = pools
+        self.routers = routers
         self.replicas = replicas
         arrivalSources = scenario.classes.enumerated().map { c, spec in
             ClassArrivals(spec: spec, seed: scenario.seed, duration: scenario.duration, trace: scenario.traces[c])

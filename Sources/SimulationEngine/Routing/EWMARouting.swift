@@ -20,6 +20,8 @@ final class EWMARouting: ReplicaRouter {
             .map { sim.pools[p].replicas.lowerBound + $0 }
     }
 
+    var observesFirstTokens: Bool { true }
+
     func firstToken(_ slot: Int32, on replica: Replica, _ sim: Simulation) {
         let k = replica.index - sim.pools[replica.pool].replicas.lowerBound
         let sample = sim.events.now - sim.requests.slots[Int(slot)].arrival

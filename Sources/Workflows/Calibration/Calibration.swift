@@ -1,6 +1,4 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
 import Reporting
 import TransformerKernel
 import CGSL

@@ -1,8 +1,4 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// The human-readable fit report that `servesim calibrate` prints (stdout).

@@ -1,8 +1,3 @@
-import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// JUnit XML of a `servesim check`, for CI test-report viewers: one `<testsuite>` per scenario,

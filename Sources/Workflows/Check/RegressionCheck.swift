@@ -1,8 +1,5 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
 import Reporting
-import TransformerKernel
 import Foundation
 
 /// `servesim check`: compares a fresh report of a scenario with its committed baseline report and

@@ -1,8 +1,5 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
 import Reporting
-import TransformerKernel
 /// Several scenarios side by side on common random numbers: per metric, each scenario's estimate
 /// over its replications, which scenario is best, and whether each other scenario's difference
 /// from the best is statistically significant.

@@ -1,8 +1,4 @@
-import ServingModel
-import ScenarioFormat
-import SimulationEngine
 import Reporting
-import TransformerKernel
 /// A comparison as one self-contained HTML page: the side-by-side table of `Comparison.sections`
 /// (best values marked ★ and bold, "(n.s.)" where a difference from the best is not significant)
 /// and grouped bars of the latency percentiles and the costs per request.

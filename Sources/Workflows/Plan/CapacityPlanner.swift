@@ -1,8 +1,6 @@
 import ServingModel
 import ScenarioFormat
-import SimulationEngine
 import Reporting
-import TransformerKernel
 import Foundation
 
 /// One configuration a capacity plan considers for the planned pool (hardware, model, TP degree):

@@ -1,5 +1,3 @@
-import ServingModel
-import SimulationEngine
 import Reporting
 
 extension CapacityPlan {

@@ -1,8 +1,4 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import CGSL
 
 /// The mean of independent replications with a two-sided Student-t confidence interval.

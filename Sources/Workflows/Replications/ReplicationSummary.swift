@@ -1,8 +1,4 @@
-import ServingModel
-import ScenarioFormat
-import SimulationEngine
 import Reporting
-import TransformerKernel
 /// Every standard metric of one scenario over independent replications: mean, 95% Student-t
 /// interval, and the per-seed values.
 public struct ReplicationSummary: Codable, Sendable, Equatable {

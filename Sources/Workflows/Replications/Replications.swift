@@ -1,8 +1,5 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
 import Reporting
-import TransformerKernel
 import Foundation
 
 /// Independent replications of one scenario: the same scenario under different seeds.

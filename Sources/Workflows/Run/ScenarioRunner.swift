@@ -1,8 +1,6 @@
 import ServingModel
-import ScenarioFormat
 import SimulationEngine
 import Reporting
-import TransformerKernel
 import Foundation
 
 /// Runs a validated scenario and turns the result into a report: the one entry point the CLI uses.

@@ -1,8 +1,3 @@
-import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// `(0..<count).map(body)` on up to `jobs` threads, each taking the next index when it is free.

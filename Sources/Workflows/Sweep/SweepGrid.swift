@@ -1,8 +1,4 @@
-import ServingModel
 import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// A problem with a sweep's `--set` or `--shard` text: what is wrong and what is allowed.

@@ -1,8 +1,6 @@
 import ServingModel
 import ScenarioFormat
 import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// A parameter sweep over one scenario file, every point validated: built by `prepare`, run

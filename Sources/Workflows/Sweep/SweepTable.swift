@@ -1,8 +1,6 @@
 import ServingModel
 import ScenarioFormat
-import SimulationEngine
 import Reporting
-import TransformerKernel
 import Foundation
 
 /// The result table of a parameter sweep (`servesim sweep`), or of one shard of it, and the

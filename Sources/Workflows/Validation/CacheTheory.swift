@@ -1,8 +1,3 @@
-import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// Hit ratios of caches under the independent reference model (each lookup asks for item k with

@@ -1,8 +1,3 @@
-import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import CGSL
 
 /// Summary statistics of a sample (seconds), with quantiles interpolated between order

@@ -1,7 +1,5 @@
 import ServingModel
-import ScenarioFormat
 import SimulationEngine
-import Reporting
 import TransformerKernel
 import CGSL
 

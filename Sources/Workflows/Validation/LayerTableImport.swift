@@ -1,8 +1,4 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// Turns measured per-layer timing tables into a `LayerTableProfile` and fits the roofline's

@@ -1,8 +1,4 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// A plain-text summary of an imported profile and its fits.

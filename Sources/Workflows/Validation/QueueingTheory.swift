@@ -1,8 +1,3 @@
-import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 /// Closed-form results of queueing theory, the reference the simulator is checked against.
 ///
 /// Rates in requests per second, times in seconds. Sources: Erlang C and the M/M/c mean wait

@@ -1,8 +1,4 @@
 import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 import Foundation
 
 /// A real serving run recorded by vLLM's benchmark harness (the `bench/examples/<GPU>/<model>/`

@@ -1,8 +1,5 @@
 import ServingModel
-import ScenarioFormat
 import SimulationEngine
-import Reporting
-import TransformerKernel
 /// Replays a recorded real run through the simulator: the same arrivals and exact token counts,
 /// the run's `max_num_seqs`, `max_num_batched_tokens` and KV capacity, one replica of its GPU; then
 /// compares the simulated TTFT, TPOT and E2E distributions with the measured ones.

@@ -1,8 +1,3 @@
-import ServingModel
-import ScenarioFormat
-import SimulationEngine
-import Reporting
-import TransformerKernel
 /// The JSON written by `servesim validate`: measured vs simulated distributions and the verdict.
 public struct ValidationSummary: Codable, Sendable {
     public var run: String
