@@ -91,30 +91,51 @@ public enum HTMLReport {
         seconds <= 1200 ? (1, "s") : seconds <= 48 * 3600 ? (60, "min") : (3600, "h")
     }
 
-    static func overTime(_ report: Report, _ doc: inout HTMLDocument) {
-        doc.heading("Load, queue and replicas over time", level: 3)
-        let rows = report.timeSeries
-        guard let last = rows.last else {
-            doc.paragraph("The run has no time series.")
-            return
+    /// The time axis of a run's time series and the series builders over it (nil: no time series).
+    struct Timeline {
+        let rows: [TimeSeriesRow]
+        let last: TimeSeriesRow
+        let unit: Double
+        let axis: ChartAxis
+        /// The vertical line where warmup ends (none without warmup).
+        let warmup: [ReferenceLine]
+        /// The interval's length, for captions.
+        let interval: String
+
+        init?(_ report: Report) {
+            guard let last = report.timeSeries.last else { return nil }
+            rows = report.timeSeries
+            self.last = last
+            let (unit, unitName) = HTMLReport.timeUnit(last.end)
+            self.unit = unit
+            axis = ChartAxis("simulated time (\(unitName))", min: 0, max: last.end / unit)
+            warmup = report.warmupSeconds > 0
+                ? [ReferenceLine(.vertical, at: report.warmupSeconds / unit, label: "warmup ends")] : []
+            interval = F.number(rows[0].end - rows[0].start)
         }
-        let (unit, unitName) = timeUnit(last.end)
-        let timeAxis = ChartAxis("simulated time (\(unitName))", min: 0, max: last.end / unit)
-        var warmup: [ReferenceLine] = []
-        if report.warmupSeconds > 0 {
-            warmup.append(ReferenceLine(.vertical, at: report.warmupSeconds / unit, label: "warmup ends"))
-        }
-        let interval = F.number(rows[0].end - rows[0].start)
-        // Per-interval values hold over the interval: a point at each start, one at the last end.
+
+        /// Per-interval values hold over the interval: a point at each start, one at the last end.
         func perInterval(_ name: String, _ value: (TimeSeriesRow) -> Double) -> ChartSeries {
             var points = rows.map { ChartPoint(x: $0.start / unit, y: value($0)) }
             points.append(ChartPoint(x: last.end / unit, y: value(last)))
             return ChartSeries(name, points: points)
         }
-        // Samples are taken at interval ends.
+
+        /// Samples are taken at interval ends.
         func sampled(_ name: String, _ value: (TimeSeriesRow) -> Double) -> ChartSeries {
             ChartSeries(name, points: rows.map { ChartPoint(x: $0.end / unit, y: value($0)) })
         }
+    }
+
+    static func overTime(_ report: Report, _ doc: inout HTMLDocument) {
+        doc.heading("Load, queue and replicas over time", level: 3)
+        guard let t = Timeline(report) else {
+            doc.paragraph("The run has no time series.")
+            return
+        }
+        let rows = t.rows, timeAxis = t.axis, warmup = t.warmup, interval = t.interval
+        let perInterval = t.perInterval, sampled = t.sampled
+        let last = t.last
         func rate(_ count: Int, _ row: TimeSeriesRow) -> Double {
             row.end > row.start ? Double(count) / (row.end - row.start) : 0
         }
@@ -153,23 +174,11 @@ public enum HTMLReport {
 
     static func burnRate(_ report: Report, _ doc: inout HTMLDocument) {
         doc.heading("SLO burn rate over time", level: 3)
-        let rows = report.timeSeries
-        guard let last = rows.last else {
+        guard let t = Timeline(report) else {
             doc.paragraph("The run has no time series.")
             return
         }
-        let (unit, unitName) = timeUnit(last.end)
-        let timeAxis = ChartAxis("simulated time (\(unitName))", min: 0, max: last.end / unit)
-        var warmup: [ReferenceLine] = []
-        if report.warmupSeconds > 0 {
-            warmup.append(ReferenceLine(.vertical, at: report.warmupSeconds / unit, label: "warmup ends"))
-        }
-        let interval = F.number(rows[0].end - rows[0].start)
-        func perInterval(_ name: String, _ value: (TimeSeriesRow) -> Double) -> ChartSeries {
-            var points = rows.map { ChartPoint(x: $0.start / unit, y: value($0)) }
-            points.append(ChartPoint(x: last.end / unit, y: value(last)))
-            return ChartSeries(name, points: points)
-        }
+        let timeAxis = t.axis, warmup = t.warmup, interval = t.interval, perInterval = t.perInterval
         let burn = report.slos.enumerated().map { i, slo in
             perInterval("SLO \(slo.name)") { i < $0.slos.count ? $0.slos[i].burnRate : 0 }
         }

@@ -45,7 +45,7 @@ extension Simulation {
     /// The run's statistics, each feature's from its component.
     func makeResult() -> SimulationResult {
         let f = features
-        var usage = pools.indices.map { p in
+        let usage = pools.indices.map { p in
             let pool = pools[p]
             let members = pool.replicas.map { replicas[$0] }
             let gpus = Double(pool.spec.gpusPerReplica)
