@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= release
 
-.PHONY: run test check build bench calibrate clean default-scenario reports readme
+.PHONY: run test check build bench calibrate clean default-scenario reports readme kernel-tables
 
 build:
 	@scripts/bootstrap.sh
@@ -45,3 +45,12 @@ reports: build
 # Regenerate the README's scenario-key tables from the format's declarations (a test checks them).
 readme: build
 	scripts/sync-readme-keys.sh .build/$(CONFIG)/servesim
+
+# Regenerate the measured kernel tables shipped for each GPU from aiconfigurator's
+# microbenchmarks in ../shared/data (a test checks the shipped ones against the data).
+AICONFIGURATOR ?= ../shared/data/aiconfigurator
+kernel-tables: build
+	for gpu in h100_sxm h200_sxm a100_sxm l40s; do \
+	    .build/$(CONFIG)/servesim profile hardware $(AICONFIGURATOR) --gpu $$gpu --swift \
+	        --out Sources/ServingModel/Hardware/Measured/KernelMeasurements+$$gpu.swift || exit 1; \
+	done

@@ -2,8 +2,8 @@ import Foundation
 import ServeSim
 
 let profileHelp = """
-    USAGE: servesim profile import DIR [--out FILE] [--gpu NAME] [--hardware PRESET] [--model PRESET]
-                                   [--step-overhead DURATION] [--kv-tokens N]
+    USAGE: servesim profile import DIR [--out FILE] [--gpu NAME] [--hardware PRESET] [--model PRESET | --shape SHAPE]
+                                   [--layers N] [--step-overhead DURATION] [--kv-tokens N]
 
     Turns measured per-layer GPU timings (DIR holds dense.csv, per_sequence.csv and attention.csv
     of ONE layer, as vLLM's layer profiler writes them) into a ServeSim profile: dense time of the
@@ -18,20 +18,26 @@ let profileHelp = """
       --gpu NAME              GPU name for the profile (default: the folder name after perf/)
       --hardware PRESET       datasheet for the roofline fit (default: guessed from the GPU name)
       --model PRESET          model shape (default: llama-3.1-8b)
+      --shape SHAPE           an explicit shape instead: layers=32,hidden=4096,heads=32,kvHeads=8,
+                              intermediate=14336,vocab=128256 (headDim=, name= optional)
+      --layers N              layers the one-layer tables are multiplied by (default: the shape's)
       --step-overhead DUR     CPU-side per-step cost the tables lack (default 0)
       --kv-tokens N           KV cache capacity per replica, tokens (optional)
     """
 
 func profileCommand(_ raw: [String]) -> Int32 {
+    if raw.first == "hardware" { return profileHardwareCommand(Array(raw.dropFirst())) }
+    if raw.first == "show" { return profileShowCommand(Array(raw.dropFirst())) }
     guard raw.first == "import" else {
-        if raw.first == "--help" || raw.first == "-h" { print(profileHelp); return Exit.ok }
-        printError("servesim profile: \(raw.first ?? "(nothing)"): unknown subcommand (import)")
+        if raw.first == "--help" || raw.first == "-h" { print(profileHelp + "\n" + profileHardwareHelp + "\n" + profileShowHelp); return Exit.ok }
+        printError("servesim profile: \(raw.first ?? "(nothing)"): unknown subcommand (import, hardware, show)")
         return Exit.badInput
     }
     let args: Arguments
     do {
         args = try Arguments.parse(Array(raw.dropFirst()), command: "profile import",
-                                   options: ["out", "gpu", "hardware", "model", "step-overhead", "kv-tokens"], flags: [])
+                                   options: ["out", "gpu", "hardware", "model", "shape", "layers", "step-overhead", "kv-tokens"],
+                                   flags: [])
     } catch let e as UsageError { printError(e.message); return Exit.badInput } catch { return Exit.badInput }
     if args.help { print(profileHelp); return Exit.ok }
     guard args.positionals.count == 1, let directory = args.positionals.first else {
@@ -39,9 +45,20 @@ func profileCommand(_ raw: [String]) -> Int32 {
         return Exit.badInput
     }
     var problems: [String] = []
-    let model = ModelSpec.preset(named: args.options["model"] ?? "llama-3.1-8b")
-    if model == nil {
-        problems.append("servesim profile import: --model: unknown model (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
+    var model: ModelSpec?
+    if let shape = args.options["shape"] {
+        if args.options["model"] != nil { problems.append("servesim profile import: --shape and --model: give one") }
+        do { model = try ModelShapeArgument.parse(shape) } catch let e as UsageError { problems.append("servesim profile import: --shape: \(e.message)") } catch {}
+    } else {
+        model = ModelSpec.preset(named: args.options["model"] ?? "llama-3.1-8b")
+        if model == nil {
+            problems.append("servesim profile import: --model: unknown model (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
+        }
+    }
+    if let text = args.options["layers"] {
+        if let n = Int(text), n >= 1, n <= 100_000 { model?.layers = n } else {
+            problems.append("servesim profile import: --layers: an integer from 1 to 100000")
+        }
     }
     var hardware: HardwareSpec?
     if let name = args.options["hardware"] {

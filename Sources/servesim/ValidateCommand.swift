@@ -3,7 +3,9 @@ import ServeSim
 
 let validateHelp = """
     USAGE: servesim validate [--profile FILE] [--requests N] [--rate R] [--seed N] [--tolerance 10%] [--out FILE]
-           servesim validate --replay RUN [--profile FILE] [--tolerance 10%] [--out FILE]
+           servesim validate --replay RUN [--profile FILE] [--model PRESET] [--hardware PRESET] [--tp N]
+                             [--tolerance 10%] [--out FILE]
+           servesim validate --suite DIR [--fit] [--jobs N] [--out FILE]
 
     Without --replay: serves real requests on this machine with the transformer kernel of a
     calibrated profile (default profiles/kernel-base.json). Requests arrive on a seeded Poisson
@@ -13,14 +15,28 @@ let validateHelp = """
     errors and exits 1 when p95 TTFT or p95 E2E differ by more than the tolerance.
 
     Replays a recorded real serving run through the simulator: the same arrivals and exact token
-    counts, the run's max_num_seqs, max_num_batched_tokens and KV capacity, one replica of its GPU.
+    counts, the run's model, tensor parallelism, formats, max_num_seqs, max_num_batched_tokens and
+    KV capacity as its config states them (--model, --hardware and --tp override), one replica of
+    its GPU, timed as a scenario's roofline pool would be.
     Prints measured and simulated TTFT, TPOT and E2E (mean, p50, p90, p95, p99) with relative
     errors, writes them as JSON, and exits 1 when p95 TTFT or p95 E2E differ by more than the
     tolerance. RUN is the folder of a run (config.json, vllm/meta.json, vllm/requests.jsonl) or
     its requests.jsonl.
 
+    --suite DIR: the fidelity suite. Replays every public measurement in DIR (../shared/data:
+    aiconfigurator's silicon_sample.csv vLLM rows as closed-loop benchmarks, the real_vllm runs)
+    and prints each case's measured and simulated figures, then per source, metric and split
+    (fit: what the defaults were fitted on; heldOut: the rest) the median and worst error. With
+    --fit, searches the defaults' fitted values on the fit split instead.
+
     OPTIONS:
       --replay RUN        the recorded run
+      --model PRESET      replay: the model instead of the run's
+      --hardware PRESET   replay: the GPU instead of the run's
+      --tp N              replay: tensor parallelism instead of the run's
+      --suite DIR         the data folder of the fidelity suite
+      --fit               suite: fit the defaults on the fit split
+      --jobs N            suite: threads (default: every core)
       --profile FILE      step-time profile (replay default: the roofline of the run's GPU preset;
                           kernel default: profiles/kernel-base.json)
       --requests N        kernel mode: requests to serve (default 60)
@@ -34,8 +50,9 @@ let validateHelp = """
 func validateCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "validate", options: ["replay", "profile", "tolerance", "out", "requests", "rate", "seed"],
-                                   flags: [])
+        args = try Arguments.parse(raw, command: "validate", options: ["replay", "profile", "tolerance", "out", "requests", "rate", "seed",
+                                                                       "suite", "jobs", "model", "hardware", "tp"],
+                                   flags: ["fit"])
     } catch let e as UsageError { printError(e.message); return Exit.badInput } catch { return Exit.badInput }
     if args.help { print(validateHelp); return Exit.ok }
     let toleranceText = args.options["tolerance"] ?? "10%"
@@ -43,13 +60,34 @@ func validateCommand(_ raw: [String]) -> Int32 {
         printError("servesim validate: --tolerance: \"\(toleranceText)\" is not a percentage (e.g. 10%)")
         return Exit.badInput
     }
+    if let suite = args.options["suite"] { return validateSuite(suite, args) }
     guard let replay = args.options["replay"] else { return validateKernel(args, tolerance: tolerance) }
     do {
         let run = try RecordedRun.load(path: replay)
         var model: (any StepTimeModel)?
         if let profile = args.options["profile"] { model = try ProfileLoader.load(path: profile).model }
-        let rows = try ReplayValidation.compare(run, model: model)
-        let label = args.options["profile"] ?? "roofline (\(run.hardwarePreset?.name ?? run.gpu) preset)"
+        var overrides = ReplayValidation.Overrides()
+        var problems: [String] = []
+        if let name = args.options["model"] {
+            overrides.model = ModelSpec.preset(named: name) ?? ModelSpec.preset(huggingFace: name)
+            if overrides.model == nil {
+                problems.append("servesim validate: --model: unknown model \"\(name)\" (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        if let name = args.options["hardware"] {
+            overrides.hardware = HardwareSpec.preset(named: name)
+            if overrides.hardware == nil {
+                problems.append("servesim validate: --hardware: unknown hardware \"\(name)\" (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        if let text = args.options["tp"] {
+            if let n = Int(text), n >= 1, n <= 64 { overrides.tensorParallel = n } else { problems.append("servesim validate: --tp: an integer from 1 to 64") }
+        }
+        guard problems.isEmpty else { problems.forEach(printError); return Exit.badInput }
+        let scenario = try ReplayValidation.scenario(for: run, model: model, overrides: overrides)
+        let rows = try ReplayValidation.compare(run, model: model, overrides: overrides)
+        let shape = scenario.pools[0]
+        let label = args.options["profile"] ?? "\(shape.model) on \(shape.gpusPerReplica) x \(shape.hardware), \(shape.timing)"
         print(rows.table(title: "replay of \(run.name) (\(run.requests.count) requests) with \(label)"))
         return verdict(rows, run: run.name, model: label, requests: run.requests.count, tolerance: tolerance,
                        out: args.options["out"])
@@ -116,4 +154,33 @@ func verdict(_ rows: [MetricComparison], run: String, model: String, requests: I
         }
     }
     return within ? Exit.ok : Exit.failure
+}
+
+/// `servesim validate --suite DIR`: every public measurement replayed (`FidelitySuite`); prints a
+/// line per case and the median and worst error per metric and split; `--out` writes both as JSON.
+func validateSuite(_ directory: String, _ args: Arguments) -> Int32 {
+    let jobs = args.options["jobs"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
+    do {
+        if args.flags.contains("fit") {
+            let fit = try FidelitySuite.fit(directory: directory, jobs: max(1, jobs))
+            print(String(format: "fit split: stepOverhead %.1f ms, requestOverhead %.0f ms: median |error| TTFT %.1f%%, TPOT %.1f%%",
+                         fit.settings.stepOverhead * 1e3, fit.settings.requestOverhead * 1e3, fit.ttftError * 100, fit.tpotError * 100))
+            return Exit.ok
+        }
+        let cases = try FidelitySuite.run(directory: directory, jobs: max(1, jobs))
+        print(FidelityTable.text(cases))
+        if let out = args.options["out"] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            struct Output: Encodable { var cases: [FidelitySuite.Case]; var summary: [FidelitySuite.Summary] }
+            try writeAtomically(try encoder.encode(Output(cases: cases, summary: FidelitySuite.summarize(cases))), to: out)
+        }
+        return Exit.ok
+    } catch let e as InputError {
+        e.diagnostics.forEach { printError($0.description) }
+        return Exit.badInput
+    } catch {
+        printError("servesim validate --suite: \(error)")
+        return Exit.badInput
+    }
 }

@@ -173,7 +173,7 @@ struct JUnitShape {
         CLI.smallScenario
             .replacingOccurrences(of: "rate: 5", with: "rate: 10")
             .replacingOccurrences(of: "replicas: 1", with: "replicas: \(replicas)")
-            .replacingOccurrences(of: "{ name: \"avail\"", with: "{ name: \"fast\", sli: \"ttft\", threshold: \"70ms\", objective: 0.95 },\n { name: \"avail\"")
+            .replacingOccurrences(of: "{ name: \"avail\"", with: "{ name: \"fast\", sli: \"ttft\", threshold: \"90ms\", objective: 0.95 },\n { name: \"avail\"")
     }
 
     /// Writes `text` as `dir/small.json5` and returns its path.

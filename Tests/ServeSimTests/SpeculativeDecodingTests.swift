@@ -321,7 +321,13 @@ import ServeSim
         }
         let plain = try kv(nil), drafted = try kv("{ draftTokens: 4, acceptance: 0.7, draftModel: \"llama-3.2-1b\" }")
         let ratio = try kv("{ draftTokens: 4, acceptance: 0.7, draftCostRatio: 0.1 }")
-        let budget = 80e9 * 4 * 0.9 - ModelSpec.llama31_70b.weightBytes
+        // 4 H100s (nvidia-smi's 81,559 MiB each) at vLLM's 0.9, less the weights and, per GPU, the
+        // runtime's 2 GiB and the activations of an 8192-token step: 8192 x (2 x 28672 / 4 + (64 +
+        // 2 x 8) x 128 / 4 + 2 x 8192) x 2 bytes.
+        let width: Double = 2.0 * 28672 / 4 + 80.0 * 128 / 4 + 2.0 * 8192
+        let activations: Double = 8192 * width * 2
+        let reserve: Double = 2 * 1024 * 1024 * 1024 + activations
+        let budget: Double = 85.52e9 * 4 * 0.9 - ModelSpec.llama31_70b.weightBytes - 4 * reserve
         #expect(plain == Int(budget / ModelSpec.llama31_70b.kvBytesPerToken))
         #expect(drafted == Int((budget - ModelSpec.llama32_1b.weightBytes)
                                / (ModelSpec.llama31_70b.kvBytesPerToken + ModelSpec.llama32_1b.kvBytesPerToken)))
@@ -346,7 +352,7 @@ import ServeSim
         ("{ draftTokens: 4, acceptance: 0.7, draftCostRatio: 0 }",
          "s.json5: pools.0.speculative.draftCostRatio: 0 is out of range (a number from 0 (exclusive) to 1)"),
         ("{ draftTokens: 4, acceptance: 0.7, draftModel: \"llama-0b\" }",
-         "s.json5: pools.0.speculative.draftModel: unknown model \"llama-0b\" (llama-3.1-8b, llama-3.1-70b, mistral-7b, qwen2.5-0.5b, llama-2-7b, llama-3.2-1b, or an object)"),
+         "s.json5: pools.0.speculative.draftModel: unknown model \"llama-0b\" (llama-3.1-8b, llama-3.1-70b, mistral-7b, qwen2.5-0.5b, llama-2-7b, llama-3.2-1b, llama-2-70b, codellama-34b, qwen3-32b, mixtral-8x7b, qwen3-30b-a3b, qwen3-235b-a22b, or an object)"),
         ("{ draftTokens: 4, acceptance: 0.7, draftCostRatio: 0.1, draftStepOverhead: \"1ms\" }",
          "s.json5: pools.0.speculative.draftStepOverhead: applies only with draftModel (remove it, or give draftModel)"),
         ("{ draftTokens: 4, acceptance: 0.7, draftCostRatio: 0.1, disableAboveBatch: 0 }",

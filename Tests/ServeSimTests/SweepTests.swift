@@ -265,7 +265,11 @@ import ServeSim
         let column = try #require(table.columns.firstIndex(of: "ttft.p95"))
         let p95 = numbers(table.rows.map { $0[column] })
         #expect(p95.count == 4)
-        #expect(zip(p95, p95.dropFirst()).allSatisfy { $1 <= $0 }, "\(p95)")
+        // Queueing shrinks from one replica to three; beyond that there is no queue left and p95
+        // TTFT sits at its floor (request overhead, the async step lag, the prefill), where the
+        // routing of individual requests moves it by a few percent either way.
+        #expect(p95[1] <= p95[0] && p95[2] <= p95[1], "\(p95)")
+        #expect(abs(p95[3] - p95[2]) <= 0.05 * p95[2], "\(p95)")
         #expect(p95[0] > 1.5 * p95[3], "one replica should be clearly slower at 30 req/s: \(p95)")
     }
 

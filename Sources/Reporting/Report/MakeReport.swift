@@ -49,7 +49,7 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
                           gpuHours: hours, busyGpuHours: finite(p.busyGpuSeconds / 3600),
                           utilization: ratio(p.busyGpuSeconds, p.provisionedGpuSeconds),
                           cost: cost, split: split, speculative: p.speculative,
-                          prefixCache: p.prefixCache)
+                          prefixCache: p.prefixCache, timing: p.timing, pipeline: p.pipeline)
     }
     if collector.poolCount == poolReports.count {
         for p in poolReports.indices { (poolReports[p].requests, poolReports[p].latency) = TrafficBreakdown.pool(collector, p) }

@@ -46,6 +46,9 @@ public struct Report: Codable, Sendable, Equatable {
     public var releases: [ReleaseReport]? = nil
     /// Per region, in the scenario's order; absent when the scenario has no regions.
     public var regions: [RegionReport]? = nil
+    /// Per step of each class's rate schedule (requests by the step they were first sent in);
+    /// absent when no class has a schedule of two or more steps.
+    public var stages: [StageReport]? = nil
 }
 
 extension EventCounts {
@@ -201,4 +204,8 @@ public struct PoolReport: Codable, Sendable, Equatable {
     public var latency: LatencyReport? = nil
     /// Prefix-cache statistics (absent when the pool has no `prefixCaching`).
     public var prefixCache: PrefixCacheReport? = nil
+    /// What timed its steps ("measured h100_sxm kernels (GEMM, attention, all-reduce)", "datasheet
+    /// roofline", "profile", ...) and the engine pipeline in words; absent for service-time pools.
+    public var timing: String? = nil
+    public var pipeline: String? = nil
 }

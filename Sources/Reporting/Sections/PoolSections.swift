@@ -16,9 +16,16 @@ enum PoolSections {
                     ReportCell(q.map { "\($0.ended - $0.completed)" } ?? "-"), ReportCell(l.map { F.seconds($0.ttft.p95) } ?? "-"),
                     ReportCell(l.map { F.seconds($0.e2e.p95) } ?? "-")]
         }
-        return [ReportSection(id: "pools", title: "Pools", blocks: [.table(ReportTable(
+        var blocks: [ReportBlock] = [.table(ReportTable(
             header: ["pool", "hardware", "replicas", "GPUs", "GPU-hours", "utilization", "cost", "requests", "completed",
-                     "not completed", "TTFT p95", "E2E p95"], leftColumns: 2, rows: rows))])]
+                     "not completed", "TTFT p95", "E2E p95"], leftColumns: 2, rows: rows))]
+        let timed = report.pools.filter { $0.timing != nil || $0.pipeline != nil }
+        if !timed.isEmpty {
+            blocks.append(.list(timed.map { p in
+                ReportText("\(p.name): steps timed by \(p.timing ?? "its model"); \(p.pipeline ?? "no engine pipeline")")
+            }))
+        }
+        return [ReportSection(id: "pools", title: "Pools", blocks: blocks)]
     }
 
     static func speculation(_ report: Report) -> [ReportSection] {

@@ -10,6 +10,7 @@ public enum ReportSections {
         SummarySections.header,
         SummarySections.requests,
         SummarySections.latency,
+        SummarySections.stages,
         SummarySections.slos,
         SummarySections.cost,
         TrafficSections.gateway,

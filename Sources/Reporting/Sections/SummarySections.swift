@@ -37,6 +37,24 @@ enum SummarySections {
         ])]
     }
 
+    /// Latency tails per step of a rate schedule, as load-test tools report stages.
+    static func stages(_ report: Report) -> [ReportSection] {
+        guard let stages = report.stages, !stages.isEmpty else { return [] }
+        let rows = stages.map { s -> [ReportCell] in
+            let l = s.latency
+            return [ReportCell(s.className), ReportCell("\(F.fixed(s.start, 0))-\(F.fixed(s.end, 0)) s"), ReportCell(F.number(s.rate)),
+                    ReportCell("\(s.completed)"), ReportCell("\(s.rejected + s.timedOut + s.failed)"),
+                    ReportCell(F.seconds(l.ttft.mean)), ReportCell(F.seconds(l.ttft.p50)), ReportCell(F.seconds(l.ttft.p90)),
+                    ReportCell(F.seconds(l.ttft.p99)), ReportCell(F.seconds(l.tpot.mean)), ReportCell(F.seconds(l.tpot.p99)),
+                    ReportCell(F.seconds(l.e2e.p50)), ReportCell(F.seconds(l.e2e.p99))]
+        }
+        return [ReportSection(id: "stages", title: "Load stages", blocks: [
+            .table(ReportTable(header: ["class", "stage", "req/s", "completed", "not completed", "TTFT mean", "TTFT p50", "TTFT p90",
+                                        "TTFT p99", "TPOT mean", "TPOT p99", "E2E p50", "E2E p99"], leftColumns: 2, rows: rows)),
+            .paragraph("Requests by the stage they were first sent in, warm-up included; latencies of the completed ones."),
+        ])]
+    }
+
     static func slos(_ report: Report) -> [ReportSection] {
         guard !report.slos.isEmpty else { return [] }
         let rows = report.slos.map { s -> [ReportCell] in

@@ -13,7 +13,22 @@ enum PoolFields {
     static let model = Key.raw("model", .either([
         .choice(ModelSpec.presets.map { Choice($0.name) }), .object(ModelFields.section),
     ]), hint: "a preset name or an object", doc: "A model preset or an explicit shape; required with the roofline.")
-    static let tensorParallel = Key.integer("tensorParallel", min: 1, max: 64, default: 1, doc: "GPUs per replica.")
+    static let tensorParallel = Key.integer("tensorParallel", min: 1, max: 64, default: 1,
+                                            doc: "GPUs per replica (per attention data-parallel rank with dataParallel).")
+    static let dataParallel = Key.integer("dataParallel", min: 1, max: 64, default: 1,
+                                          doc: "MoE models with expertParallel: attention data-parallel ranks per replica, each of tensorParallel GPUs (vLLM --data-parallel-size); the replica has tensorParallel x dataParallel GPUs and one scheduler.")
+    static let expertParallel = Key.boolean("expertParallel", default: false,
+                                            doc: "MoE models: whole experts spread over the replica's GPUs (vLLM --enable-expert-parallel) instead of every expert split by tensor parallelism.")
+    static let quantization = Key.oneOf("quantization", [
+        Choice("none", "the model's own weights (BF16)"),
+        Choice("fp8", "FP8 weights and GEMMs (per-tensor or per-channel scales)"),
+        Choice("fp8-block", "FP8 weights with 128 x 128 block scales"),
+    ], default: "none", doc: "How the weights are stored (vLLM --quantization).")
+    static let kvCacheDtype = Key.oneOf("kvCacheDtype", [
+        Choice("auto", "the activations' BF16"), Choice("fp8", "FP8, half the bytes per token"),
+    ], default: "auto", doc: "How the KV cache is stored (vLLM --kv-cache-dtype).")
+    static let servingEngine = Key.raw("servingEngine", .object(ServingEngineFields.section),
+                                doc: "The serving engine around the GPU steps: scheduling lag, CPU work, streaming (default: vLLM V1).")
     static let replicas = Key.integer("replicas", min: 0, max: 100_000, hint: "an integer >= 1",
                                       defaultNote: "required without autoscaling; with it, the autoscaler's minReplicas",
                                       doc: "Replicas (with autoscaling: the initial count, which may be 0).")
@@ -51,11 +66,27 @@ enum PoolFields {
                                      doc: "What times a replica's work.")
 
     static let section = Section("pool", title: "pools[]", doc: "A pool of identical replicas.", fields: [
-        name.spec, classes.spec, region.spec, hardware.spec, model.spec, tensorParallel.spec, replicas.spec,
+        name.spec, classes.spec, region.spec, hardware.spec, model.spec, tensorParallel.spec, dataParallel.spec,
+        expertParallel.spec, quantization.spec, kvCacheDtype.spec, replicas.spec,
         pricePerGpuHour.spec, routing.spec, routingWeights.spec, prefixCaching.spec, affinity.spec, maxQueueLength.spec,
         errorRate.spec, gpuMemoryUtilization.spec, kvCacheTokens.spec, autoscaling.spec, circuitBreaker.spec,
-        coldStart.spec, warmPool.spec, speculative.spec, scheduler.spec, performance.spec,
+        coldStart.spec, warmPool.spec, speculative.spec, scheduler.spec, servingEngine.spec, performance.spec,
     ])
+}
+
+enum ServingEngineFields {
+    private static let v1 = EnginePipeline.vllmV1
+    static let asyncScheduling = Key.boolean("asyncScheduling", default: v1.asyncScheduling,
+                                             doc: "Plan step N+1 while step N runs (vLLM V1): a request that arrives during a step joins the step after next, and a step's CPU work overlaps the next GPU step. false: synchronous (CPU work added to every step).")
+    static let cpuPerStep = Key.duration("cpuPerStep", default: v1.cpuPerStep,
+                                         doc: "CPU time of every step (scheduling, input preparation, output processing).")
+    static let cpuPerSequence = Key.duration("cpuPerSequence", default: v1.cpuPerSequence,
+                                             doc: "CPU time per sequence in a step (output processing grows with the batch).")
+    static let streamingDelay = Key.duration("streamingDelay", default: v1.streamingDelay,
+                                             doc: "From a token's output processing to the client (detokenisation, streaming).")
+    static let section = Section("servingEngine", title: "pools[].servingEngine",
+                                 doc: "The engine's pipeline: a token reaches the client cpuPerStep + cpuPerSequence x batch + streamingDelay after its step ends. All zero with asyncScheduling false: tokens seen when their step ends.",
+                                 fields: [asyncScheduling.spec, cpuPerStep.spec, cpuPerSequence.spec, streamingDelay.spec])
 }
 
 enum HardwareFields {
@@ -83,11 +114,24 @@ enum ModelFields {
     static let intermediate = Key.integer("intermediate", min: 1, required: "", doc: "MLP intermediate size.")
     static let vocab = Key.integer("vocab", min: 1, required: "", doc: "Vocabulary size.")
     static let bytesPerParam = Key.number("bytesPerParam", min: 0, exclusiveMin: true, default: 2, unit: "bytes",
-                                          doc: "Bytes per weight (2: BF16).")
+                                          doc: "Bytes per weight and KV element (2: BF16; the pool's quantization and kvCacheDtype override it).")
     static let tiedEmbeddings = Key.boolean("tiedEmbeddings", default: false, doc: "The LM head shares the embedding's weights.")
+    static let moe = Key.raw("moe", .object(MoEFields.section), doc: "A mixture-of-experts MLP (default: dense).")
     static let section = Section("model", title: "pools[].model (object)", doc: "An explicit model shape (a Hugging Face config's fields).",
                                  fields: [name.spec, layers.spec, hidden.spec, heads.spec, kvHeads.spec, headDim.spec,
-                                          intermediate.spec, vocab.spec, bytesPerParam.spec, tiedEmbeddings.spec])
+                                          intermediate.spec, vocab.spec, bytesPerParam.spec, tiedEmbeddings.spec, moe.spec])
+}
+
+enum MoEFields {
+    static let experts = Key.integer("experts", min: 1, max: 4096, required: "", doc: "Routed experts per layer (num_experts).")
+    static let topK = Key.integer("topK", min: 1, max: 4096, required: "", doc: "Experts per token (num_experts_per_tok), at most experts.")
+    static let intermediate = Key.integer("intermediate", min: 1, required: "", doc: "One expert's MLP width (moe_intermediate_size).")
+    static let sharedIntermediate = Key.integer("sharedIntermediate", min: 0, default: 0,
+                                                doc: "Total width of the always-on shared experts (0: none).")
+    static let denseLayers = Key.integer("denseLayers", min: 0, default: 0,
+                                         doc: "Leading layers with a dense MLP of the model's intermediate width (first_k_dense_replace).")
+    static let section = Section("moe", title: "pools[].model.moe", doc: "A mixture-of-experts MLP: each token goes to topK of experts.",
+                                 fields: [experts.spec, topK.spec, intermediate.spec, sharedIntermediate.spec, denseLayers.spec])
 }
 
 enum SchedulerFields {
@@ -109,7 +153,7 @@ enum SchedulerFields {
 
 enum PerformanceFields {
     static let model = Key.oneOf("model", [
-        Choice("roofline", "step time from FLOPs and bytes on the hardware (the pool's hardware and model)"),
+        Choice("roofline", "step time from the pool's hardware and model: measured kernel tables where the GPU has them, else FLOPs and bytes on the datasheet (kernels)"),
         Choice("profile", "a calibrated or imported timing profile"),
         Choice("service", "each request holds a slot for a drawn service time (no tokens, no KV)"),
     ], required: "", doc: "The performance model.")
@@ -117,12 +161,17 @@ enum PerformanceFields {
                                               defaultNote: "the hardware preset's", doc: "Share of peak FLOP/s reached.")
     static let memoryEfficiency = Key.number("memoryEfficiency", min: 0, max: 1, exclusiveMin: true,
                                              defaultNote: "the hardware preset's", doc: "Share of memory bandwidth reached.")
-    static let stepOverhead = Key.duration("stepOverhead", default: RooflineModel.defaultStepOverhead,
-                                           doc: "Fixed cost of every step (scheduler, kernel launches).")
+    static let stepOverhead = Key.duration("stepOverhead", defaultNote: "3 ms with the datasheet roofline, 0 with measured kernels",
+                                           doc: "Fixed GPU-side cost of every step beyond the modelled operators (the engine's CPU work is engine's).")
     static let requestOverhead = Key.duration("requestOverhead", default: RooflineModel.defaultRequestOverhead,
                                               doc: "From a request's send to its arrival at the scheduler (API, tokenisation).")
     static let allReduceLatency = Key.duration("allReduceLatency", default: RooflineModel.defaultAllReduceLatency,
-                                               doc: "Latency of one tensor-parallel all-reduce.")
+                                               doc: "Latency of one tensor-parallel all-reduce (datasheet roofline; measured kernels use the GPU's tables).")
+    static let kernels = Key.oneOf("kernels", [
+        Choice("auto", "measured where the GPU has tables, else datasheet"),
+        Choice("measured", "the GPU's measured GEMM, attention, MoE and all-reduce tables, operator by operator"),
+        Choice("datasheet", "FLOPs and bytes of the whole step on the datasheet peaks"),
+    ], default: "auto", doc: "What times the operators.")
     static let file = Key.string("file", required: "path of a profile JSON written by `servesim calibrate`",
                                  doc: "Profile JSON, relative to the scenario file's folder.")
     static let profileOverhead = Key.duration("requestOverhead", default: 0,
@@ -135,8 +184,8 @@ enum PerformanceFields {
                                doc: "Coefficient of variation (lognormal, gamma).")
     static let section = Section("performance", title: "pools[].performance", doc: "What times a replica's work.",
                                  fields: [model.spec], tag: "model", variants: [
-        Variant("roofline", fields: [computeEfficiency.spec, memoryEfficiency.spec, stepOverhead.spec, requestOverhead.spec,
-                                     allReduceLatency.spec]),
+        Variant("roofline", fields: [kernels.spec, computeEfficiency.spec, memoryEfficiency.spec, stepOverhead.spec,
+                                     requestOverhead.spec, allReduceLatency.spec]),
         Variant("profile", fields: [file.spec, profileOverhead.spec]),
         Variant("service", fields: [distribution.spec, mean.spec, cv.spec]),
     ])

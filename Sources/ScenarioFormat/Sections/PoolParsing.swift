@@ -33,6 +33,11 @@ public enum PoolParser {
                         allowed: "\(a.minReplicas) to \(a.maxReplicas)")
         }
         let tp = obj.value(K.tensorParallel)
+        let dp = obj.value(K.dataParallel)
+        let expertParallel = obj.value(K.expertParallel)
+        let quantization = obj.value(K.quantization)
+        let kvCacheDtype = obj.value(K.kvCacheDtype)
+        let engine = ServingParser.engine(obj.node(K.servingEngine))
         let routing = obj.value(K.routing)
         let weightsNode = obj.node(K.routingWeights)
         let routingWeights = weightsNode?.array(minCount: 1)?.map { $0.int(min: 1, max: 1_000_000) }
@@ -59,7 +64,17 @@ public enum PoolParser {
         let hardwareNode = needsShape ? obj.requiredNode(K.hardware) : obj.node(K.hardware)
         let hardware = hardwareNode.flatMap(ServingParser.hardware)
         let modelNode = needsShape ? obj.requiredNode(K.model) : obj.node(K.model)
-        let model = modelNode.flatMap(ServingParser.model)
+        var model = modelNode.flatMap(ServingParser.model)
+        if let format = GEMMFormat(rawValue: quantization) { model = model?.withWeights(format) }
+        if kvCacheDtype == "fp8" { model = model?.withKVCache(KVCacheFormat.fp8) }
+        if let m = model, m.moe == nil, expertParallel || dp > 1 {
+            sink.report(obj.childPath(expertParallel ? K.expertParallel.name : K.dataParallel.name), "\(m.name) has no experts",
+                        allowed: "expertParallel and dataParallel are for MoE models; use replicas to scale a dense model")
+        } else if dp > 1 && !expertParallel {
+            sink.report(obj.childPath(K.dataParallel.name), "\(dp) attention ranks without expertParallel",
+                        allowed: "dataParallel > 1 with expertParallel: true (otherwise, use replicas)")
+        }
+        let gpus = tp * dp
         let speculative = obj.node(K.speculative).flatMap { SpeculativeParser.parse($0, performanceKind: kind) }
         let price = obj.read(K.pricePerGpuHour) ?? hardware?.pricePerGpuHour
         if price == nil && hardware == nil {
@@ -67,6 +82,7 @@ public enum PoolParser {
         }
 
         var performance: PerformanceModel?
+        var timing = kind == "service" ? "service time" : "profile"
         if let perf = performanceObj {
             switch kind {
             case "service":
@@ -74,18 +90,21 @@ public enum PoolParser {
             case "profile":
                 performance = parseProfile(perf, baseDirectory: baseDirectory, kvTokensOverride: kvTokensOverride)
             default:
-                if let hw = hardware, let m = model, let roofline = ServingParser.roofline(perf, hardware: hw, model: m, tensorParallel: tp) {
+                if let hw = hardware, let m = model,
+                   let timed = ServingParser.stepModel(perf, hardware: hw, model: m, tensorParallel: tp, dataParallel: dp,
+                                                       expertParallel: expertParallel) {
                     // A draft model's weights and KV cache share the memory with the target's.
-                    let available = hw.memoryBytes * Double(tp) * memoryUtilization - m.weightBytes
-                        - (speculative?.draftWeightBytes ?? 0)
-                    let kvPerToken = m.kvBytesPerToken + (speculative?.draftKVBytesPerToken ?? 0)
-                    let kvTokens = kvTokensOverride ?? Int(max(0, available) / kvPerToken)
+                    let kvTokens = kvTokensOverride ?? KVCapacity.tokens(
+                        hardware: hw, model: m, gpus: gpus, tensorParallel: tp, utilization: memoryUtilization,
+                        maxBatchedTokens: scheduler.maxBatchedTokens, extraBytes: speculative?.draftWeightBytes ?? 0,
+                        extraKVBytesPerToken: speculative?.draftKVBytesPerToken ?? 0)
                     if kvTokensOverride == nil && kvTokens < scheduler.blockSize {
                         sink.report(obj.childPath(K.tensorParallel.name),
-                                    "\(m.name) weights (\(Int(m.weightBytes / 1e9)) GB) leave no room for a KV cache on \(tp) x \(hw.name)",
+                                    "\(m.name) weights (\(Int(m.weightBytes / 1e9)) GB) leave no room for a KV cache on \(gpus) x \(hw.name)",
                                     allowed: "more GPUs per replica, a larger GPU, or kvCacheTokens")
                     }
-                    performance = .steps(roofline, kvCapacityTokens: kvTokens, requestOverhead: roofline.requestOverhead)
+                    performance = .steps(timed.model, kvCapacityTokens: kvTokens, requestOverhead: timed.requestOverhead)
+                    timing = timed.source
                 }
             }
             perf.finish()
@@ -106,9 +125,12 @@ public enum PoolParser {
         if hardware == nil, kind == "profile", case .string(let file)? = performanceObj?.fields[PerformanceFields.file.name] {
             hardwareLabel = "profile " + (file as NSString).lastPathComponent
         }
+        guard let engine else { return nil }
         var spec = PoolSpec(name: name, hardware: hardwareLabel, model: model?.name ?? "none",
-                            gpusPerReplica: tp, replicas: replicas, pricePerGpuHour: price, routing: routing,
+                            gpusPerReplica: gpus, replicas: replicas, pricePerGpuHour: price, routing: routing,
                             scheduler: scheduler, performance: performance, maxQueueLength: maxQueue)
+        spec.engine = kind == "service" ? .none : engine
+        spec.timing = timing
         spec.autoscaler = autoscaler
         spec.coldStart = coldStart
         spec.warmPool = warmPool

@@ -39,13 +39,21 @@ enum ClassFields {
 }
 
 enum ArrivalFields {
-    static let processes = ["poisson", "gamma", "schedule", "trace"]
+    static let processes = ["poisson", "gamma", "schedule", "trace", "closed-loop"]
     static let process = Key.oneOf("process", [
         Choice("poisson", "exponential inter-arrival times"),
         Choice("gamma", "gamma inter-arrival times with a coefficient of variation (bursts)"),
         Choice("schedule", "piecewise-constant Poisson rate"),
         Choice("trace", "replay a recorded trace"),
+        Choice("closed-loop", "a fixed number of clients, each sending its next request when its last one ended"),
     ], required: processes.joined(separator: ", "), doc: "The arrival process.")
+    static let concurrency = Key.integer("concurrency", min: 1, max: 1_000_000, required: "clients, an integer >= 1",
+                                         doc: "Clients, all sending at time 0 (vllm bench --max-concurrency).")
+    static let requests = Key.integer("requests", min: 1, max: 1_000_000_000, required: "an integer >= 1",
+                                      doc: "Requests the clients send in all (vllm bench --num-prompts); none after the duration.")
+    static let thinkTime = Key.raw("thinkTime", .either([.duration(min: 0, exclusive: false), .object(DurationDistributionFields.section)]),
+                                   schemaDefault: .string("0s"),
+                                   doc: "From a client seeing its request end to its next send (stream think/<class>).")
     static let rate = Key.number("rate", min: 0, exclusiveMin: true, required: "requests per second > 0", unit: "requests/s",
                                  doc: "Mean arrival rate (with sessions: new sessions per second).")
     static let cv = Key.number("cv", min: 0, exclusiveMin: true, required: "coefficient of variation > 0 (1 = Poisson)",
@@ -72,6 +80,7 @@ enum ArrivalFields {
         Variant("gamma", fields: [rate.spec, cv.spec]),
         Variant("schedule", fields: [steps.spec]),
         Variant("trace", fields: [file.spec, format.spec, timeScale.spec, blockTokens.spec]),
+        Variant("closed-loop", fields: [concurrency.spec, requests.spec, thinkTime.spec]),
     ])
 }
 

@@ -99,8 +99,13 @@ public enum WorkloadParser {
             }
         }
         let sessionNode = fields.node(K.sessions)
-        let sessions = sessionNode.flatMap {
-            SessionParser.sessions($0, isTrace: trace, sharedPrefix: sharedPrefix, baseDirectory: baseDirectory)
+        var sessions: SessionSpec?
+        if let sessionNode, arrivals?.closedLoop != nil {
+            sessionNode.report("not allowed with closed-loop arrivals", allowed: "open-loop arrivals of new sessions (poisson, gamma, schedule)")
+        } else {
+            sessions = sessionNode.flatMap {
+                SessionParser.sessions($0, isTrace: trace, sharedPrefix: sharedPrefix, baseDirectory: baseDirectory)
+            }
         }
         fields.accept(K.origin.spec, K.origins.spec, K.pools.spec, K.failover.spec)  // read by RegionParser
         fields.finish()
@@ -139,6 +144,14 @@ public enum WorkloadParser {
             if let rate, let cv { spec = .gamma(rate: rate, cv: cv) }
         case "schedule":
             spec = fields.requiredNode(K.steps)?.array(minCount: 1).flatMap(parseSteps).map { .schedule(steps: $0) }
+        case "closed-loop":
+            let concurrency = fields.read(K.concurrency)
+            let requests = fields.read(K.requests)
+            let thinkNode = fields.node(K.thinkTime)
+            let think = thinkNode.map { DurationDistribution.parse($0) } ?? .fixed(0)
+            if let concurrency, let requests, let think {
+                spec = .closedLoop(ClosedLoopSpec(concurrency: concurrency, requests: requests, thinkTime: think))
+            }
         default:  // trace
             spec = parseTrace(fields, baseDirectory: baseDirectory).map { .trace($0) }
         }

@@ -8,16 +8,26 @@ public struct ModelSpec: Sendable, Equatable {
     public var heads: Int
     public var kvHeads: Int
     public var headDim: Int
-    /// MLP intermediate size (SwiGLU: gate and up projections of this width, then down).
+    /// MLP intermediate size (SwiGLU: gate and up projections of this width, then down). With
+    /// `moe`, the width of the leading dense layers' MLP only.
     public var intermediate: Int
     public var vocab: Int
-    /// Bytes per weight and per KV element (2 for BF16).
+    /// Bytes per stored weight (2 for BF16, 1 for FP8).
     public var bytesPerParam: Double
+    /// Bytes per KV cache element (2 for BF16, 1 for an FP8 cache).
+    public var kvBytesPerElement: Double
+    /// The GEMM kernels the weights run on (BF16, or FP8 with its own peak and tables).
+    public var gemmFormat: GEMMFormat
     /// Input embedding shared with the output projection.
     public var tiedEmbeddings: Bool
+    /// The mixture-of-experts MLP (nil: dense).
+    public var moe: MoESpec?
 
+    /// `kvBytesPerElement` defaults to `bytesPerParam` (one dtype for both, as before formats
+    /// were separate); `gemmFormat` to BF16.
     public init(name: String, layers: Int, hidden: Int, heads: Int, kvHeads: Int, headDim: Int? = nil,
-                intermediate: Int, vocab: Int, bytesPerParam: Double = 2, tiedEmbeddings: Bool = false) {
+                intermediate: Int, vocab: Int, bytesPerParam: Double = 2, kvBytesPerElement: Double? = nil,
+                gemmFormat: GEMMFormat = .bf16, tiedEmbeddings: Bool = false, moe: MoESpec? = nil) {
         self.name = name
         self.layers = layers
         self.hidden = hidden
@@ -27,15 +37,58 @@ public struct ModelSpec: Sendable, Equatable {
         self.intermediate = intermediate
         self.vocab = vocab
         self.bytesPerParam = bytesPerParam
+        self.kvBytesPerElement = kvBytesPerElement ?? bytesPerParam
+        self.gemmFormat = gemmFormat
         self.tiedEmbeddings = tiedEmbeddings
+        self.moe = moe
     }
 
-    /// Weights of the transformer layers (attention projections and MLP), per layer times layers.
-    /// Norm weights (a few thousand per layer) are left out.
-    public var layerParameters: Double {
+    /// The same model with its weights in `format` (vLLM `--quantization fp8`: FP8 weights and
+    /// FP8 GEMMs).
+    public func withWeights(_ format: GEMMFormat) -> ModelSpec {
+        var m = self
+        m.gemmFormat = format
+        m.bytesPerParam = format.bytesPerWeight
+        return m
+    }
+
+    /// The same model with its KV cache in `format` (vLLM `--kv-cache-dtype`).
+    public func withKVCache(_ format: KVCacheFormat) -> ModelSpec {
+        var m = self
+        m.kvBytesPerElement = format.bytesPerElement
+        return m
+    }
+
+    /// Attention projections of one layer: Q, K, V and O.
+    public var attentionParametersPerLayer: Double {
         let q = Double(hidden * heads * headDim), kv = Double(2 * hidden * kvHeads * headDim)
-        let o = Double(heads * headDim * hidden), mlp = Double(3 * hidden * intermediate)
-        return Double(layers) * (q + kv + o + mlp)
+        let o = Double(heads * headDim * hidden)
+        return q + kv + o
+    }
+
+    /// A dense SwiGLU MLP of `intermediate` width.
+    public var denseMLPParametersPerLayer: Double { Double(3 * hidden * intermediate) }
+
+    /// Layers with a dense MLP (all of them without `moe`).
+    public var denseMLPLayers: Int { moe.map { $0.denseLayers } ?? layers }
+
+    /// Layers with an MoE MLP.
+    public var moeLayers: Int { layers - denseMLPLayers }
+
+    /// Weights of the transformer layers (attention projections and MLP, every expert), per layer
+    /// times layers. Norm weights (a few thousand per layer) are left out.
+    public var layerParameters: Double {
+        guard let moe else { return Double(layers) * (attentionParametersPerLayer + denseMLPParametersPerLayer) }
+        return Double(layers) * attentionParametersPerLayer + Double(denseMLPLayers) * denseMLPParametersPerLayer
+            + Double(moeLayers) * (Double(moe.experts) * moe.expertParameters(hidden: hidden) + moe.alwaysOnParameters(hidden: hidden))
+    }
+
+    /// Layer weights each token multiplies (a dense model's are all of them; an MoE token uses
+    /// its `topK` experts, the router and the shared experts): FLOPs per token = 2 x this.
+    public var activeLayerParameters: Double {
+        guard let moe else { return layerParameters }
+        return Double(layers) * attentionParametersPerLayer + Double(denseMLPLayers) * denseMLPParametersPerLayer
+            + Double(moeLayers) * (Double(moe.topK) * moe.expertParameters(hidden: hidden) + moe.alwaysOnParameters(hidden: hidden))
     }
 
     /// Output projection (lm_head) weights.
@@ -47,42 +100,21 @@ public struct ModelSpec: Sendable, Equatable {
     /// Bytes of all weights held in GPU memory.
     public var weightBytes: Double { parameters * bytesPerParam }
 
-    /// Bytes of weights read per step: layers and lm_head (embedding lookups read a few rows only).
+    /// Bytes of weights read per step by a dense model: layers and lm_head (embedding lookups
+    /// read a few rows only). For an MoE model, the bytes when every expert is touched.
     public var streamedWeightBytes: Double { (layerParameters + headParameters) * bytesPerParam }
 
+    /// Bytes of weights a step over `tokens` tokens reads: all of a dense model's; an MoE model's
+    /// attention, router, shared experts and lm_head plus the experts its tokens touch
+    /// (`MoESpec.expertsTouched`).
+    public func streamedWeightBytes(tokens: Int) -> Double {
+        guard let moe else { return streamedWeightBytes }
+        let perLayerExperts = moe.expertsTouched(tokens: tokens) * moe.expertParameters(hidden: hidden)
+        let layerBytes = Double(layers) * attentionParametersPerLayer + Double(denseMLPLayers) * denseMLPParametersPerLayer
+            + Double(moeLayers) * (perLayerExperts + moe.alwaysOnParameters(hidden: hidden))
+        return (layerBytes + headParameters) * bytesPerParam
+    }
+
     /// KV cache bytes per token: 2 (K and V) x layers x kvHeads x headDim x bytes per element.
-    public var kvBytesPerToken: Double { 2 * Double(layers * kvHeads * headDim) * bytesPerParam }
-}
-
-extension ModelSpec {
-    /// meta-llama/Llama-3.1-8B config.json (Hugging Face): 32 layers, hidden 4096, 32 heads,
-    /// 8 KV heads, intermediate 14336, vocab 128256.
-    public static let llama31_8b = ModelSpec(name: "llama-3.1-8b", layers: 32, hidden: 4096, heads: 32, kvHeads: 8,
-                                             intermediate: 14336, vocab: 128_256)
-    /// meta-llama/Llama-3.1-70B config.json: 80 layers, hidden 8192, 64 heads, 8 KV heads,
-    /// intermediate 28672, vocab 128256.
-    public static let llama31_70b = ModelSpec(name: "llama-3.1-70b", layers: 80, hidden: 8192, heads: 64, kvHeads: 8,
-                                              intermediate: 28672, vocab: 128_256)
-    /// mistralai/Mistral-7B-v0.1 config.json: 32 layers, hidden 4096, 32 heads, 8 KV heads,
-    /// intermediate 14336, vocab 32000.
-    public static let mistral7b = ModelSpec(name: "mistral-7b", layers: 32, hidden: 4096, heads: 32, kvHeads: 8,
-                                            intermediate: 14336, vocab: 32000)
-    /// Qwen/Qwen2.5-0.5B config.json: 24 layers, hidden 896, 14 heads, 2 KV heads, intermediate
-    /// 4864, vocab 151936, tied embeddings.
-    public static let qwen25_05b = ModelSpec(name: "qwen2.5-0.5b", layers: 24, hidden: 896, heads: 14, kvHeads: 2,
-                                             intermediate: 4864, vocab: 151_936, tiedEmbeddings: true)
-    /// meta-llama/Llama-2-7b-hf config.json: 32 layers, hidden 4096, 32 heads, no GQA (32 KV heads),
-    /// intermediate 11008, vocab 32000.
-    public static let llama2_7b = ModelSpec(name: "llama-2-7b", layers: 32, hidden: 4096, heads: 32, kvHeads: 32,
-                                            intermediate: 11008, vocab: 32000)
-
-    /// meta-llama/Llama-3.2-1B config.json: 16 layers, hidden 2048, 32 heads, 8 KV heads, head_dim
-    /// 64, intermediate 8192, vocab 128256, tied embeddings (1.24 B parameters). Shares Llama 3.1's
-    /// tokenizer, so it can draft for Llama-3.1 models (speculative decoding).
-    public static let llama32_1b = ModelSpec(name: "llama-3.2-1b", layers: 16, hidden: 2048, heads: 32, kvHeads: 8,
-                                             headDim: 64, intermediate: 8192, vocab: 128_256, tiedEmbeddings: true)
-
-    public static let presets: [ModelSpec] = [llama31_8b, llama31_70b, mistral7b, qwen25_05b, llama2_7b, llama32_1b]
-
-    public static func preset(named name: String) -> ModelSpec? { presets.first { $0.name == name } }
+    public var kvBytesPerToken: Double { 2 * Double(layers * kvHeads * headDim) * kvBytesPerElement }
 }

@@ -106,6 +106,11 @@ public struct PoolSpec: Sendable {
     public var prefixCaching = false
     /// Settings of `prefix-affinity` and `session-affinity` routing (ignored by other policies).
     public var affinity = AffinitySpec()
+    /// The engine around the GPU steps (scheduling lag, CPU work, streaming); `.none` times steps
+    /// alone and shows tokens when their step ends.
+    public var engine = EnginePipeline.none
+    /// What times the steps, for reports ("measured h100_sxm kernels (...)", "datasheet roofline").
+    public var timing = ""
 
     /// Replica objects the pool owns: the autoscaler's maximum (or `replicas`) plus the warm pool.
     public var replicaSlots: Int { max(replicas, autoscaler?.maxReplicas ?? 0) + (warmPool?.size ?? 0) }

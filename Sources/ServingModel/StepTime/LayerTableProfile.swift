@@ -132,22 +132,47 @@ public struct LayerTableProfile: Codable, Sendable, Equatable {
 }
 
 /// Piecewise-linear interpolation over points sorted by `x`; constant below the first point,
-/// extended along the last segment above the last.
+/// extended along the last segment above the last. Binary search for the segment.
 @inline(__always)
 func interpolate(_ points: [LayerTableProfile.Point], at x: Double) -> Double {
     guard let first = points.first else { return 0 }
     if x <= first.x || points.count == 1 { return first.seconds }
-    var hi = 1
-    while hi < points.count - 1 && points[hi].x < x { hi += 1 }
-    let a = points[hi - 1], b = points[hi]
+    // The first point at or beyond x (the last one when x is past the end).
+    var lo = 1, hi = points.count - 1
+    while lo < hi {
+        let mid = (lo + hi) >> 1
+        if points[mid].x < x { lo = mid + 1 } else { hi = mid }
+    }
+    let a = points[lo - 1], b = points[lo]
     return a.seconds + (b.seconds - a.seconds) * (x - a.x) / (b.x - a.x)
 }
 
 /// The step-time model of a `LayerTableProfile`.
+///
+/// Speed: the interpolated tables are also kept by whole token and sequence count up to
+/// `directTokens` and `directSequences` (the same values `interpolate` gives), so a step costs two
+/// array reads rather than two binary searches.
 public struct LayerTableStepModel: StepTimeModel, Equatable {
     public let profile: LayerTableProfile
+    private let denseByTokens: [Double]
+    private let perSequenceByCount: [Double]
+    static let directTokens = 16384, directSequences = 4096
 
-    public init(profile: LayerTableProfile) { self.profile = profile }
+    public init(profile: LayerTableProfile) {
+        self.profile = profile
+        denseByTokens = (0...Self.directTokens).map { interpolate(profile.dense, at: Double($0)) }
+        perSequenceByCount = (0...Self.directSequences).map { interpolate(profile.perSequence, at: Double($0)) }
+    }
+
+    public static func == (a: LayerTableStepModel, b: LayerTableStepModel) -> Bool { a.profile == b.profile }
+
+    @inline(__always) private func dense(_ tokens: Int) -> Double {
+        tokens <= Self.directTokens ? denseByTokens[tokens] : interpolate(profile.dense, at: Double(tokens))
+    }
+
+    @inline(__always) private func perSequence(_ count: Int) -> Double {
+        count <= Self.directSequences ? perSequenceByCount[count] : interpolate(profile.perSequence, at: Double(count))
+    }
 
     public func stepTime(_ s: StepShape) -> Double {
         if s.prefillTokens == 0 && s.prefillSeqs == 0 {
@@ -158,14 +183,13 @@ public struct LayerTableStepModel: StepTimeModel, Equatable {
         if s.decodeSeqs > 0 {
             attention += d.constant + d.perContextToken * Double(s.decodeContext) + d.perSequence * Double(s.decodeSeqs)
         }
-        return interpolate(profile.dense, at: Double(s.prefillTokens + s.decodeSeqs))
-            + interpolate(profile.perSequence, at: Double(s.prefillSeqs + s.decodeSeqs))
+        return dense(s.prefillTokens + s.decodeSeqs) + perSequence(s.prefillSeqs + s.decodeSeqs)
             + Double(profile.layers) * attention + profile.stepOverhead
     }
 
     public func decodeCost(batch: Int) -> DecodeCost {
         let d = profile.decodeAttention, b = Double(batch), layers = Double(profile.layers)
-        let constant = interpolate(profile.dense, at: b) + interpolate(profile.perSequence, at: b)
+        let constant = dense(batch) + perSequence(batch)
             + layers * (d.constant + d.perSequence * b) + profile.stepOverhead
         return DecodeCost(a: constant, b: layers * d.perContextToken)
     }

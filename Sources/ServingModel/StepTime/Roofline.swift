@@ -31,8 +31,12 @@ public struct RooflineModel: StepTimeModel, Equatable {
     /// roofline with the fitted efficiencies leave a median 3.6 ms per step on the RTX PRO 6000 and
     /// 1.1 ms on the RTX 4090 (small kernels, sampling, CPU-side scheduling); 3 ms is the default.
     public static let defaultStepOverhead = 0.003
-    /// Default `requestOverhead`: API handling and tokenisation, an assumption (5 ms).
-    public static let defaultRequestOverhead = 0.005
+    /// Default `requestOverhead`: from a client's send to the scheduler, plus the response's way
+    /// back (HTTP, tokenisation, detokenisation, streaming), 17 ms: fitted with
+    /// `KernelStepModel.defaultStepOverhead` by `servesim validate --suite ../shared/data --fit` on
+    /// client-side TTFT of the suite's fit split (InferenceX Llama-3.1-70B FP8 rows, README
+    /// "Fidelity"). It was an assumed 5 ms before.
+    public static let defaultRequestOverhead = 0.017
     public static let defaultAllReduceLatency = 10e-6
 
     public init(hardware: HardwareSpec, model: ModelSpec, tensorParallel: Int = 1, computeEfficiency: Double? = nil,

@@ -36,8 +36,9 @@ public struct SpeculativeStepModel: StepTimeModel {
     /// The pool's model without speculation.
     public let base: any StepTimeModel
     public let config: SpeculativeDecoding
-    /// The draft's roofline (`Draft.model`), nil for a cost ratio.
-    public let draftRoofline: RooflineModel?
+    /// The draft's step model (`Draft.model`) on the target's hardware and parallelism, timed
+    /// like the target (datasheet roofline or measured kernels); nil for a cost ratio.
+    public let draftModel: (any StepTimeModel)?
     /// Expected tokens per round, cached (`config.expectedTokensPerRound`).
     public let tokensPerRound: Double
     /// `speculativeCost` of batches 1 ... count, computed once (the fit is a small search).
@@ -45,7 +46,8 @@ public struct SpeculativeStepModel: StepTimeModel {
     /// Batches up to this size are tabulated at init.
     public static let maxTabulatedBatch = 4096
 
-    /// Nil when the draft is a model but `base` is not a roofline (a model shape needs hardware).
+    /// Nil when the draft is a model but `base` is neither a roofline nor measured kernels (a
+    /// model shape needs hardware).
     /// `maxBatch`: the largest decode batch the pool runs (its `maxNumSeqs`), to tabulate costs
     /// up to (at most `maxTabulatedBatch`; larger batches are computed when asked).
     public init?(base: any StepTimeModel, config: SpeculativeDecoding, maxBatch: Int = 0) {
@@ -55,14 +57,23 @@ public struct SpeculativeStepModel: StepTimeModel {
         table = []
         switch config.draft {
         case .model(let shape, let overhead):
-            guard let target = base as? RooflineModel else { return nil }
-            draftRoofline = RooflineModel(
-                hardware: target.hardware, model: shape, tensorParallel: target.tensorParallel,
-                computeEfficiency: target.computeEfficiency, memoryEfficiency: target.memoryEfficiency,
-                stepOverhead: overhead ?? target.stepOverhead, requestOverhead: target.requestOverhead,
-                allReduceLatency: target.allReduceLatency)
+            if let target = base as? RooflineModel {
+                draftModel = RooflineModel(
+                    hardware: target.hardware, model: shape, tensorParallel: target.tensorParallel,
+                    computeEfficiency: target.computeEfficiency, memoryEfficiency: target.memoryEfficiency,
+                    stepOverhead: overhead ?? target.stepOverhead, requestOverhead: target.requestOverhead,
+                    allReduceLatency: target.allReduceLatency)
+            } else if let target = base as? KernelStepModel {
+                let c = target.costs
+                draftModel = KernelStepModel(costs: KernelCosts(hardware: c.hardware, model: shape, tensorParallel: c.tensorParallel,
+                                                                measurements: c.measurements, computeEfficiency: c.computeEfficiency,
+                                                                memoryEfficiency: c.memoryEfficiency, allReduceLatency: c.allReduceLatency),
+                                             stepOverhead: overhead ?? target.stepOverhead)
+            } else {
+                return nil
+            }
         case .costRatio:
-            draftRoofline = nil
+            draftModel = nil
         }
         let count = min(max(0, maxBatch), Self.maxTabulatedBatch)
         table = (0..<count).map { computeSpeculativeCost(batch: $0 + 1) }
@@ -70,7 +81,7 @@ public struct SpeculativeStepModel: StepTimeModel {
 
     /// One draft decode step of `batch` sequences, seconds as a function of total context.
     public func draftCost(batch: Int) -> DecodeCost {
-        if let draftRoofline { return draftRoofline.decodeCost(batch: batch) }
+        if let draftModel { return draftModel.decodeCost(batch: batch) }
         guard case .costRatio(let r) = config.draft else { return base.decodeCost(batch: batch) }
         let c = base.decodeCost(batch: batch)
         return DecodeCost(a1: r * c.a1, b1: r * c.b1, a2: r * c.a2, b2: r * c.b2)

@@ -32,20 +32,25 @@ public struct StepShape: Sendable, Equatable {
 }
 
 /// Decode step time as a function of the batch's total context `S` for a fixed batch size:
-/// `t(S) = max(a1 + b1 * S, a2 + b2 * S)` seconds (a roofline's compute and memory lines, each
-/// already including the per-step overhead; a linear fit has both lines equal).
+/// `t(S) = max(floor, a1 + b1 * S, a2 + b2 * S)` seconds (a roofline's compute and memory lines,
+/// each already including the per-step overhead; a linear fit has both lines equal; `floor` is
+/// the least a step can take, e.g. the engine's CPU work overlapped with it, 0 when none).
 ///
 /// Invariant: b1, b2 >= 0 and t(S) > 0 for S >= 0. This shape is what makes jumping over many
 /// decode steps in closed form possible (see `DecodeStretch`).
 public struct DecodeCost: Sendable, Equatable {
     public var a1: Double, b1: Double, a2: Double, b2: Double
-    public init(a1: Double, b1: Double, a2: Double, b2: Double) {
-        self.a1 = a1; self.b1 = b1; self.a2 = a2; self.b2 = b2
+    public var floor: Double
+    public init(a1: Double, b1: Double, a2: Double, b2: Double, floor: Double = 0) {
+        self.a1 = a1; self.b1 = b1; self.a2 = a2; self.b2 = b2; self.floor = floor
     }
     /// A single line (both branches equal).
     public init(a: Double, b: Double) { self.init(a1: a, b1: b, a2: a, b2: b) }
 
-    @inline(__always) public func time(context s: Double) -> Double { max(a1 + b1 * s, a2 + b2 * s) }
+    @inline(__always) public func time(context s: Double) -> Double { max(floor, a1 + b1 * s, a2 + b2 * s) }
+
+    /// The two lines alone, without the floor.
+    @inline(__always) public func lines(context s: Double) -> Double { max(a1 + b1 * s, a2 + b2 * s) }
 }
 
 /// How long an engine step takes on one replica (seconds).

@@ -1,7 +1,8 @@
 extension ArrivalSpec {
     /// The same process with `factor` times the request rate (factor > 0): rates multiply, and a
     /// trace replays `factor` times faster (its inter-arrival times divide by it). The shape
-    /// (CV, schedule step times, trace order and lengths) is unchanged.
+    /// (CV, schedule step times, trace order and lengths) is unchanged. A closed loop gets
+    /// `factor` times the clients and the requests (rounded, at least 1 each).
     public func scaled(by factor: Double) -> ArrivalSpec {
         switch self {
         case .poisson(let rate): return .poisson(rate: rate * factor)
@@ -10,6 +11,10 @@ extension ArrivalSpec {
         case .trace(var spec):
             spec.timeScale /= factor
             return .trace(spec)
+        case .closedLoop(var spec):
+            spec.concurrency = max(1, Int((Double(spec.concurrency) * factor).rounded()))
+            spec.requests = max(1, Int((Double(spec.requests) * factor).rounded()))
+            return .closedLoop(spec)
         }
     }
 }

@@ -47,11 +47,41 @@ public enum ArrivalSpec: Sendable, Equatable {
     case schedule(steps: [RateStep])
     /// Replay of recorded requests (arrival time, prompt and output tokens from the file).
     case trace(TraceSpec)
+    /// A closed loop: a fixed number of clients, each sending its next request when its last one
+    /// ended (and a think time passed), as benchmark clients with a maximum concurrency do.
+    case closedLoop(ClosedLoopSpec)
 
     /// Whether this is a trace replay.
     public var isTrace: Bool {
         if case .trace = self { return true }
         return false
+    }
+
+    /// The closed loop's settings, nil for open-loop arrivals.
+    public var closedLoop: ClosedLoopSpec? {
+        if case .closedLoop(let spec) = self { return spec }
+        return nil
+    }
+}
+
+/// Clients in a closed loop (`vllm bench serve --max-concurrency`, inference-perf, InferenceX):
+/// `concurrency` clients all send a request at time 0; when a client's request ends (completed,
+/// rejected, failed or timed out, after any retries), it waits a think time and sends the next,
+/// until `requests` have been sent in all (`--num-prompts`) or the scenario's duration is reached.
+/// With think time Z and mean response time R, throughput is N / (R + Z) (the interactive
+/// response-time law).
+///
+/// Invariants: concurrency >= 1, requests >= 1.
+public struct ClosedLoopSpec: Sendable, Equatable {
+    public var concurrency: Int
+    public var requests: Int
+    /// Seconds between a client's request ending and its next send (stream `think/<class>`).
+    public var thinkTime: DurationDistribution
+
+    public init(concurrency: Int, requests: Int, thinkTime: DurationDistribution = .fixed(0)) {
+        self.concurrency = concurrency
+        self.requests = requests
+        self.thinkTime = thinkTime
     }
 }
 

@@ -7,6 +7,9 @@ import ServingModel
 /// time of the first `k` steps is a sum of at most two arithmetic series. This is what lets the
 /// simulator schedule one event per completion instead of one per token.
 ///
+/// With a floor (`DecodeCost.floor`, the least a step takes), the first steps whose lines are
+/// below it take the floor.
+///
 /// Invariant: `cumulative(0) == 0` and `cumulative` is strictly increasing in `k`.
 /// Complexity: `cumulative` is O(1); `stepsCompleted` is O(log k) evaluations of it.
 public struct DecodeStretch: Sendable, Equatable {
@@ -17,12 +20,15 @@ public struct DecodeStretch: Sendable, Equatable {
     /// Total context (tokens) of the batch in the first step.
     public var initialContext: Int
     public var cost: DecodeCost
+    /// Steps at the start whose lines are below the floor (they take the floor): 0 without one.
+    public let floorRun: Int
 
     public init(start: Double, batch: Int, initialContext: Int, cost: DecodeCost) {
         self.start = start
         self.batch = batch
         self.initialContext = initialContext
         self.cost = cost
+        floorRun = Self.floorRun(cost, initialContext: Double(initialContext), batch: Double(batch))
     }
 
     /// Duration (seconds) of step `j` (1-based).
@@ -33,6 +39,33 @@ public struct DecodeStretch: Sendable, Equatable {
 
     /// Seconds taken by the first `k` steps (k >= 0).
     public func cumulative(_ k: Int) -> Double {
+        guard k > 0 else { return 0 }
+        guard floorRun > 0 else { return linesCumulative(k) }
+        let q = min(k, floorRun)
+        return cost.floor * Double(q) + linesCumulative(k) - linesCumulative(q)
+    }
+
+    /// The number of steps j >= 1 with both lines below the floor at context S0 + (j - 1) B: the
+    /// lines grow with j, so these are a first run. Per line, j - 1 < (floor - a - b S0) / (b B);
+    /// the count is corrected for rounding against the lines themselves. Int.max when the floor
+    /// always dominates (flat lines below it).
+    static func floorRun(_ cost: DecodeCost, initialContext s0: Double, batch: Double) -> Int {
+        guard cost.floor > 0, cost.lines(context: s0) < cost.floor else { return 0 }
+        func count(_ a: Double, _ b: Double) -> Double {
+            b * batch > 0 ? ((cost.floor - a - b * s0) / (b * batch)).rounded(.up) : .infinity
+        }
+        let bound = min(count(cost.a1, cost.b1), count(cost.a2, cost.b2))
+        guard bound < Double(Int.max / 2) else { return Int.max }
+        var q = max(1, Int(bound))
+        func below(_ j: Int) -> Bool { cost.lines(context: s0 + Double(j - 1) * batch) < cost.floor }
+        while q > 1 && !below(q) { q -= 1 }
+        while below(q + 1) { q += 1 }
+        return q
+    }
+
+    /// Seconds taken by the first `k` steps on the two lines alone (no floor).
+    @inline(__always)
+    func linesCumulative(_ k: Int) -> Double {
         guard k > 0 else { return 0 }
         let s0 = Double(initialContext), b = Double(batch)
         // d(j) = line1 - line2 at step j is linear in j: d(j) = d1 + (j - 1) * slope.

@@ -32,6 +32,11 @@ final class Replica {
     var stretchApplied = 0
     /// Step of `stretch` at whose end the pending boundary event fires.
     var planTarget = 0
+    /// When the mixed step in flight started (seconds); decode steps' starts come from `stretch`.
+    var stepStart = 0.0
+    /// Async scheduling held back requests that reached the queue during the step that just
+    /// ended: the next plan is one step, so they join the step after it.
+    var heldBack = false
     /// When the current busy period began (seconds).
     var busySince = 0.0
     /// Busy seconds inside the measured span.

@@ -11,7 +11,12 @@ extension Simulation {
     /// out; then waiting requests in FCFS order while the batch, the token budget and free KV
     /// blocks allow. `continuing` says the previous step was a decode step whose batch did not
     /// change; if nothing changes now either, the stretch goes on with its original timing.
-    func planStep(_ replica: Replica, continuing: Bool) {
+    ///
+    /// `visibleUntil`: with async scheduling the step being planned was planned when the previous
+    /// one started, so it takes only requests that had reached the queue by then (later ones are
+    /// held back for one step, `Replica.heldBack`). An engine with nothing to run plans at once
+    /// and sees everything.
+    func planStep(_ replica: Replica, continuing: Bool, visibleUntil: Double = .infinity) {
         // Read the fields needed, not the pool: copying `Pool` retains all it holds.
         let config = pools[replica.pool].spec.scheduler
         let blockSize = Int32(config.blockSize)
@@ -45,24 +50,47 @@ extension Simulation {
         }
         if replica.preemptions != preemptionsBefore { changed = true }
 
+        replica.heldBack = false
         if config.policy == .continuous || batchWasEmpty {
-            if let caching = features.prefixCaching, let cache = caching.cache(of: replica) {
-                while replica.running.count < config.maxNumSeqs && budget > 0, let slot = peekWaiting(replica) {
-                    if !caching.admit(slot, on: replica, cache: cache, budget: &budget, self) { break }
-                    changed = true
-                }
-            } else {
-                admitWaiting(replica, config: config, budget: &budget, changed: &changed)
+            admitVisible(replica, config: config, cutoff: visibleUntil, budget: &budget, changed: &changed)
+            if replica.running.isEmpty && replica.heldBack {
+                replica.heldBack = false
+                admitVisible(replica, config: config, cutoff: .infinity, budget: &budget, changed: &changed)
             }
         }
         scheduleNext(replica, model: pools[replica.pool].stepModel!, changed: changed)
     }
 
+    /// Admits waiting requests that reached the queue by `cutoff`, in FCFS order, while the batch,
+    /// the token budget and free KV blocks allow.
+    private func admitVisible(_ replica: Replica, config: SchedulerConfig, cutoff: Double, budget: inout Int, changed: inout Bool) {
+        if let caching = features.prefixCaching, let cache = caching.cache(of: replica) {
+            while replica.running.count < config.maxNumSeqs && budget > 0, let slot = nextVisible(replica, cutoff: cutoff) {
+                if !caching.admit(slot, on: replica, cache: cache, budget: &budget, self) { break }
+                changed = true
+            }
+        } else {
+            admitWaiting(replica, config: config, cutoff: cutoff, budget: &budget, changed: &changed)
+        }
+    }
+
+    /// The head of the replica's waiting requests if the scheduler sees it: nil when there is none
+    /// or it reached the queue after `cutoff` (then the replica is `heldBack`).
+    @inline(__always)
+    func nextVisible(_ replica: Replica, cutoff: Double) -> Int32? {
+        guard let slot = peekWaiting(replica) else { return nil }
+        if requests.slots[Int(slot)].queuedAt > cutoff {
+            replica.heldBack = true
+            return nil
+        }
+        return slot
+    }
+
     /// Admits waiting requests in FCFS order while the batch, the token budget and free KV blocks
     /// allow (a replica without a prefix cache).
-    private func admitWaiting(_ replica: Replica, config: SchedulerConfig, budget: inout Int, changed: inout Bool) {
+    private func admitWaiting(_ replica: Replica, config: SchedulerConfig, cutoff: Double, budget: inout Int, changed: inout Bool) {
         let blockSize = Int32(config.blockSize)
-        while replica.running.count < config.maxNumSeqs && budget > 0, let slot = peekWaiting(replica) {
+        while replica.running.count < config.maxNumSeqs && budget > 0, let slot = nextVisible(replica, cutoff: cutoff) {
             let r = requests.slots[Int(slot)]
             let need = Int(r.prefillTarget - r.prefilled)
             if !config.chunkedPrefill && need > budget { break }

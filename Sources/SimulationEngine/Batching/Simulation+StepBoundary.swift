@@ -11,6 +11,9 @@ extension Simulation {
     /// A replica's pending step ended: apply its tokens, end finished requests, schedule again.
     func handleBoundary(_ replica: Replica) {
         let wasDecode = replica.work == .decode
+        // When the step that just ended started: what an async-scheduling engine had seen when it
+        // planned the next one.
+        let stepStarted = wasDecode ? replica.stretch.endOfStep(replica.planTarget - 1) : replica.stepStart
         var anyFinished = true
         if wasDecode {
             anyFinished = applyDecodeSteps(replica, replica.planTarget - replica.stretchApplied)
@@ -22,15 +25,19 @@ extension Simulation {
         if let disaggregation = features.disaggregation, disaggregation.handsOff(replica) {
             disaggregation.handOffPrefilled(replica, self)
         }
-        planStep(replica, continuing: wasDecode && completed == 0)
+        planStep(replica, continuing: wasDecode && completed == 0,
+                 visibleUntil: pools[replica.pool].pipeline.asyncScheduling ? stepStarted : .infinity)
     }
 
     /// An arrival lands while a decode stretch runs: end the plan at the next step boundary, where
-    /// the scheduler will consider the newcomer.
-    func interrupt(_ replica: Replica) {
+    /// the scheduler will consider the newcomer (with async scheduling, the one after: the next
+    /// step was planned when the step in flight started). `newcomer` false: the engine itself
+    /// changed (a step model switch), which takes effect at the next boundary either way.
+    func interrupt(_ replica: Replica, newcomer: Bool = true) {
         let done = replica.stretch.stepsCompleted(by: events.now, limit: replica.planTarget)
-        guard done + 1 < replica.planTarget else { return }
-        replica.planTarget = done + 1
+        let lag = newcomer && pools[replica.pool].pipeline.asyncScheduling ? 2 : 1
+        guard done + lag < replica.planTarget else { return }
+        replica.planTarget = done + lag
         replica.stamp &+= 1
         events.schedule(at: replica.stretch.endOfStep(replica.planTarget), .stepBoundary,
                         target: replica.index, stamp: replica.stamp)
@@ -69,6 +76,8 @@ extension Simulation {
     func applyMixedStep(_ replica: Replica) {
         replica.steps += 1
         let now = events.now
+        // The client sees a token its output processing and streaming after the step.
+        let seen = now + pools[replica.pool].pipeline.deliveryDelay(sequences: replica.running.count)
         for slot in replica.running {
             let i = Int(slot)
             if requests.slots[i].isPrefilling {
@@ -77,7 +86,7 @@ extension Simulation {
                 if !requests.slots[i].isPrefilling {
                     requests.slots[i].generated += 1
                     if requests.slots[i].firstToken < 0 {
-                        requests.slots[i].firstToken = now
+                        requests.slots[i].firstToken = seen
                         if pools[replica.pool].routerObservesFirstTokens { routers[replica.pool].firstToken(slot, on: replica, self) }
                     }
                 }
@@ -92,12 +101,13 @@ extension Simulation {
     func completeFinished(_ replica: Replica) -> Int {
         var kept = 0
         var ended = 0
+        let delay = pools[replica.pool].pipeline.deliveryDelay(sequences: replica.running.count)
         for slot in replica.running {
             let r = requests.slots[Int(slot)]
             if r.cancelled || r.generated >= r.outputTokens {
                 replica.freeBlocks += Int(r.heldBlocks)
                 features.prefixCaching?.release(slot, on: replica, self)
-                if r.cancelled { dropCancelled(slot) } else { finish(slot, .completed) }
+                if r.cancelled { dropCancelled(slot) } else { finish(slot, .completed, deliveryDelay: delay) }
                 ended += 1
             } else {
                 replica.running[kept] = slot

@@ -33,21 +33,27 @@ extension Simulation {
             executeForReal(replica, executor: executor, shape: shape, model: model)
             return
         }
+        // The engine's CPU work per step (`EnginePipeline`) is added to the GPU time, or overlapped.
+        let pipeline = pools[replica.pool].pipeline
         if shape.prefillTokens > 0 || shape.decodeSeqs == 0 {
             replica.work = .mixed
-            events.schedule(at: now + model.stepTime(shape), .stepBoundary, target: replica.index, stamp: replica.stamp)
+            replica.stepStart = now
+            var time = model.stepTime(shape)
+            if pipeline.hasCPUCost { time = pipeline.stepTime(gpu: time, sequences: shape.prefillSeqs + shape.decodeSeqs) }
+            events.schedule(at: now + time, .stepBoundary, target: replica.index, stamp: replica.stamp)
             return
         }
         if changed || replica.work != .decode || replica.retime {
-            replica.stretch = DecodeStretch(start: now, batch: shape.decodeSeqs, initialContext: shape.decodeContext,
-                                            cost: model.decodeCost(batch: shape.decodeSeqs))
+            var cost = model.decodeCost(batch: shape.decodeSeqs)
+            if pipeline.hasCPUCost { cost = pipeline.decodeCost(cost, batch: shape.decodeSeqs) }
+            replica.stretch = DecodeStretch(start: now, batch: shape.decodeSeqs, initialContext: shape.decodeContext, cost: cost)
             replica.stretchApplied = 0
             replica.retime = false
             features.speculation?.stretchStarted(replica, batch: shape.decodeSeqs, self)
         }
         assert(shape.decodeContext == replica.stretch.initialContext + replica.stretchApplied * shape.decodeSeqs)
         replica.work = .decode
-        let steps = perIteration ? 1 : kvHorizon(replica, limit: Int(minRemaining))
+        let steps = perIteration || replica.heldBack ? 1 : kvHorizon(replica, limit: Int(minRemaining))
         replica.planTarget = replica.stretchApplied + steps
         events.schedule(at: replica.stretch.endOfStep(replica.planTarget), .stepBoundary,
                         target: replica.index, stamp: replica.stamp)
@@ -64,9 +70,11 @@ extension Simulation {
                 : SequenceWork(sequence: Int(slot), newTokens: 1, cachedTokens: Int(r.tokens) - 1, isDecode: true)
         })
         replica.work = shape.prefillTokens > 0 || shape.decodeSeqs == 0 ? .mixed : .decode
+        replica.stepStart = now
         if replica.work == .decode {
             replica.stretch = DecodeStretch(start: now, batch: shape.decodeSeqs, initialContext: shape.decodeContext,
-                                            cost: model.decodeCost(batch: shape.decodeSeqs))
+                                            cost: pools[replica.pool].pipeline.decodeCost(model.decodeCost(batch: shape.decodeSeqs),
+                                                                                         batch: shape.decodeSeqs))
             replica.stretchApplied = 0
             replica.planTarget = 1
         }

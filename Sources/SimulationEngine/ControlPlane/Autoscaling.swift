@@ -117,7 +117,7 @@ final class Autoscaling: Controller {
     /// Forecast arrival rate (requests/s) of the pool's classes `leadTime` ahead, for predictive
     /// scaling: from the scenario's own rate schedule (`schedule`: what a planner knows about a
     /// daily ramp), or by extending the change of the measured rate over the last two sync periods
-    /// (`trend`).
+    /// (`trend`). Nil (no forecast) with a trace or a closed loop, whose rate is not given ahead.
     private func forecastRate(pool p: Int, spec: AutoscalerSpec, _ sim: Simulation) -> Double? {
         guard let predictive = spec.predictive else { return nil }
         if predictive.mode == .trend {
@@ -130,7 +130,7 @@ final class Autoscaling: Controller {
             switch cls.arrivals {
             case .poisson(let rate), .gamma(let rate, _): total += at < sim.scenario.duration ? rate : 0
             case .schedule(let steps): total += steps.last(where: { $0.start <= at })?.rate ?? 0
-            case .trace: return nil
+            case .trace, .closedLoop: return nil  // no rate known ahead
             }
         }
         return total

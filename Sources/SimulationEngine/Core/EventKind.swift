@@ -10,6 +10,9 @@ package enum EventKind: UInt8, CaseIterable, Sendable {
     /// Core: an attempt held back (a retry's backoff, the gateway's pass-on, the network to a region)
     /// is admitted. target: forward ticket.
     case forward
+    /// Closed loop: a client's next request is sent (or reaches its pool, as for `arrival`).
+    /// target: send ticket of `ClosedLoopClients`.
+    case clientSend
     /// Batching: a replica's step, or stretch of decode steps, ends. target: replica; stamp:
     /// `Replica.stamp`.
     case stepBoundary
@@ -60,7 +63,7 @@ package enum EventKind: UInt8, CaseIterable, Sendable {
         case .autoscale, .sample, .replicaFailure, .repairDone, .spotNotice, .spotKill, .outageStart, .outageEnd,
              .ladderCheck, .releaseAnalysis, .releasePromotion:
             true
-        case .arrival, .forward, .stepBoundary, .serviceDone, .startDone, .timeout, .cacheHit, .hostedDone,
+        case .arrival, .forward, .clientSend, .stepBoundary, .serviceDone, .startDone, .timeout, .cacheHit, .hostedDone,
              .kvTransferLanded, .delivery:
             false
         }

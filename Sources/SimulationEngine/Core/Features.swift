@@ -11,9 +11,14 @@ import ServingModel
 ///   breaker last (so a half-open probe is taken only by an attempt that is then sent); the
 ///   gateway's overflow takes what is still rejected.
 /// - `attemptObservers`: injected errors first (they change the outcome the release sees).
-/// - `controllers`: their first events, in this order (event order breaks ties by insertion).
+/// - `controllers`: their first events, in this order (event order breaks ties by insertion);
+///   closed-loop clients' first sends come first, right after the open-loop classes' arrivals.
+/// - `sinks`: the closed-loop clients last, so every other sink has seen a record before the
+///   client's next send is drawn.
 struct Features {
     let clients: Clients?
+    let closedLoop: ClosedLoopClients?
+    let loadStages: StageMetrics?
     let limits: AdmissionLimits?
     let breakers: CircuitBreakers?
     let gateway: Gateway?
@@ -41,6 +46,8 @@ struct Features {
     ///   - realServing: a step executor runs the steps (no prefix caches).
     init(scenario: Scenario, pools: [Range<Int>], replicaCount: Int, realServing: Bool) {
         clients = Clients(scenario: scenario)
+        closedLoop = ClosedLoopClients(scenario: scenario)
+        loadStages = StageMetrics(scenario: scenario)
         limits = AdmissionLimits(scenario: scenario)
         breakers = CircuitBreakers(scenario: scenario)
         gateway = Gateway(scenario: scenario)
@@ -63,9 +70,9 @@ struct Features {
         stages = admission.compactMap { $0 }
         let observers: [(any AttemptObserver)?] = [errors, releases]
         attemptObservers = observers.compactMap { $0 }
-        let recordSinks: [(any RecordSink)?] = [ladders, releases, chains, regions]
+        let recordSinks: [(any RecordSink)?] = [ladders, releases, chains, regions, loadStages, closedLoop]
         sinks = recordSinks.compactMap { $0 }
-        let drivers: [(any Controller)?] = [autoscaling, sampler, faults, ladders, releases]
+        let drivers: [(any Controller)?] = [closedLoop, autoscaling, sampler, faults, ladders, releases]
         controllers = drivers.compactMap { $0 }
         replicaObservers = [faults].compactMap { $0 }
     }

@@ -17,6 +17,8 @@ struct Pool {
     let service: ServiceTimeDistribution?
     /// Seconds from a request's send to its arrival at the pool (API, tokenisation).
     let requestOverhead: Double
+    /// The serving engine around its steps (`spec.engine`): scheduling lag and delivery delay.
+    let pipeline: EnginePipeline
     /// Whether its router learns from first tokens (`ReplicaRouter.firstToken` is called only then).
     let routerObservesFirstTokens: Bool
     private(set) var queued = 0

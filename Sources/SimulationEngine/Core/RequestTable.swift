@@ -4,7 +4,7 @@ import ServingModel
 /// Slots are reused once a request ends, so memory follows the number in flight, not the number
 /// simulated.
 /// Fields are ordered 32-bit, then 16-bit and flags, then 64-bit, so nothing pads between them:
-/// 104 bytes.
+/// 112 bytes.
 struct RequestState {
     var classIndex: Int32
     var pool: Int32
@@ -48,6 +48,9 @@ struct RequestState {
     var serviceQuantile: Double
     /// When the client first sent it (latencies are measured from here, across retries).
     var firstArrival: Double = 0
+    /// When it last reached its pool's queues (an async-scheduling engine sees it from the next
+    /// step it plans after this).
+    var queuedAt: Double = 0
 
     /// Tokens of the sequence so far: prompt plus generated output.
     @inline(__always) var tokens: Int32 { promptTokens + generated }

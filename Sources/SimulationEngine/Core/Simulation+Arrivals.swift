@@ -18,6 +18,12 @@ extension Simulation {
         guard let draw = pendingDraws[classIndex] else { return }
         pendingDraws[classIndex] = arrivalSources[classIndex].next()
         scheduleArrival(classIndex)
+        enter(draw, classIndex: classIndex)
+    }
+
+    /// A request drawn for `classIndex` (by its arrival process or a closed-loop client) enters:
+    /// it gets its state and goes to the gateway or straight to admission.
+    func enter(_ draw: ArrivalDraw, classIndex: Int) {
         let p = scenario.classPools[classIndex]
         var state = RequestState(
             classIndex: Int32(classIndex), pool: Int32(p), promptTokens: Int32(draw.promptTokens),

@@ -7,8 +7,9 @@ extension Simulation {
     /// Ends a request's attempt. A non-completed attempt is retried when the class's retry policy
     /// allows another; otherwise the request's final outcome is recorded (latencies from the
     /// client's first send). `holdSlot`: a queue or batch still holds the slot (a cancellation),
-    /// which then frees it when it drops the request.
-    func finish(_ slot: Int32, _ outcome: Outcome, holdSlot: Bool = false) {
+    /// which then frees it when it drops the request. `deliveryDelay`: seconds until the client
+    /// sees the last token (the engine's output processing and streaming, `EnginePipeline`).
+    func finish(_ slot: Int32, _ outcome: Outcome, holdSlot: Bool = false, deliveryDelay: Double = 0) {
         var outcome = outcome
         if !features.attemptObservers.isEmpty {
             let r = requests.slots[Int(slot)]
@@ -18,15 +19,16 @@ extension Simulation {
             }
         }
         // With regions the response still travels half an RTT to the client.
-        if outcome == .completed, let regions = features.regions, regions.deferDelivery(slot, self) { return }
+        if outcome == .completed, let regions = features.regions, regions.deferDelivery(slot, after: deliveryDelay, self) { return }
         let r = requests.slots[Int(slot)]
         let now = events.now
+        let end = now + deliveryDelay
         let classIndex = Int(r.classIndex)
         if outcome != .completed, let clients = features.clients, clients.retryIfAllowed(r, self) {
             // a new attempt of the same request is on its way
         } else {
-            var record = RequestRecord(classIndex: classIndex, outcome: outcome, arrival: r.firstArrival, end: now,
-                                       queueWait: 0, ttft: 0, tpot: 0, e2e: now - r.firstArrival,
+            var record = RequestRecord(classIndex: classIndex, outcome: outcome, arrival: r.firstArrival, end: end,
+                                       queueWait: 0, ttft: 0, tpot: 0, e2e: end - r.firstArrival,
                                        promptTokens: Int(r.promptTokens), outputTokens: Int(r.outputTokens),
                                        pool: Int(r.pool))
             if outcome == .completed {

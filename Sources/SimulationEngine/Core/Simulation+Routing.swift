@@ -12,6 +12,7 @@ extension Simulation {
         pools[p].inPool.add(1, at: now)
         pools[p].idleSince = nil
         requests.slots[Int(slot)].routed = true
+        requests.slots[Int(slot)].queuedAt = now
         let router = routers[p]
         if let i = router.choose(slot, pool: p, self) {
             assign(slot, to: replicas[i])

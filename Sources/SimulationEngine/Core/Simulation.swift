@@ -109,7 +109,7 @@ public final class Simulation {
             let router = RoutingPolicies.make(spec, slots: spec.replicaSlots, seed: scenario.seed)
             routers.append(router)
             pools.append(Pool(spec: spec, replicas: first..<replicas.count, stepModel: stepModel, service: service,
-                              requestOverhead: overhead, routerObservesFirstTokens: router.observesFirstTokens,
+                              requestOverhead: overhead, pipeline: spec.engine, routerObservesFirstTokens: router.observesFirstTokens,
                               startStream: RandomStream(seed: scenario.seed, name: "start/\(spec.name)")))
         }
         self.pools = pools
@@ -137,7 +137,9 @@ public final class Simulation {
             for observer in features.replicaObservers { observer.replicaBecameReady(replica, self) }
         }
         let deadline = scenario.drainTimeout.map { scenario.duration + $0 } ?? .infinity
-        endTime = scenario.duration
+        // A benchmark of closed-loop clients ends with its last request; otherwise the run spans
+        // at least the arrivals' duration.
+        endTime = features.closedLoop?.coversEveryClass == true ? 0 : scenario.duration
         wallClock?.restart()
         let progressMask = Self.progressInterval - 1
         var eventCount = 0  // a local: reading `events.processed` costs an exclusivity check
@@ -166,6 +168,7 @@ public final class Simulation {
         switch event.kind {
         case .arrival: handleArrival(classIndex: event.target)
         case .forward: handleForward(ticket: event.target)
+        case .clientSend: features.closedLoop!.send(ticket: event.target, self)
         case .stepBoundary:
             let replica = replicas[event.target]
             if event.stamp == replica.stamp { handleBoundary(replica) }
@@ -204,5 +207,6 @@ public final class Simulation {
     /// requests (a cancelled request still parked in a queue does not count).
     func isActive() -> Bool {
         inSystem > 0 || forwardTickets.count > freeForwardTickets.count || pendingDraws.contains { $0 != nil }
+            || (features.closedLoop?.pendingSends ?? 0) > 0
     }
 }

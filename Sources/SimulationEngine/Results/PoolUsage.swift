@@ -52,6 +52,9 @@ public struct PoolUsage: Sendable, Equatable {
     public var speculative: SpeculativeReport? = nil
     /// Prefix-cache statistics of the pool's replicas (nil: caching off).
     public var prefixCache: PrefixCacheReport? = nil
+    /// What timed its steps (`PoolSpec.timing`) and its engine pipeline in words (nil: not said).
+    public var timing: String? = nil
+    public var pipeline: String? = nil
 
     public init(name: String, hardware: String, replicas: Int, gpusPerReplica: Int,
                 provisionedGpuSeconds: Double, busyGpuSeconds: Double, pricePerGpuHour: Double,

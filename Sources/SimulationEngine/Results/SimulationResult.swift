@@ -39,6 +39,8 @@ public struct SimulationResult {
     /// What each request router did, and each release (nil: the scenario has none).
     public var routers: [RouterReport]? = nil
     public var releases: [ReleaseReport]? = nil
+    /// Per step of each class's rate schedule (nil: no class has one of two or more steps).
+    public var stages: [StageReport]? = nil
 }
 
 extension Simulation {
@@ -64,6 +66,10 @@ extension Simulation {
                 warmPoolCostFraction: pool.spec.warmPool?.idleCostFraction ?? 1)
             usage.speculative = f.speculation?.report(pool: p, self)
             usage.prefixCache = f.prefixCaching?.report(pool: p, self)
+            if pool.spec.isTokenLevel {
+                usage.timing = pool.spec.timing.isEmpty ? nil : pool.spec.timing
+                usage.pipeline = pool.spec.engine.summary
+            }
             return usage
         }
         let counts = EventCounts(
@@ -84,6 +90,7 @@ extension Simulation {
             source.sessionCounts.map { SessionReport(started: $0.started, turns: $0.turns, cappedByContext: $0.capped) }
         }
         result.regions = f.regions?.reports(usage: usage, self)
+        result.stages = f.loadStages?.reports(self)
         if let (report, classes) = f.gateway?.report(self) {
             result.gateway = report
             result.gatewayClasses = classes

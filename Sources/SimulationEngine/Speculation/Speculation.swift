@@ -46,7 +46,7 @@ final class Speculation {
         sim.pools[p].stepModel = enabled ? model : model.base
         upTo[p] = enabled ? (model.config.disableAboveBatch ?? Int.max) : 0
         for r in sim.pools[p].replicas where sim.replicas[r].work == .decode {
-            sim.interrupt(sim.replicas[r])
+            sim.interrupt(sim.replicas[r], newcomer: false)
             sim.replicas[r].retime = true
         }
     }

@@ -38,7 +38,7 @@ final class Clients {
         if r.replica >= 0 {
             let replica = sim.replicas[Int(r.replica)]
             // A decode stretch must end at the next step so the batch drops the request.
-            if replica.work == .decode && replica.running.contains(slot) { sim.interrupt(replica) }
+            if replica.work == .decode && replica.running.contains(slot) { sim.interrupt(replica, newcomer: false) }
         }
     }
 

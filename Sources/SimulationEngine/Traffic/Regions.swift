@@ -104,9 +104,10 @@ final class Regions: AdmissionStage, RecordSink {
 
     /// Called by `finish` for a completed attempt: when the response still has half an RTT to
     /// travel, the pool lets go of it now (its queue and in-flight counts, the token budget) and the
-    /// client gets it at `now + halfRTT` (a `delivery` event); the first token is moved to the
-    /// client's clock as well. Returns false when there is no network time (finish goes on).
-    func deferDelivery(_ slot: Int32, _ sim: Simulation) -> Bool {
+    /// client gets it at `now + delay + halfRTT` (a `delivery` event; `delay` is the engine's
+    /// delivery delay); the first token is moved to the client's clock as well. Returns false when
+    /// there is no network time (finish goes on, with the delay).
+    func deferDelivery(_ slot: Int32, after delay: Double, _ sim: Simulation) -> Bool {
         let r = sim.requests.slots[Int(slot)]
         let half = sim.halfRTT(r)
         guard r.routed, half > 0 else { return false }
@@ -114,7 +115,7 @@ final class Regions: AdmissionStage, RecordSink {
         sim.features.limits?.released(r)
         sim.requests.slots[Int(slot)].routed = false  // finish skips the pool's part at delivery
         sim.requests.slots[Int(slot)].firstToken = r.firstToken + half
-        sim.events.schedule(at: sim.events.now + half, .delivery, target: Int(slot), stamp: r.generation)
+        sim.events.schedule(at: sim.events.now + delay + half, .delivery, target: Int(slot), stamp: r.generation)
         return true
     }
 

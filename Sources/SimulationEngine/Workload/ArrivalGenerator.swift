@@ -15,6 +15,8 @@ import ServingModel
 ///   (and Mooncake hash ids) come from the records.
 /// - Sessions (a synthetic class with `sessions`): the process above gives session starts, and
 ///   `SessionGenerator` turns them into multi-turn conversations (see `SessionSpec`).
+/// - Closed loop: no arrivals of its own; `ClosedLoopClients` sends, drawing each request's
+///   lengths with `drawSend`.
 ///
 /// The first arrival is one gap after time 0 (trace: at 0). `next()` returns nil once the next
 /// arrival would be at or after `duration` (traces: also at the end of the records), and keeps
@@ -29,6 +31,8 @@ public final class ClassArrivals {
         case gamma(shape: Double, scale: Double)
         case schedule(steps: [RateStep], index: Int)
         case trace(records: [TraceRecord], index: Int, origin: Double, scale: Double)
+        /// Sends come from `ClosedLoopClients` (`drawSend`); `next()` has none.
+        case closedLoop
     }
 
     private var process: Process
@@ -72,7 +76,21 @@ public final class ClassArrivals {
             process = .schedule(steps: steps, index: 0)
         case .trace(let traceSpec):
             process = .trace(records: trace, index: 0, origin: trace.first?.time ?? 0, scale: traceSpec.timeScale)
+        case .closedLoop:
+            process = .closedLoop
+            done = true
         }
+    }
+
+    /// A closed-loop client's request sent at `time`: token counts drawn from the class's streams
+    /// (and its shared prefix), in send order.
+    public func drawSend(at time: Double) -> ArrivalDraw {
+        var draw = ArrivalDraw(time: time, promptTokens: prompt.sample(), outputTokens: output.sample())
+        if let sharedPrefix {
+            draw.promptTokens += sharedPrefix.spec.tokens
+            draw.hashIds = sharedPrefix.draw().hashIds
+        }
+        return draw
     }
 
     /// The next request of this class, or nil when there are no more before `duration`.
@@ -92,12 +110,7 @@ public final class ClassArrivals {
                                outputTokens: record.outputTokens, hashIds: record.hashIds)
         }
         guard let time = nextSyntheticTime() else { return finish() }
-        var draw = ArrivalDraw(time: time, promptTokens: prompt.sample(), outputTokens: output.sample())
-        if let sharedPrefix {
-            draw.promptTokens += sharedPrefix.spec.tokens
-            draw.hashIds = sharedPrefix.draw().hashIds
-        }
-        return draw
+        return drawSend(at: time)
     }
 
     /// The next time of a synthetic process (poisson, gamma, schedule), or nil when it is at or
@@ -112,7 +125,7 @@ public final class ClassArrivals {
             guard let t = nextScheduled(steps, &index) else { return nil }
             process = .schedule(steps: steps, index: index)
             now = t
-        case .trace:
+        case .trace, .closedLoop:
             return nil
         }
         return now < duration ? now : nil

@@ -31,6 +31,17 @@ public struct RecordedRun: Sendable {
     /// GPU memory (bytes) and memory utilisation from config.json, for a KV estimate.
     public var gpuMemoryBytes: Double
     public var gpuMemoryUtilization: Double
+    /// The served model's Hugging Face id (meta.json `model`, else engine_kwargs.model).
+    public var modelName: String
+    /// Parallelism and formats from engine_kwargs (`tensor_parallel_size`, `data_parallel_size`,
+    /// `enable_expert_parallel`, `quantization`, `kv_cache_dtype`; absent ones at vLLM's defaults).
+    public var tensorParallel: Int = 1
+    public var dataParallel: Int = 1
+    public var expertParallel = false
+    public var quantization: String?
+    public var kvCacheDtype = "auto"
+    /// vLLM's version from meta.json ("" when absent).
+    public var vllmVersion = ""
 
     /// Loads a run from its folder (the one holding `config.json` and `vllm/`), or from the path of
     /// its `requests.jsonl`.
@@ -89,8 +100,27 @@ public struct RecordedRun: Sendable {
         }
         let name = (folder as NSString).lastPathComponent == "Llama-3.1-8B"
             ? ((folder as NSString).deletingLastPathComponent as NSString).lastPathComponent : (folder as NSString).lastPathComponent
-        return RecordedRun(name: name, requests: requests, maxNumSeqs: maxSeqs, maxBatchedTokens: maxTokens,
-                           kvCacheTokens: kv, gpu: gpu, gpuMemoryBytes: memory, gpuMemoryUtilization: utilization)
+        let model = meta["model"] as? String ?? engine["model"] as? String ?? instance["model_name"] as? String ?? "unknown"
+        var run = RecordedRun(name: name, requests: requests, maxNumSeqs: maxSeqs, maxBatchedTokens: maxTokens,
+                              kvCacheTokens: kv, gpu: gpu, gpuMemoryBytes: memory, gpuMemoryUtilization: utilization, modelName: model)
+        run.tensorParallel = (engine["tensor_parallel_size"] as? NSNumber)?.intValue ?? (instance["tp_size"] as? NSNumber)?.intValue ?? 1
+        run.dataParallel = (engine["data_parallel_size"] as? NSNumber)?.intValue ?? 1
+        run.expertParallel = (engine["enable_expert_parallel"] as? Bool) ?? false
+        run.quantization = engine["quantization"] as? String
+        run.kvCacheDtype = engine["kv_cache_dtype"] as? String ?? "auto"
+        run.vllmVersion = meta["vllm_version"] as? String ?? ""
+        return run
+    }
+
+    /// The ServeSim preset of the served model with the run's weight and KV formats, nil when
+    /// none matches (`ModelSpec.preset(huggingFace:)`).
+    public var modelPreset: ModelSpec? {
+        guard var model = ModelSpec.preset(huggingFace: modelName) else { return nil }
+        if let q = quantization, let format = GEMMFormat(rawValue: q.replacingOccurrences(of: "_", with: "-")) {
+            model = model.withWeights(format)
+        }
+        if kvCacheDtype.hasPrefix("fp8") { model = model.withKVCache(.fp8) }
+        return model
     }
 
     /// The ServeSim hardware preset of the run's GPU, when there is one.
