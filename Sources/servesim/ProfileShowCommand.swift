@@ -20,11 +20,13 @@ func profileShowCommand(_ raw: [String]) -> Int32 {
     var problems: [String] = []
     let hardware = args.options["hardware"].flatMap(HardwareSpec.preset(named:))
     if hardware == nil {
-        problems.append("servesim profile show: --hardware: a preset is required (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
+        let given = args.options["hardware"].map { "unknown preset \"\($0)\"" } ?? "a preset is required"
+        problems.append("servesim profile show: --hardware: \(given) (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
     }
     var model = args.options["model"].flatMap(ModelSpec.preset(named:))
     if model == nil {
-        problems.append("servesim profile show: --model: a preset is required (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
+        let given = args.options["model"].map { "unknown preset \"\($0)\"" } ?? "a preset is required"
+        problems.append("servesim profile show: --model: \(given) (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
     }
     let tp = args.options["tp"].map { Int($0) } ?? 1
     if tp == nil || tp! < 1 { problems.append("servesim profile show: --tp: an integer >= 1") }

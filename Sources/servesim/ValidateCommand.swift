@@ -5,14 +5,16 @@ let validateHelp = """
     USAGE: servesim validate [--profile FILE] [--requests N] [--rate R] [--seed N] [--tolerance 10%] [--out FILE]
            servesim validate --replay RUN [--profile FILE] [--model PRESET] [--hardware PRESET] [--tp N]
                              [--tolerance 10%] [--out FILE]
-           servesim validate --suite DIR [--fit] [--jobs N] [--out FILE]
+           servesim validate --suite DIR [--fit] [--markdown] [--jobs N] [--out FILE]
 
     Without --replay: serves real requests on this machine with the transformer kernel of a
     calibrated profile (default profiles/kernel-base.json). Requests arrive on a seeded Poisson
     schedule in real time; the simulator's own continuous-batching scheduler decides each step and
     the kernel runs it. Then the same arrivals and token lengths are simulated with the profile.
     Prints both side by side (TTFT, TPOT, E2E, queue wait: mean, p50, p90, p95, p99) with relative
-    errors and exits 1 when p95 TTFT or p95 E2E differ by more than the tolerance.
+    errors and exits 1 when p95 TTFT or p95 E2E differ by more than the tolerance. First it
+    re-measures the profile's reference step (a mid-grid decode sample) and warns when this
+    machine is more than 10% faster or slower than the profile says.
 
     Replays a recorded real serving run through the simulator: the same arrivals and exact token
     counts, the run's model, tensor parallelism, formats, max_num_seqs, max_num_batched_tokens and
@@ -27,7 +29,8 @@ let validateHelp = """
     aiconfigurator's silicon_sample.csv vLLM rows as closed-loop benchmarks, the real_vllm runs)
     and prints each case's measured and simulated figures, then per source, metric and split
     (fit: what the defaults were fitted on; heldOut: the rest) the median and worst error. With
-    --fit, searches the defaults' fitted values on the fit split instead.
+    --fit, searches the defaults' fitted values on the fit split instead; with --markdown, prints
+    only the summary as the README's Markdown table (a test holds the suite to that table).
 
     OPTIONS:
       --replay RUN        the recorded run
@@ -36,6 +39,7 @@ let validateHelp = """
       --tp N              replay: tensor parallelism instead of the run's
       --suite DIR         the data folder of the fidelity suite
       --fit               suite: fit the defaults on the fit split
+      --markdown          suite: print the summary as a Markdown table
       --jobs N            suite: threads (default: every core)
       --profile FILE      step-time profile (replay default: the roofline of the run's GPU preset;
                           kernel default: profiles/kernel-base.json)
@@ -52,7 +56,7 @@ func validateCommand(_ raw: [String]) -> Int32 {
     do {
         args = try Arguments.parse(raw, command: "validate", options: ["replay", "profile", "tolerance", "out", "requests", "rate", "seed",
                                                                        "suite", "jobs", "model", "hardware", "tp"],
-                                   flags: ["fit"])
+                                   flags: ["fit", "markdown"])
     } catch let e as UsageError { printError(e.message); return Exit.badInput } catch { return Exit.badInput }
     if args.help { print(validateHelp); return Exit.ok }
     let toleranceText = args.options["tolerance"] ?? "10%"
@@ -124,6 +128,16 @@ func validateKernel(_ args: Arguments, tolerance: Double) -> Int32 {
         problems += e.diagnostics.map(\.description)
     } catch { problems.append("\(path): \(error)") }
     guard problems.isEmpty, let profile else { problems.forEach(printError); return Exit.badInput }
+    if let drift = KernelValidation.drift(profile: profile) {
+        let line = String(format: "reference step (decode batch %d, context %d): %.3f ms now, %.3f ms in the profile (%+.1f%%)",
+                          drift.sample.batch, drift.sample.context, drift.measured * 1e3, drift.sample.seconds * 1e3, drift.change * 100)
+        if abs(drift.change) > KernelValidation.driftWarningThreshold {
+            printError("servesim validate: warning: this machine's speed has drifted from the profile's: \(line); "
+                       + "re-run `servesim calibrate` for figures that hold here")
+        } else {
+            printError("servesim validate: \(line)")
+        }
+    }
     printError("servesim validate: serving \(options.requests) requests at \(options.rate) req/s on the \(profile.model.name) kernel"
                + " (about \(Int(Double(options.requests) / options.rate)) s), then simulating them")
     guard let outcome = KernelValidation.run(profile: profile, options: options) else {
@@ -168,7 +182,7 @@ func validateSuite(_ directory: String, _ args: Arguments) -> Int32 {
             return Exit.ok
         }
         let cases = try FidelitySuite.run(directory: directory, jobs: max(1, jobs))
-        print(FidelityTable.text(cases))
+        print(args.flags.contains("markdown") ? FidelityTable.markdown(cases) : FidelityTable.text(cases))
         if let out = args.options["out"] {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -161,10 +161,10 @@ enum PerformanceFields {
                                               defaultNote: "the hardware preset's", doc: "Share of peak FLOP/s reached.")
     static let memoryEfficiency = Key.number("memoryEfficiency", min: 0, max: 1, exclusiveMin: true,
                                              defaultNote: "the hardware preset's", doc: "Share of memory bandwidth reached.")
-    static let stepOverhead = Key.duration("stepOverhead", defaultNote: "3 ms with the datasheet roofline, 0 with measured kernels",
+    static let stepOverhead = Key.duration("stepOverhead", defaultNote: "1.4 ms with measured kernels (fitted), 3 ms with the datasheet roofline",
                                            doc: "Fixed GPU-side cost of every step beyond the modelled operators (the engine's CPU work is engine's).")
     static let requestOverhead = Key.duration("requestOverhead", default: RooflineModel.defaultRequestOverhead,
-                                              doc: "From a request's send to its arrival at the scheduler (API, tokenisation).")
+                                              doc: "From a request's send to its arrival at the scheduler, plus the response's way back (API, tokenisation, streaming; fitted).")
     static let allReduceLatency = Key.duration("allReduceLatency", default: RooflineModel.defaultAllReduceLatency,
                                                doc: "Latency of one tensor-parallel all-reduce (datasheet roofline; measured kernels use the GPU's tables).")
     static let kernels = Key.oneOf("kernels", [

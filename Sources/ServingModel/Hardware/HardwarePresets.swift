@@ -61,11 +61,12 @@ extension HardwareSpec {
                                                 memoryBytes: 96e9, pricePerGpuHour: 1.80, interconnectBandwidth: 64e9,
                                                 computeEfficiency: 0.756, memoryEfficiency: 0.908, peakFlopsFP8: 1007.6e12)
     /// NVIDIA GeForce RTX 4090, 24 GB. Ada Lovelace whitepaper: 165.2 TFLOP/s dense BF16 with FP32
-    /// accumulate, 1,008 GB/s GDDR6X; PCIe Gen4. Fitted (scripts/fit_roofline_defaults.py): compute
+    /// accumulate, 1,008 GB/s GDDR6X; PCIe Gen4. Memory: 24 GiB (nvidia-smi's total, 24,564 MiB,
+    /// is what vLLM's `gpu_memory_utilization` multiplies). Fitted (scripts/fit_roofline_defaults.py): compute
     /// efficiency 0.963 at >= 1024 tokens (boost clocks run above the datasheet's), memory
     /// efficiency 0.908 at 1-8 tokens. Price: typical community-cloud rate.
     public static let rtx4090 = HardwareSpec(name: "RTX-4090-24GB", peakFlops: 165.2e12, memoryBandwidth: 1.008e12,
-                                             memoryBytes: 24e9, pricePerGpuHour: 0.70, interconnectBandwidth: 32e9,
+                                             memoryBytes: 25.757e9, pricePerGpuHour: 0.70, interconnectBandwidth: 32e9,
                                              computeEfficiency: 0.963, memoryEfficiency: 0.908)
 
     /// Presets by the names scenario files use.

@@ -8,9 +8,9 @@
 ///   engine would take it;
 /// - the CPU work of a step (scheduling, input preparation, output processing) overlaps the next
 ///   GPU step, which then lasts at least as long as that CPU work.
-/// A synchronous engine adds its CPU work to every step. Either way a token reaches the client
-/// `deliveryDelay` after its step ends: the step's output processing, then detokenisation and
-/// streaming. TTFT and E2E are measured at the client.
+/// A synchronous engine adds its CPU work to every step. A token reaches the client
+/// `deliveryDelay` after its step ends: the step's output processing (async only: a synchronous
+/// step already ended with it), then detokenisation and streaming. TTFT and E2E are measured at the client.
 ///
 /// Units: seconds. `none` (the Swift default) is an engine with no CPU cost and no lag, which
 /// times exactly as ServeSim did before the pipeline was modelled.
@@ -47,8 +47,12 @@ public struct EnginePipeline: Sendable, Equatable {
     /// CPU seconds of a step over `sequences` sequences.
     @inline(__always) public func cpuTime(sequences: Int) -> Double { cpuPerStep + cpuPerSequence * Double(sequences) }
 
-    /// Seconds from the end of a step over `sequences` sequences to the client seeing its tokens.
-    @inline(__always) public func deliveryDelay(sequences: Int) -> Double { cpuTime(sequences: sequences) + streamingDelay }
+    /// Seconds from the end of a step over `sequences` sequences to the client seeing its tokens:
+    /// async engines process a step's outputs while the next step runs, so its CPU work comes
+    /// after the step; synchronous ones did it inside the step (`stepTime(gpu:sequences:)`).
+    @inline(__always) public func deliveryDelay(sequences: Int) -> Double {
+        (asyncScheduling ? cpuTime(sequences: sequences) : 0) + streamingDelay
+    }
 
     /// In words, for reports: "async scheduling, CPU 0.1 ms + 0.01 ms per sequence per step".
     public var summary: String {

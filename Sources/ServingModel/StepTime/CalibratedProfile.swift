@@ -22,6 +22,7 @@ import Foundation
 ///   "kvCapacityTokens": 131072,             // tokens of KV cache one replica holds
 ///   "memoryBytes": 1234567890,              // optional: weights + KV budget
 ///   "throughput": { "sgemmPeakGFlops", "prefillGFlops", "decodeGFlops", "decodeGBps" } // optional
+///   "loopOverhead": 0.0004,                 // optional: serving loop's seconds per step beyond the kernel
 ///   "notes": "free text"                    // optional
 /// }
 /// ```
@@ -138,17 +139,22 @@ public struct CalibratedProfile: Codable, Sendable, Equatable {
     /// Weights plus KV budget, bytes.
     public var memoryBytes: Int?
     public var throughput: Throughput?
+    /// Seconds per step the serving loop spends around the kernel (the scheduler's decision, batch
+    /// assembly, bookkeeping of finished tokens), measured by `calibrate` on a saturated
+    /// closed-loop run of the real loop: (wall time - kernel time) / steps. Nil in profiles
+    /// written before it was measured (then 0: kernel time only).
+    public var loopOverhead: Double?
     public var notes: String?
 
     public init(version: Int = CalibratedProfile.currentVersion, source: String, machine: Machine, blas: String,
                 threads: Int, model: ModelShape, prefillSamples: [PrefillSample], decodeSamples: [DecodeSample],
                 prefill: PrefillFit, decode: DecodeFit, kvCapacityTokens: Int, memoryBytes: Int? = nil,
-                throughput: Throughput? = nil, notes: String? = nil) {
+                throughput: Throughput? = nil, loopOverhead: Double? = nil, notes: String? = nil) {
         self.version = version; self.source = source; self.machine = machine; self.blas = blas
         self.threads = threads; self.model = model; self.prefillSamples = prefillSamples
         self.decodeSamples = decodeSamples; self.prefill = prefill; self.decode = decode
         self.kvCapacityTokens = kvCapacityTokens; self.memoryBytes = memoryBytes
-        self.throughput = throughput; self.notes = notes
+        self.throughput = throughput; self.loopOverhead = loopOverhead; self.notes = notes
     }
 
     /// JSON with sorted keys (stable output for the same profile).
@@ -222,6 +228,7 @@ public struct CalibratedProfile: Codable, Sendable, Equatable {
         coefficient("decode.constant", decode.constant)
         coefficient("decode.perSequence", decode.perSequence)
         coefficient("decode.perContextToken", decode.perContextToken)
+        if let loopOverhead { coefficient("loopOverhead", loopOverhead) }
         if decode.constant + decode.perSequence <= 0 {
             sink.report("decode", "a one-sequence decode step would take no time",
                         allowed: "constant + perSequence > 0")
@@ -288,10 +295,14 @@ public struct ProfileStepModel: StepTimeModel, Equatable {
     /// size at small batches (BLAS kernels switch strategy), so where samples exist the model
     /// interpolates these instead of using `constant + perSequence * B`. Empty without samples.
     public let decodeIntercepts: [LayerTableProfile.Point]
+    /// The serving loop's seconds per step around the kernel (`CalibratedProfile.loopOverhead`),
+    /// added to every step.
+    public let loopOverhead: Double
 
     public init(profile: CalibratedProfile) {
         prefill = profile.prefill
         decode = profile.decode
+        loopOverhead = profile.loopOverhead ?? 0
         var sums: [Int: (total: Double, count: Int)] = [:]
         for s in profile.decodeSamples {
             let residual = s.seconds - profile.decode.perContextToken * Double(s.context)
@@ -306,7 +317,7 @@ public struct ProfileStepModel: StepTimeModel, Equatable {
     public func decodeCost(batch: Int) -> DecodeCost {
         let a = decodeIntercepts.count >= 2 ? interpolate(decodeIntercepts, at: Double(batch))
                                             : decode.constant + decode.perSequence * Double(batch)
-        return DecodeCost(a: a, b: decode.perContextToken)
+        return DecodeCost(a: a + loopOverhead, b: decode.perContextToken)
     }
 
     public func stepTime(_ shape: StepShape) -> Double {
@@ -315,8 +326,8 @@ public struct ProfileStepModel: StepTimeModel, Equatable {
             return hasDecode ? decodeCost(batch: shape.decodeSeqs).time(context: Double(shape.decodeContext)) : 0
         }
         let prefillPart = prefill.time(tokens: Double(shape.prefillTokens), pairs: shape.prefillAttentionPairs)
-        guard hasDecode else { return prefillPart }
-        let decodePart = decodeCost(batch: shape.decodeSeqs).time(context: Double(shape.decodeContext))
+        guard hasDecode else { return prefillPart + loopOverhead }
+        let decodePart = decodeCost(batch: shape.decodeSeqs).time(context: Double(shape.decodeContext))  // loop included
         return prefillPart + decodePart - min(prefill.constant, decode.constant)
     }
 }

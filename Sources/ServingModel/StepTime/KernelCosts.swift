@@ -145,22 +145,29 @@ public struct KernelCosts: Sendable, Equatable {
                 + smallKernels(1, elements: 3 * Double(t * width)) + allReduce(bytes: activations, tokens: t)
             mlpLayers += Double(model.denseMLPLayers) * mlp
         }
-        if let moe = model.moe, model.moeLayers > 0 {
-            var layer = gemm(m: t, n: moe.experts, k: h) + moeExperts(tokens: t * dataParallel)
-            if moe.sharedIntermediate > 0 {
-                let width = moe.sharedIntermediate / tp
-                layer += gemm(m: t, n: 2 * width, k: h) + gemm(m: t, n: h, k: width)
-            }
-            if dataParallel > 1 {
-                // Dispatch each token to its experts' GPUs and combine the results back.
-                let sent = Double(t * moe.topK) * Double(h) * 2 * Double(gpus - 1) / Double(gpus)
-                layer += 2 * allToAll(bytes: sent, gpus: gpus)
-            } else {
-                layer += allReduce(bytes: activations, tokens: t)
-            }
-            mlpLayers += Double(model.moeLayers) * layer
-        }
+        if model.moeLayers > 0 { mlpLayers += Double(model.moeLayers) * moeLayer(tokensPerRank: t) }
         return Double(model.layers) * attentionBlock + mlpLayers + smallKernels(2, elements: Double(t * h))
+    }
+
+    /// The MLP block of one MoE layer for `t` tokens on each attention-DP rank: router, experts,
+    /// shared experts and communication (all-to-all dispatch and combine with data parallelism,
+    /// else the tensor-parallel all-reduce), seconds. 0 for a dense model.
+    public func moeLayer(tokensPerRank t: Int) -> Double {
+        guard let moe = model.moe, t > 0 else { return 0 }
+        let h = model.hidden
+        var layer = gemm(m: t, n: moe.experts, k: h) + moeExperts(tokens: t * dataParallel)
+        if moe.sharedIntermediate > 0 {
+            let width = moe.sharedIntermediate / tensorParallel
+            layer += gemm(m: t, n: 2 * width, k: h) + gemm(m: t, n: h, k: width)
+        }
+        if dataParallel > 1 {
+            // Dispatch each token to its experts' GPUs and combine the results back.
+            let sent = Double(t * moe.topK) * Double(h) * 2 * Double(gpus - 1) / Double(gpus)
+            layer += 2 * allToAll(bytes: sent, gpus: gpus)
+        } else {
+            layer += allReduce(bytes: Double(t * h) * 2, tokens: t)
+        }
+        return layer
     }
 
     /// The LM head over `sequences` sequences producing logits, and sampling, seconds.

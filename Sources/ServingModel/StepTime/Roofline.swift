@@ -5,12 +5,14 @@
 /// producing logits, attention work `A` token pairs and decode context `S` tokens, per replica of
 /// `tp` GPUs:
 ///
-///     FLOPs = 2 * layerParams * T + 2 * hidden * vocab * N + 4 * layers * heads * headDim * (A + S)
-///     bytes = streamed weights + kvBytesPerToken * (T + S)       (KV written for new tokens, read for context)
+///     FLOPs = 2 * activeLayerParams * T + 2 * hidden * vocab * N + 4 * layers * heads * headDim * (A + S)
+///     bytes = streamed weights(T) + kvBytesPerToken * (T + S)    (KV written for new tokens, read for context)
 ///     time  = max(FLOPs / (tp * peak * computeEff), bytes / (tp * bandwidth * memoryEff))
 ///             + stepOverhead + 2 * layers * allReduce(T)          (all-reduce only when tp > 1)
 ///
-/// Activations and prefill reads of cached KV are left out (small next to weights at serving
+/// An MoE model's active parameters count each token's `topK` experts, and its streamed weights
+/// the experts its `T` tokens touch (`ModelSpec.streamedWeightBytes(tokens:)`); a dense model's
+/// are all of them. Activations and prefill reads of cached KV are left out (small next to weights at serving
 /// batch sizes; prefill is compute-bound). A decode-only step is `DecodeCost` exactly: both
 /// branches are linear in `S` with the fixed costs in both intercepts.
 public struct RooflineModel: StepTimeModel, Equatable {
@@ -75,9 +77,9 @@ public struct RooflineModel: StepTimeModel, Equatable {
         }
         let tokens = s.prefillTokens + s.decodeSeqs
         let logits = Double(s.prefillSeqs + s.decodeSeqs)
-        let flops = 2 * model.layerParameters * Double(tokens) + 2 * model.headParameters * logits
+        let flops = 2 * model.activeLayerParameters * Double(tokens) + 2 * model.headParameters * logits
             + attentionFlopsPerPair * (s.prefillAttentionPairs + Double(s.decodeContext))
-        let bytes = model.streamedWeightBytes + model.kvBytesPerToken * Double(tokens + s.decodeContext)
+        let bytes = model.streamedWeightBytes(tokens: tokens) + model.kvBytesPerToken * Double(tokens + s.decodeContext)
         return max(flops / flopRate, bytes / byteRate) + fixedTime(tokens: tokens)
     }
 
@@ -85,9 +87,9 @@ public struct RooflineModel: StepTimeModel, Equatable {
         let b = Double(batch)
         let fixed = fixedTime(tokens: batch)
         return DecodeCost(
-            a1: 2 * (model.layerParameters + model.headParameters) * b / flopRate + fixed,
+            a1: 2 * (model.activeLayerParameters + model.headParameters) * b / flopRate + fixed,
             b1: attentionFlopsPerPair / flopRate,
-            a2: (model.streamedWeightBytes + model.kvBytesPerToken * b) / byteRate + fixed,
+            a2: (model.streamedWeightBytes(tokens: batch) + model.kvBytesPerToken * b) / byteRate + fixed,
             b2: model.kvBytesPerToken / byteRate)
     }
 }

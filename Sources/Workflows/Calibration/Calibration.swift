@@ -27,13 +27,16 @@ public struct CalibrationOptions: Sendable {
     public var repetitions: Int
     /// Timed runs of the n = 1024 sgemm peak measurement.
     public var sgemmRepetitions: Int = 5
+    /// Requests of the closed-loop run of the real serving loop that measures its own time per
+    /// step (`CalibratedProfile.loopOverhead`); 0 skips it.
+    public var loopRequests: Int = 64
 
     /// The standard grid; `quick` is a small one for tests and smoke runs.
     public static func standard(model: KernelConfig, threads: Int, quick: Bool) -> CalibrationOptions {
         quick
             ? CalibrationOptions(model: model, threads: threads, prefillTokens: [8, 16, 32, 64, 128],
                                  decodeBatches: [1, 2, 4, 8], decodeContexts: [16, 64, 256],
-                                 maxDecodeContextSum: 4096, warmup: 1, repetitions: 3, sgemmRepetitions: 3)
+                                 maxDecodeContextSum: 4096, warmup: 1, repetitions: 3, sgemmRepetitions: 3, loopRequests: 16)
             : CalibrationOptions(model: model, threads: threads,
                                  prefillTokens: [16, 32, 64, 128, 192, 256, 384, 512, 768, 1024],
                                  decodeBatches: [1, 2, 4, 8, 16, 32, 64], decodeContexts: [64, 256, 1024, 2048],
@@ -89,7 +92,7 @@ public enum Calibration {
 
         let prefill = fitPrefill(prefillSamples)
         let decode = fitDecode(decodeSamples)
-        return CalibratedProfile(
+        var profile = CalibratedProfile(
             source: "kernel",
             machine: .init(cpuModel: MachineInfo.cpuModel, cores: MachineInfo.cores),
             blas: MachineInfo.blas, threads: options.threads, model: shape(of: c),
@@ -100,6 +103,13 @@ public enum Calibration {
             notes: "ServeSim float32 kernel '\(c.name)' with random weights; medians of \(options.repetitions) "
                 + "runs after \(options.warmup) warm-up; fits weighted by 1/seconds^2 (relative residuals), "
                 + "coefficients constrained >= 0")
+        if options.loopRequests > 0 {
+            // The loop around the kernel: a saturated closed-loop run of the real serving loop.
+            let loop = KernelValidation.loopOverhead(profile: profile, kernel: kernel, requests: options.loopRequests)
+            profile.loopOverhead = loop
+            progress(String(format: "serving loop: %.3f ms per step beyond the kernel", loop * 1e3))
+        }
+        return profile
     }
 
     /// Fits `constant + perToken * t + perAttentionPair * t (t + 1) / 2` (the quadratic in t).

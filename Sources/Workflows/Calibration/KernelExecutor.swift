@@ -1,3 +1,4 @@
+import ServingModel
 import SimulationEngine
 import TransformerKernel
 import Foundation
@@ -12,8 +13,31 @@ public final class KernelExecutor: StepExecutor {
     /// Wall seconds spent in steps, and the number of steps.
     public private(set) var busySeconds = 0.0
     public private(set) var steps = 0
+    /// The step model whose predictions are summed into `predictedSeconds` (optional).
+    public let model: (any StepTimeModel)?
+    /// Seconds `model` predicts for the steps run so far.
+    public private(set) var predictedSeconds = 0.0
 
-    public init(kernel: TransformerKernel) { self.kernel = kernel }
+    public init(kernel: TransformerKernel, model: (any StepTimeModel)? = nil) {
+        self.kernel = kernel
+        self.model = model
+    }
+
+    /// The shape of a step's work, as the scheduler counts it.
+    public static func shape(of work: [SequenceWork]) -> StepShape {
+        var shape = StepShape()
+        for w in work {
+            if w.isDecode {
+                shape.decodeSeqs += 1
+                shape.decodeContext += w.cachedTokens
+            } else {
+                shape.prefillSeqs += 1
+                shape.prefillTokens += w.newTokens
+                shape.prefillAttentionPairs += StepShape.attentionPairs(chunk: w.newTokens, cached: w.cachedTokens)
+            }
+        }
+        return shape
+    }
 
     public func execute(_ work: [SequenceWork]) -> Double {
         let vocab = Int32(kernel.config.vocab)
@@ -32,6 +56,7 @@ public final class KernelExecutor: StepExecutor {
         let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         busySeconds += seconds
         steps += 1
+        if let model { predictedSeconds += model.stepTime(Self.shape(of: work)) }
         return seconds
     }
 

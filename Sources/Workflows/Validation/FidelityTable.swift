@@ -29,4 +29,16 @@ public enum FidelityTable {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// The per-source summary as a Markdown table (the README's "Fidelity" table, which a test
+    /// holds the suite to): source, metric, split, cases, median |error|, worst case.
+    public static func markdown(_ cases: [FidelitySuite.Case]) -> String {
+        var lines = ["| source | metric | split | cases | median abs. error | worst |", "| --- | --- | --- | ---: | ---: | --- |"]
+        for s in FidelitySuite.summarize(cases) {
+            lines.append(String(format: "| %@ | %@ | %@ | %d | %.1f%% | %+.1f%% (%@) |", s.source as NSString, s.metric as NSString,
+                                (s.split == .fit ? "fit" : "held out") as NSString, s.cases, s.medianAbsoluteError * 100,
+                                s.worstError * 100, s.worstCase as NSString))
+        }
+        return lines.joined(separator: "\n")
+    }
 }

@@ -2,6 +2,7 @@ import ServingModel
 import SimulationEngine
 import TransformerKernel
 import CGSL
+import Foundation
 
 /// Serves a real workload on the transformer kernel and simulates the same one.
 ///
@@ -78,5 +79,71 @@ public enum KernelValidation {
         ]
         return Outcome(comparisons: rows, utilization: executor.busySeconds / max(liveResult.endTime, 1e-9),
                        wallSeconds: liveResult.endTime, steps: executor.steps)
+    }
+
+    /// The serving loop's seconds per step beyond what the kernel grid predicts: `requests`
+    /// requests from `concurrency` closed-loop clients (no think time, so the replica never
+    /// idles) with validate's lengths, served on `kernel` by the real loop; (wall time - the
+    /// profile's kernel-only prediction of the same steps) / steps. It holds what the grid's
+    /// isolated, warmed-up steps miss: the loop's own work between kernel calls (the scheduler's
+    /// decision, batch assembly, recording tokens) and the kernel's extra time inside a live loop
+    /// (caches cold after the scheduler ran, KV growing, mixed prefill and decode steps).
+    /// `calibrate` stores it in the profile as `loopOverhead`. Never negative.
+    public static func loopOverhead(profile: CalibratedProfile, kernel: TransformerKernel, requests: Int = 48,
+                                    concurrency: Int = 8, seed: UInt64 = 1) -> Double {
+        var kernelOnly = profile
+        kernelOnly.loopOverhead = nil
+        var options = Options()
+        options.seed = seed
+        var scenario = scenario(profile: kernelOnly, options: options)
+        scenario.classes[0].arrivals = .closedLoop(ClosedLoopSpec(concurrency: concurrency, requests: requests))
+        scenario.duration = 86_400
+        let executor = KernelExecutor(kernel: kernel, model: ProfileStepModel(profile: kernelOnly))
+        let result = Simulation(scenario: scenario, executor: executor).run()
+        guard executor.steps > 0 else { return 0 }
+        return max(0, result.endTime - executor.predictedSeconds) / Double(executor.steps)
+    }
+
+    /// A quick re-measure of the profile's reference step on this machine: its decode sample
+    /// nearest the middle of the measured batch sizes (median of 5 runs after 2 warm-up ones).
+    public struct Drift: Sendable {
+        public var sample: CalibratedProfile.DecodeSample
+        /// Seconds measured now.
+        public var measured: Double
+        /// measured / the profile's - 1.
+        public var change: Double { measured / sample.seconds - 1 }
+    }
+
+    /// `Drift` of the profile on its own kernel preset (its BLAS thread count); nil when the
+    /// profile's model is not a kernel preset or it has no decode samples.
+    public static func drift(profile: CalibratedProfile) -> Drift? {
+        guard let config = KernelConfig.preset(named: profile.model.name) else { return nil }
+        openblas_set_num_threads(Int32(profile.threads))
+        return drift(profile: profile, kernel: TransformerKernel(config: config, seed: 1))
+    }
+
+    /// Reference-step changes larger than this (either way) make `validate` warn (10%).
+    public static let driftWarningThreshold = 0.10
+
+    /// `Drift` of the profile on `kernel`; nil when the profile has no decode samples.
+    public static func drift(profile: CalibratedProfile, kernel: TransformerKernel) -> Drift? {
+        let batches = Set(profile.decodeSamples.map(\.batch)).sorted()
+        guard !batches.isEmpty else { return nil }
+        let batch = batches[batches.count / 2]
+        let samples = profile.decodeSamples.filter { $0.batch == batch }.sorted { $0.context < $1.context }
+        let sample = samples[samples.count / 2]
+        let perSequence = sample.context / batch
+        for s in 0..<batch { kernel.synthesizeContext(seqId: s, length: perSequence) }
+        let tokens = (0..<batch).map { (seqId: $0, token: Int32($0 % kernel.config.vocab)) }
+        var times: [Double] = []
+        for run in 0..<7 {
+            let start = ContinuousClock.now
+            _ = kernel.decode(batch: tokens)
+            let d = ContinuousClock.now - start
+            for s in 0..<batch { kernel.truncate(seqId: s, to: perSequence) }
+            if run >= 2 { times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) }
+        }
+        for s in 0..<batch { kernel.release(seqId: s) }
+        return Drift(sample: sample, measured: times.sorted()[times.count / 2])
     }
 }

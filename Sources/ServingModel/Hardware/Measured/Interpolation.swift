@@ -38,7 +38,7 @@ func logLogInterpolate(_ x: Double, xs: [Double], ys: [Double]) -> Double {
     }
     let i = segment(x, xs)
     let t = (log(x) - log(xs[i])) / (log(xs[i + 1]) - log(xs[i]))
-    return exp(log(ys[i]) + t * (log(ys[i + 1]) - log(ys[i])))
+    return ys[i] * pow(ys[i + 1] / ys[i], t)  // exactly ys[i] at the knot (t = 0)
 }
 
 /// Bilinear interpolation on a row-major grid `values[i * ys.count + j]` over ascending knots
