@@ -45,12 +45,12 @@ enum SummarySections {
             return [ReportCell(s.className), ReportCell("\(F.fixed(s.start, 0))-\(F.fixed(s.end, 0)) s"), ReportCell(F.number(s.rate)),
                     ReportCell("\(s.completed)"), ReportCell("\(s.rejected + s.timedOut + s.failed)"),
                     ReportCell(F.seconds(l.ttft.mean)), ReportCell(F.seconds(l.ttft.p50)), ReportCell(F.seconds(l.ttft.p90)),
-                    ReportCell(F.seconds(l.ttft.p99)), ReportCell(F.seconds(l.tpot.mean)), ReportCell(F.seconds(l.tpot.p99)),
-                    ReportCell(F.seconds(l.e2e.p50)), ReportCell(F.seconds(l.e2e.p99))]
+                    ReportCell(F.seconds(l.ttft.p95)), ReportCell(F.seconds(l.ttft.p99)), ReportCell(F.seconds(l.tpot.mean)),
+                    ReportCell(F.seconds(l.tpot.p95)), ReportCell(F.seconds(l.e2e.p50)), ReportCell(F.seconds(l.e2e.p95))]
         }
         return [ReportSection(id: "stages", title: "Load stages", blocks: [
             .table(ReportTable(header: ["class", "stage", "req/s", "completed", "not completed", "TTFT mean", "TTFT p50", "TTFT p90",
-                                        "TTFT p99", "TPOT mean", "TPOT p99", "E2E p50", "E2E p99"], leftColumns: 2, rows: rows)),
+                                        "TTFT p95", "TTFT p99", "TPOT mean", "TPOT p95", "E2E p50", "E2E p95"], leftColumns: 2, rows: rows)),
             .paragraph("Requests by the stage they were first sent in, warm-up included; latencies of the completed ones."),
         ])]
     }
