@@ -57,6 +57,38 @@ import ServeSim
         #expect(abs(mixed - (prefillOnly + decodeOnly - 0.008)) < 1e-15)
         #expect(mixed >= max(prefillOnly, decodeOnly))
         #expect(m.stepTime(StepShape()) == 0)
+
+        // The serving loop's measured time per step is added to every step, once.
+        p.loopOverhead = 0.003
+        let looped = ProfileStepModel(profile: p)
+        #expect(abs(looped.stepTime(StepShape(prefillTokens: 100, prefillAttentionPairs: pairs, prefillSeqs: 1)) - (prefillOnly + 0.003)) < 1e-15)
+        #expect(abs(looped.stepTime(StepShape(decodeSeqs: 4, decodeContext: 1000)) - (decodeOnly + 0.003)) < 1e-15)
+        #expect(abs(looped.stepTime(StepShape(prefillTokens: 100, prefillAttentionPairs: pairs, prefillSeqs: 1,
+                                              decodeSeqs: 4, decodeContext: 1000)) - (mixed + 0.003)) < 1e-15)
+        #expect(looped.decodeCost(batch: 4).time(context: 1000) == looped.stepTime(StepShape(decodeSeqs: 4, decodeContext: 1000)))
+        #expect(looped.stepTime(StepShape()) == 0)
+    }
+
+    @Test func loopOverheadIsOptionalAndValidated() throws {
+        var p = Self.fixture()
+        p.loopOverhead = nil
+        let old = try CalibratedProfile.decode(p.jsonData(), file: "p.json")   // profiles written before it
+        #expect(old.loopOverhead == nil && ProfileStepModel(profile: old).loopOverhead == 0)
+        p.loopOverhead = -0.001
+        #expect(throws: InputError.self) { try CalibratedProfile.decode(p.jsonData(), file: "p.json") }
+        // The committed reference profile carries its measured loop.
+        let base = try CalibratedProfile.load(path: CLI.repoRoot.appendingPathComponent("profiles/kernel-base.json").path)
+        #expect((base.loopOverhead ?? 0) > 0)
+    }
+
+    @Test func executorShapesWorkAsTheSchedulerCountsIt() {
+        let work = [SequenceWork(sequence: 0, newTokens: 100, cachedTokens: 0, isDecode: false),
+                    SequenceWork(sequence: 1, newTokens: 50, cachedTokens: 200, isDecode: false),
+                    SequenceWork(sequence: 2, newTokens: 1, cachedTokens: 300, isDecode: true),
+                    SequenceWork(sequence: 3, newTokens: 1, cachedTokens: 41, isDecode: true)]
+        let shape = KernelExecutor.shape(of: work)
+        #expect(shape.prefillTokens == 150 && shape.prefillSeqs == 2 && shape.decodeSeqs == 2 && shape.decodeContext == 341)
+        #expect(shape.prefillAttentionPairs == StepShape.attentionPairs(chunk: 100, cached: 0) + StepShape.attentionPairs(chunk: 50, cached: 200))
     }
 
     @Test func fitRecoversExactCoefficients() {

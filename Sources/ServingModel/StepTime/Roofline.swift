@@ -17,7 +17,9 @@
 /// branches are linear in `S` with the fixed costs in both intercepts.
 public struct RooflineModel: StepTimeModel, Equatable {
     public var hardware: HardwareSpec
-    public var model: ModelSpec
+    public var model: ModelSpec {
+        didSet { cache = Cache(model) }
+    }
     public var tensorParallel: Int
     public var computeEfficiency: Double
     public var memoryEfficiency: Double
@@ -41,11 +43,30 @@ public struct RooflineModel: StepTimeModel, Equatable {
     public static let defaultRequestOverhead = 0.017
     public static let defaultAllReduceLatency = 10e-6
 
+    /// What the step formulas read of `model` on every call, computed once (pure functions of it).
+    private struct Cache: Equatable, Sendable {
+        /// Layer weights each token multiplies (`ModelSpec.activeLayerParameters`).
+        let activeParameters: Double
+        /// Bytes every step streams for a dense model; nil for MoE (it depends on the tokens).
+        let denseStreamedBytes: Double?
+        init(_ m: ModelSpec) {
+            activeParameters = m.activeLayerParameters
+            denseStreamedBytes = m.moe == nil ? m.streamedWeightBytes : nil
+        }
+    }
+    private var cache: Cache
+
+    /// Weight bytes a step over `tokens` tokens streams.
+    @inline(__always) func streamedBytes(tokens: Int) -> Double {
+        cache.denseStreamedBytes ?? model.streamedWeightBytes(tokens: tokens)
+    }
+
     public init(hardware: HardwareSpec, model: ModelSpec, tensorParallel: Int = 1, computeEfficiency: Double? = nil,
                 memoryEfficiency: Double? = nil, stepOverhead: Double = defaultStepOverhead,
                 requestOverhead: Double = defaultRequestOverhead, allReduceLatency: Double = defaultAllReduceLatency) {
         self.hardware = hardware
         self.model = model
+        self.cache = Cache(model)
         self.tensorParallel = tensorParallel
         self.computeEfficiency = computeEfficiency ?? hardware.computeEfficiency
         self.memoryEfficiency = memoryEfficiency ?? hardware.memoryEfficiency
@@ -77,9 +98,9 @@ public struct RooflineModel: StepTimeModel, Equatable {
         }
         let tokens = s.prefillTokens + s.decodeSeqs
         let logits = Double(s.prefillSeqs + s.decodeSeqs)
-        let flops = 2 * model.activeLayerParameters * Double(tokens) + 2 * model.headParameters * logits
+        let flops = 2 * cache.activeParameters * Double(tokens) + 2 * model.headParameters * logits
             + attentionFlopsPerPair * (s.prefillAttentionPairs + Double(s.decodeContext))
-        let bytes = model.streamedWeightBytes(tokens: tokens) + model.kvBytesPerToken * Double(tokens + s.decodeContext)
+        let bytes = streamedBytes(tokens: tokens) + model.kvBytesPerToken * Double(tokens + s.decodeContext)
         return max(flops / flopRate, bytes / byteRate) + fixedTime(tokens: tokens)
     }
 
@@ -87,9 +108,9 @@ public struct RooflineModel: StepTimeModel, Equatable {
         let b = Double(batch)
         let fixed = fixedTime(tokens: batch)
         return DecodeCost(
-            a1: 2 * (model.activeLayerParameters + model.headParameters) * b / flopRate + fixed,
+            a1: 2 * (cache.activeParameters + model.headParameters) * b / flopRate + fixed,
             b1: attentionFlopsPerPair / flopRate,
-            a2: (model.streamedWeightBytes(tokens: batch) + model.kvBytesPerToken * b) / byteRate + fixed,
+            a2: (streamedBytes(tokens: batch) + model.kvBytesPerToken * b) / byteRate + fixed,
             b2: model.kvBytesPerToken / byteRate)
     }
 }

@@ -38,6 +38,7 @@ public struct DecodeStretch: Sendable, Equatable {
     }
 
     /// Seconds taken by the first `k` steps (k >= 0).
+    @inline(__always)
     public func cumulative(_ k: Int) -> Double {
         guard k > 0 else { return 0 }
         guard floorRun > 0 else { return linesCumulative(k) }

@@ -103,11 +103,13 @@ extension Simulation {
         var ended = 0
         let delay = pools[replica.pool].pipeline.deliveryDelay(sequences: replica.running.count)
         for slot in replica.running {
-            let r = requests.slots[Int(slot)]
-            if r.cancelled || r.generated >= r.outputTokens {
-                replica.freeBlocks += Int(r.heldBlocks)
+            let i = Int(slot)
+            let cancelled = requests.slots[i].cancelled
+            let held = requests.slots[i].heldBlocks
+            if cancelled || requests.slots[i].generated >= requests.slots[i].outputTokens {
+                replica.freeBlocks += Int(held)
                 features.prefixCaching?.release(slot, on: replica, self)
-                if r.cancelled { dropCancelled(slot) } else { finish(slot, .completed, deliveryDelay: delay) }
+                if cancelled { dropCancelled(slot) } else { finish(slot, .completed, deliveryDelay: delay) }
                 ended += 1
             } else {
                 replica.running[kept] = slot

@@ -143,13 +143,14 @@ public final class Simulation {
         wallClock?.restart()
         let progressMask = Self.progressInterval - 1
         var eventCount = 0  // a local: reading `events.processed` costs an exclusivity check
+        let paced = wallClock != nil  // a local flag: testing the optional per event costs a runtime call
         while let event = events.next() {
             eventCount &+= 1
             if eventCount & progressMask == 0 { reportProgress(at: event.time) }
             if event.time > deadline { endTime = deadline; break }
             let housekeeping = event.kind.isHousekeeping
             if housekeeping && !isActive() && event.time > endTime { continue }
-            wallClock?.wait(until: event.time)
+            if paced { wallClock!.wait(until: event.time) }
             if !housekeeping { endTime = max(endTime, event.time) }
             dispatch(event)
         }

@@ -9,6 +9,13 @@ public struct SequenceWork: Sendable, Equatable {
     /// Tokens already in the sequence's KV cache before the step.
     public var cachedTokens: Int
     public var isDecode: Bool
+
+    public init(sequence: Int, newTokens: Int, cachedTokens: Int, isDecode: Bool) {
+        self.sequence = sequence
+        self.newTokens = newTokens
+        self.cachedTokens = cachedTokens
+        self.isDecode = isDecode
+    }
 }
 
 /// Runs engine steps for real (a serving loop): the simulator's scheduler decides each batch, the
