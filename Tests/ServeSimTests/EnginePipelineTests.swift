@@ -11,18 +11,23 @@ import ServeSim
 
     /// Request A (t = 0, 100 prompt tokens, 1000 output tokens) keeps a decode running; request B
     /// is sent at `bSend` with 2 output tokens. One replica, the given engine.
-    func twoRequests(_ engine: EnginePipeline, bSend: Double, perIteration: Bool = false) -> [RequestRecord] {
+    /// One replica of constant-time steps and `engine`, serving `trace`; records by send time.
+    func serve(_ trace: [TraceRecord], engine: EnginePipeline, overhead: Double = overhead,
+               perIteration: Bool = false) -> [RequestRecord] {
         var pool = PoolSpec(name: "p", hardware: "test", model: "test", replicas: 1, pricePerGpuHour: 1,
                             routing: .leastOutstanding, scheduler: SchedulerConfig(maxNumSeqs: 8, maxBatchedTokens: 2048),
-                            performance: .steps(Self.constantSteps, kvCapacityTokens: 100_000, requestOverhead: Self.overhead))
+                            performance: .steps(Self.constantSteps, kvCapacityTokens: 100_000, requestOverhead: overhead))
         pool.engine = engine
-        let trace = [TraceRecord(time: 0, promptTokens: 100, outputTokens: 1000),
-                     TraceRecord(time: bSend, promptTokens: 100, outputTokens: 2)]
         let scenario = Scenario(name: "pipeline", seed: 1, duration: 60,
                                 classes: [RequestClassSpec(name: "c", tenant: "t", arrivals: .trace(TraceSpec(file: "-", format: .csv)),
                                                            promptTokens: .fixed(1), outputTokens: .fixed(1))],
                                 pools: [pool], perIteration: perIteration, traces: [trace])
         return simulate(scenario).records.sorted { $0.arrival < $1.arrival }
+    }
+
+    func twoRequests(_ engine: EnginePipeline, bSend: Double, perIteration: Bool = false) -> [RequestRecord] {
+        serve([TraceRecord(time: 0, promptTokens: 100, outputTokens: 1000), TraceRecord(time: bSend, promptTokens: 100, outputTokens: 2)],
+              engine: engine, perIteration: perIteration)
     }
 
     @Test func isolatedRequestOnAnIdleEngine() {
@@ -117,16 +122,8 @@ import ServeSim
     @Test func cpuFloorBoundsAsyncDecodeSteps() {
         // With async scheduling a step lasts max(GPU, CPU): a 20 ms CPU floor over a 10 ms GPU
         // step makes a lone request's 50 tokens take 50 steps of 20 ms.
-        let engine = EnginePipeline(asyncScheduling: true, cpuPerStep: 0.020)
-        var pool = PoolSpec(name: "p", hardware: "test", model: "test", replicas: 1, pricePerGpuHour: 1,
-                            routing: .leastOutstanding, scheduler: SchedulerConfig(maxNumSeqs: 8, maxBatchedTokens: 2048),
-                            performance: .steps(Self.constantSteps, kvCapacityTokens: 100_000, requestOverhead: 0))
-        pool.engine = engine
-        let scenario = Scenario(name: "floor", seed: 1, duration: 60,
-                                classes: [RequestClassSpec(name: "c", tenant: "t", arrivals: .trace(TraceSpec(file: "-", format: .csv)),
-                                                           promptTokens: .fixed(1), outputTokens: .fixed(1))],
-                                pools: [pool], traces: [[TraceRecord(time: 0, promptTokens: 10, outputTokens: 50)]])
-        let r = simulate(scenario).records[0]
+        let r = serve([TraceRecord(time: 0, promptTokens: 10, outputTokens: 50)],
+                      engine: EnginePipeline(asyncScheduling: true, cpuPerStep: 0.020), overhead: 0)[0]
         #expect(abs(r.e2e - (50 * 0.020 + 0.020)) < 1e-9, "\(r.e2e)")   // 50 steps, then delivery
     }
 }
