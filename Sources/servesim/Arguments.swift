@@ -31,6 +31,11 @@ struct Arguments {
                         guard i < arguments.count else { throw UsageError("servesim \(command): --\(name): missing value") }
                         value = arguments[i]
                     }
+                    // An empty value is never meant: `--out ""` would write into the current
+                    // folder's root (or `/`), `--seed ""` is no number.
+                    if value!.trimmingCharacters(in: .whitespaces).isEmpty {
+                        throw UsageError("servesim \(command): --\(name): is empty (give a value)")
+                    }
                     result.options[name] = value
                     result.repeated[name, default: []].append(value!)
                 } else if knownFlags.contains(name) && value == nil {

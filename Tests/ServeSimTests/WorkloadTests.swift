@@ -236,7 +236,7 @@ private func traceErrors(_ text: String, format: TraceSpec.Format, file: String 
         let errors = traceErrors("time,prompt_tokens,output_tokens\n0,10,5\n1,abc,5\n2,0,5\nx,1,1\n3,4\n", format: .csv)
         #expect(errors.map(\.description) == [
             "trace.csv: line 3: prompt_tokens \"abc\" is not an integer (a positive integer)",
-            "trace.csv: line 4: prompt_tokens 0 is out of range (an integer >= 1)",
+            "trace.csv: line 4: prompt_tokens 0 is out of range (an integer from 1 to 100000000)",
             "trace.csv: line 5: time \"x\" is not a number (seconds)",
             "trace.csv: line 6: has 2 fields (3 fields as in the header)",
         ])
@@ -244,7 +244,7 @@ private func traceErrors(_ text: String, format: TraceSpec.Format, file: String 
                                    format: .mooncake, file: "m.jsonl")
         #expect(mooncake.map(\.description) == [
             "m.jsonl: line 1: input_length \"abc\" is not an integer (a positive integer)",
-            "m.jsonl: line 1: output_length -1 is out of range (an integer >= 0)",
+            "m.jsonl: line 1: output_length -1 is out of range (an integer from 0 to 100000000)",
             "m.jsonl: line 2: is not a JSON object (one object per line with timestamp, input_length, output_length)",
         ])
         let azure = traceErrors("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-13-01 00:00:00,1,1\n", format: .azure)

@@ -15,6 +15,10 @@ import Foundation
 public enum TraceReader {
     /// Reading stops after this many malformed rows.
     public static let maxErrors = 20
+    /// Largest prompt or output length a trace row may give, tokens: 100 million, beyond any
+    /// model's context (and the simulator's request state counts tokens in 32 bits, so a prompt
+    /// and its output must fit 2^31 together).
+    public static let maxTokens = 100_000_000
 
     /// Reads and validates a trace file.
     public static func read(path: String, format: TraceSpec.Format) throws(InputError) -> [TraceRecord] {
@@ -110,8 +114,8 @@ public enum TraceReader {
             errors.add(line, "\(name) \"\(text)\" is not an integer", allowed: minimum == 1 ? "a positive integer" : "a non-negative integer")
             return nil
         }
-        guard value >= minimum else {
-            errors.add(line, "\(name) \(value) is out of range", allowed: "an integer >= \(minimum)")
+        guard value >= minimum, value <= maxTokens else {
+            errors.add(line, "\(name) \(value) is out of range", allowed: "an integer from \(minimum) to \(maxTokens)")
             return nil
         }
         return value
@@ -150,12 +154,15 @@ public enum TraceReader {
     private static func describe(_ value: Any) -> String {
         if let s = value as? String { return "\"\(s)\"" }
         if value is NSNull { return "null" }
+        if String(describing: type(of: value)).hasSuffix("Boolean"), let n = value as? NSNumber { return n.boolValue ? "true" : "false" }
         return "\(value)"
     }
 
     private static func exactDouble(_ value: Any) -> Double? {
-        // Not `is Bool`: a bridged NSNumber 0 or 1 would match it.
+        // Not `is Bool`: a bridged NSNumber 0 or 1 matches it too. JSONSerialization gives JSON
+        // booleans their own NSNumber subclass (`__NSCFBoolean`, objCType "c").
         if value is String { return nil }
+        if String(describing: type(of: value)).hasSuffix("Boolean") { return nil }
         if let n = value as? NSNumber { return n.doubleValue.isFinite ? n.doubleValue : nil }
         return nil
     }
@@ -175,7 +182,9 @@ public enum TraceReader {
         let allowed = minimum == 1 ? "a positive integer" : "a non-negative integer"
         guard let raw = object[key] else { errors.add(line, "\(key) is missing", allowed: allowed); return nil }
         guard let i = exactInt(raw) else { errors.add(line, "\(key) \(describe(raw)) is not an integer", allowed: allowed); return nil }
-        guard i >= minimum else { errors.add(line, "\(key) \(i) is out of range", allowed: "an integer >= \(minimum)"); return nil }
+        guard i >= minimum, i <= maxTokens else {
+            errors.add(line, "\(key) \(i) is out of range", allowed: "an integer from \(minimum) to \(maxTokens)"); return nil
+        }
         return i
     }
 }

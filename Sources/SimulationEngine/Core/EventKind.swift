@@ -22,6 +22,9 @@ package enum EventKind: UInt8, CaseIterable, Sendable {
     /// `Replica.lifecycleStamp`.
     case startDone
     /// Clients: a client gives up waiting. target: request slot; stamp: its generation.
+    /// Housekeeping: most fire after their request has completed and do nothing, so they must not
+    /// keep the run (and the bill) going; one that does time a request out extends the run to it
+    /// (`Clients.timedOut`).
     case timeout
     /// Gateway: a response-cache hit is served. target: request slot; stamp: its generation.
     case cacheHit
@@ -61,9 +64,9 @@ package enum EventKind: UInt8, CaseIterable, Sendable {
     package var isHousekeeping: Bool {
         switch self {
         case .autoscale, .sample, .replicaFailure, .repairDone, .spotNotice, .spotKill, .outageStart, .outageEnd,
-             .ladderCheck, .releaseAnalysis, .releasePromotion:
+             .ladderCheck, .releaseAnalysis, .releasePromotion, .timeout:
             true
-        case .arrival, .forward, .clientSend, .stepBoundary, .serviceDone, .startDone, .timeout, .cacheHit, .hostedDone,
+        case .arrival, .forward, .clientSend, .stepBoundary, .serviceDone, .startDone, .cacheHit, .hostedDone,
              .kvTransferLanded, .delivery:
             false
         }

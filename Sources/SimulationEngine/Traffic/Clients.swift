@@ -33,6 +33,8 @@ final class Clients {
     func timedOut(slot: Int32, generation: UInt32, _ sim: Simulation) {
         let r = sim.requests.slots[Int(slot)]
         guard r.generation == generation, !r.cancelled else { return }
+        // A timeout is housekeeping until it ends a request: then the run lasts at least this long.
+        sim.endTime = max(sim.endTime, sim.events.now)
         timedOut += 1
         sim.finish(slot, .timedOut, holdSlot: true)
         if r.replica >= 0 {

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import ServeSim
+
+/// Defects that gave a wrong answer with exit 0 (issue 14, "fix first"): each is a regression
+/// case now.
+@Suite struct SilentWrongAnswerTests {
+    func withTimeout(_ timeout: String?) -> String {
+        guard let timeout else { return CLI.smallScenario }
+        return CLI.smallScenario.replacingOccurrences(
+            of: "outputTokens: { distribution: \"uniform\", min: 20, max: 300 } }",
+            with: "outputTokens: { distribution: \"uniform\", min: 20, max: 300 }, client: { timeout: \"\(timeout)\" } }")
+    }
+
+    @Test func pendingTimeoutsOfFinishedRequestsDoNotExtendTheRunOrTheBill() throws {
+        // Nothing times out after 1 h or 6 h, so the run and its cost are the no-timeout run's.
+        let (plain, e0) = parseScenario(withTimeout(nil))
+        #expect(e0.isEmpty)
+        let (baseReport, base) = ScenarioRunner.run(try #require(plain))
+        for timeout in ["1h", "6h"] {
+            let (scenario, errors) = parseScenario(withTimeout(timeout))
+            #expect(errors.isEmpty, "\(errors)")
+            let (report, result) = ScenarioRunner.run(try #require(scenario))
+            #expect(result.endTime == base.endTime, "\(timeout): ran to \(result.endTime) s instead of \(base.endTime) s")
+            #expect(result.endTime < 200)
+            #expect(report.cost.total == baseReport.cost.total)
+        }
+    }
+
+    @Test func aTimeoutThatFiresStillEndsItsRequestAndCounts() throws {
+        // 1 ms timeouts: every request times out, and the run lasts until the last one did.
+        let (scenario, errors) = parseScenario(withTimeout("1ms"))
+        #expect(errors.isEmpty, "\(errors)")
+        let (records, result) = simulate(try #require(scenario))
+        #expect(!records.isEmpty && records.allSatisfy { $0.outcome == .timedOut })
+        #expect(result.endTime >= records.map(\.end).max()!)
+    }
+
+    @Test(arguments: [
+        ("time,prompt_tokens,output_tokens\n0,100,2147483648\n", "output_tokens 2147483648 is out of range"),
+        ("time,prompt_tokens,output_tokens\n0,100,4294967306\n", "output_tokens 4294967306 is out of range"),
+        ("time,prompt_tokens,output_tokens\n0,9223372036854775807,10\n", "prompt_tokens 9223372036854775807 is out of range"),
+    ])
+    func hugeCSVTokenCountsAreRejected(text: String, message: String) {
+        #expect(throws: InputError.self) { try TraceReader.parse(Data(text.utf8), file: "t.csv", format: .csv) }
+        do {
+            _ = try TraceReader.parse(Data(text.utf8), file: "t.csv", format: .csv)
+        } catch {
+            #expect(error.diagnostics.contains { $0.description.contains(message) && $0.description.contains("line 2") },
+                    "\(error.diagnostics)")
+        }
+    }
+
+    @Test func mooncakeBooleansAndHugeLengthsAreRejected() {
+        for (line, message) in [("{\"timestamp\": 0, \"input_length\": true, \"output_length\": 5}", "input_length true is not an integer"),
+                                ("{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 4294967306}", "output_length 4294967306 is out of range")] {
+            do {
+                _ = try TraceReader.parse(Data(line.utf8), file: "t.jsonl", format: .mooncake)
+                Issue.record("accepted \(line)")
+            } catch {
+                #expect(error.diagnostics.contains { $0.description.contains(message) }, "\(error.diagnostics)")
+            }
+        }
+        // A valid row still reads, with its numbers.
+        let ok = try? TraceReader.parse(Data("{\"timestamp\": 1000, \"input_length\": 10, \"output_length\": 5}".utf8),
+                                        file: "t.jsonl", format: .mooncake)
+        #expect(ok == [TraceRecord(time: 1, promptTokens: 10, outputTokens: 5)])
+    }
+
+    @Test func emptyOptionValuesAreRejected() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("s.json5")
+        try CLI.smallScenario.write(to: file, atomically: true, encoding: .utf8)
+        for command in [["run", file.path, "--out", ""], ["compare", file.path, file.path, "--out", ""],
+                        ["plan", file.path, "--out", ""]] {
+            let result = try CLI.run(command, in: dir)
+            #expect(result.code == 2 && result.stderr.contains("--out: is empty"), "\(command): \(result.stderr)")
+        }
+    }
+}
