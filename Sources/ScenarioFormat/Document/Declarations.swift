@@ -185,8 +185,12 @@ extension Key where Value == String {
     public static func string(_ key: String, required: String? = nil, hint: String? = nil, default fallback: String? = nil,
                               defaultNote: String? = nil, pattern: String? = nil, doc: String) -> Key {
         Key(key, .string(pattern: pattern), required: required, hint: hint, default: fallback, schemaDefault: fallback.map(JSONValue.string),
-            defaultNote: defaultNote, doc: doc) { $0.string() }
+            defaultNote: defaultNote, doc: doc) { $0.string(maxLength: key == "name" ? Self.maxNameLength : 4096) }
     }
+
+    /// Longest name (of a scenario, pool, class, SLO, ...), characters: names become file names
+    /// and report columns.
+    public static var maxNameLength: Int { 100 }
 
     /// Any string, the empty one included.
     public static func text(_ key: String, default fallback: String? = nil, doc: String) -> Key {

@@ -14,11 +14,22 @@ public enum DurationParser {
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
             // "ms" must not be read as minutes of "m" with a trailing "s": longest suffixes come first.
-            guard let value = Double(number), value.isFinite else { return nil }
+            guard let value = decimal(number) else { return nil }
             return value * scale
         }
-        guard let value = Double(trimmed), value.isFinite else { return nil }
-        return value
+        return decimal(trimmed)
+    }
+
+    /// A plain decimal, `-?[0-9]+(.[0-9]+)?` (the schema's pattern, with a sign so that a negative
+    /// one is reported as out of range): no hexadecimal, exponent, "inf" or "nan", which `Double`
+    /// would read.
+    static func decimal(_ text: String) -> Double? {
+        var digits = Substring(text)
+        if digits.first == "-" { digits = digits.dropFirst() }
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit),
+              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(\.isASCIIDigit)) else { return nil }
+        return Double(text).flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// `seconds` in the largest unit that writes it exactly: 300 is "5m", 0.25 is "250ms", 90 is
@@ -30,4 +41,9 @@ public enum DurationParser {
         }
         return seconds == 0 ? "0s" : "\(seconds)s"
     }
+}
+
+extension Character {
+    /// "0" to "9" only (not other scripts' digits, which `isNumber` accepts).
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

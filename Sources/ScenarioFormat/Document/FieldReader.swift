@@ -41,9 +41,15 @@ public struct FieldNode {
         return items.enumerated().map { FieldNode(value: $1, path: "\(path).\($0)", sink: sink) }
     }
 
-    public func string(nonEmpty: Bool = true) -> String? {
+    /// A string without control characters (they would break report tables and terminals), at
+    /// most `maxLength` characters.
+    public func string(nonEmpty: Bool = true, maxLength: Int = 4096) -> String? {
         guard case .string(let s) = value else { wrongType("a string"); return nil }
         if nonEmpty && s.isEmpty { report("is empty", allowed: "a non-empty string"); return nil }
+        if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            report("\"\(s)\" holds control characters", allowed: "printable text"); return nil
+        }
+        if s.count > maxLength { report("has \(s.count) characters", allowed: "at most \(maxLength)"); return nil }
         return s
     }
 

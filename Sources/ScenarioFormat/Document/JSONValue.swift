@@ -41,6 +41,17 @@ public enum JSONValue: Decodable, Equatable, Sendable {
 
     /// Parses JSON5 text (comments, trailing commas, unquoted keys allowed).
     public static func parse(_ data: Data) throws -> JSONValue {
+        var data = data
+        // JSON5 allows a byte-order mark; Foundation's scanner does not.
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
+        // Foundation's JSON5 scanner traps on invalid UTF-8 (a 9-byte `{\xffn: 1,` is enough).
+        if let bad = firstInvalidUTF8(data) {
+            let before = data.prefix(bad)
+            let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let column = bad - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? before.startIndex) + 1
+            throw DecodingError.dataCorrupted(.init(codingPath: [],
+                debugDescription: "invalid UTF-8 at line \(line), column \(column) (byte \(bad - data.startIndex))"))
+        }
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true
         // Foundation's JSON5 scanner (Swift 6.3 on Linux) reads past the end of the text when it
@@ -56,6 +67,33 @@ public enum JSONValue: Decodable, Equatable, Sendable {
             return items[0]
         }
         throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The text is not one JSON5 value."))
+    }
+
+    /// Index of the first byte of `data` that does not start or continue a well-formed UTF-8
+    /// sequence (overlong forms, surrogates and code points above U+10FFFF included); nil when
+    /// all of it is valid.
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        var i = data.startIndex
+        let end = data.endIndex
+        while i < end {
+            let b = data[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int, low: UInt8, high: UInt8   // bounds of the second byte
+            switch b {
+            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+            case 0xE1...0xEC, 0xEE, 0xEF: (length, low, high) = (3, 0x80, 0xBF)
+            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+            default: return i
+            }
+            guard end - i >= length, (low...high).contains(data[i + 1]) else { return i }
+            for k in 2..<length where !(0x80...0xBF).contains(data[i + k]) { return i }
+            i += length
+        }
+        return nil
     }
 
     /// A short name of the value's type, for error messages.

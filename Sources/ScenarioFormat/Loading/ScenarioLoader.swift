@@ -45,8 +45,8 @@ public enum ScenarioLoader {
             sink.report(K.version.name, "version \(version) is not supported", allowed: "1")
         }
         let name = top.read(K.name) ?? ""
-        if !name.isEmpty && !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
-            sink.report(K.name.name, "\"\(name)\" is not a file-safe name", allowed: "letters, digits, '-', '_', '.'")
+        if !name.isEmpty && (!name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) || name.hasPrefix(".")) {
+            sink.report(K.name.name, "\"\(name)\" is not a file-safe name", allowed: "letters, digits, '-', '_', '.', not starting with '.'")
         }
         let description = top.value(K.description)
         let fileSeed = UInt64(top.value(K.seed))

@@ -16,8 +16,33 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let location = path.isEmpty ? file : "\(file): \(path)"
-        return allowed.isEmpty ? "\(location): \(message)" : "\(location): \(message) (\(allowed))"
+        let location = path.isEmpty ? Self.printable(file) : "\(Self.printable(file)): \(Self.printable(path))"
+        let text = Self.printable(message, limit: Self.messageLimit)
+        return allowed.isEmpty ? "\(location): \(text)" : "\(location): \(text) (\(Self.printable(allowed, limit: Self.messageLimit)))"
+    }
+
+    /// Characters of a message (or of its allowed values) printed at most; the rest is elided, so a
+    /// 50 MB field in an input file does not become a 50 MB line.
+    public static let messageLimit = 400
+
+    /// `text` safe for one terminal line: control characters (newlines, ANSI escapes) written as
+    /// `\u{..}` escapes, and at most `limit` characters with the rest elided.
+    public static func printable(_ text: String, limit: Int = 2_000) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit {
+                out += "... (\(text.unicodeScalars.count - count) more characters)"
+                break
+            }
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return out
     }
 }
 

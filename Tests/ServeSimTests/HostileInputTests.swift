@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import ServeSim
+
+/// Hostile input that crashed or was quietly accepted (issue 14): each is a regression case.
+@Suite struct HostileInputTests {
+    func run(_ bytes: Data) throws -> CLI.Output {
+        let dir = try CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("s.json5")
+        try bytes.write(to: file)
+        let result = try CLI.run(["run", file.path, "--out", dir.appendingPathComponent("out").path, "--quiet"])
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path) || result.code == 0)
+        return result
+    }
+
+    @Test func invalidUTF8IsAnErrorWithItsPositionNotATrap() throws {
+        let result = try run(Data([0x7B, 0xFF, 0x6E, 0x3A, 0x20, 0x31, 0x2C]))   // {\xffn: 1,
+        #expect(result.code == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("invalid UTF-8 at line 1, column 2"))
+        // Overlong, surrogate and truncated sequences too.
+        for bad in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80]] as [[UInt8]] {
+            let r = try run(Data("{ name: \"".utf8) + Data(bad) + Data("\" }".utf8))
+            #expect(r.code == 2 && r.stderr.contains("invalid UTF-8 at line 1, column 10"), "\(bad): \(r.stderr)")
+        }
+    }
+
+    @Test func aByteOrderMarkIsAllowed() throws {
+        let result = try run(Data([0xEF, 0xBB, 0xBF]) + Data(CLI.smallScenario.utf8))
+        #expect(result.code == 0, "\(result.stderr)")
+    }
+
+    @Test func durationsFollowTheSchemaPattern() {
+        for text in ["0x10s", "1.2e2s", "inf", "nan", "1.s", ".5s", "1e3"] {
+            let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "duration: \"2m\"", with: "duration: \"\(text)\""))
+            #expect(scenario == nil && errors.contains { $0.contains("duration: \"\(text)\" is not a duration") }, "\(text): \(errors)")
+        }
+        for (text, seconds) in [("90", 90.0), ("1.5m", 90), ("30000ms", 30), (" 2 h ", 7200)] {
+            let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "duration: \"2m\"", with: "duration: \"\(text)\""))
+            #expect(errors.isEmpty && scenario?.duration == seconds, "\(text): \(errors)")
+        }
+    }
+
+    @Test func namesAreCheckedAndMessagesStayOnOneLine() {
+        func errors(_ name: String) -> [String] {
+            parseScenario(CLI.smallScenario.replacingOccurrences(of: "name: \"small\"", with: "name: \"\(name)\"")).1
+        }
+        #expect(errors("..").contains { $0.contains("is not a file-safe name") })
+        #expect(errors(String(repeating: "a", count: 101)).contains { $0.contains("has 101 characters (at most 100)") })
+        let escape = errors("chat\\u001b[31m\\nx")
+        #expect(escape.contains { $0.contains("holds control characters") && $0.contains("\\u{1b}") && !$0.contains("\u{1b}") && !$0.contains("\n") },
+                "\(escape)")
+        // A pool name with a newline would break the report's tables.
+        let pool = parseScenario(CLI.smallScenario.replacingOccurrences(of: "name: \"gpu\"", with: "name: \"g\\npu\"")).1
+        #expect(pool.contains { $0.contains("pools.0.name") && $0.contains("control characters") }, "\(pool)")
+    }
+
+    @Test func aHugeFieldIsElidedInItsMessage() {
+        let huge = Diagnostic(file: "t.csv", path: "line 2", message: "prompt_tokens \"" + String(repeating: "x", count: 1_000_000) + "\" is not an integer")
+        #expect(huge.description.count < 1_000)
+        #expect(huge.description.contains("more characters)"))
+    }
+}
