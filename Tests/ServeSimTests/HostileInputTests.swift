@@ -60,3 +60,22 @@ import ServeSim
         #expect(huge.description.contains("more characters)"))
     }
 }
+
+/// Values that look valid but would exhaust memory are refused before the run (`RunLimits`).
+@Suite struct RunLimitTests {
+    @Test func anArrivalRateBeyondTheRequestLimitIsRefusedOnItsField() {
+        let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "rate: 5", with: "rate: 1000000"))
+        #expect(scenario == nil)
+        #expect(errors.contains { $0.contains("workload.classes.0.arrivals: about 120000000 requests in 2m") && $0.contains("at most 100000000") },
+                "\(errors)")
+        // Just under the limit is accepted (parsing only; nothing runs).
+        let (ok, none) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "rate: 5", with: "rate: 800000"))
+        #expect(ok != nil && none.isEmpty, "\(none)")
+    }
+
+    @Test func aTimeSeriesIntervalBeyondTheRowLimitIsRefused() {
+        let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "warmup: \"10s\",", with: "warmup: \"10s\", timeSeriesInterval: \"1us\","))
+        #expect(scenario == nil)
+        #expect(errors.contains { $0.contains("timeSeriesInterval: 1us over 2m is 120000000 time-series rows") }, "\(errors)")
+    }
+}

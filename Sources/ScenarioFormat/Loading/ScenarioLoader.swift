@@ -116,6 +116,7 @@ public enum ScenarioLoader {
             RegionParser.rejectRoutedGeoClasses(top: top, classRouters: routing.classRouters,
                                                 routerNames: routing.routers.map(\.name))
         }
+        RunLimits.check(classes: classes, duration: duration, timeSeriesInterval: seriesInterval, sink: sink)
         top.finish()
         try sink.throwIfAny()
 
