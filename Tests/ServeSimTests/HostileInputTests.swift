@@ -79,3 +79,24 @@ import ServeSim
         #expect(errors.contains { $0.contains("timeSeriesInterval: 1us over 2m is 120000000 time-series rows") }, "\(errors)")
     }
 }
+
+@Suite struct OutputFileTests {
+    @Test func temporariesOfAKilledWriteAreRemovedByTheNextRun() throws {
+        let dir = try CLI.temporaryDirectory()
+        let scenario = dir.appendingPathComponent("s.json5")
+        try CLI.smallScenario.write(to: scenario, atomically: true, encoding: .utf8)
+        // A process that has exited: its pid names the leftover, as a write killed mid-way leaves it.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let stale = out.appendingPathComponent(".servesim-tmp.\(gone.processIdentifier).small.json")
+        try Data("half a report".utf8).write(to: stale)
+        let result = try CLI.run(["run", scenario.path, "--out", out.path, "--quiet"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(names == ["small.csv", "small.json", "small.md"], "\(names)")
+    }
+}

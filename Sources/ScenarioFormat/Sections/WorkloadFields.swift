@@ -56,8 +56,8 @@ enum ArrivalFields {
                                    doc: "From a client seeing its request end to its next send (stream think/<class>).")
     static let rate = Key.number("rate", min: 0, exclusiveMin: true, required: "requests per second > 0", unit: "requests/s",
                                  doc: "Mean arrival rate (with sessions: new sessions per second).")
-    static let cv = Key.number("cv", min: 0, exclusiveMin: true, required: "coefficient of variation > 0 (1 = Poisson)",
-                               doc: "Coefficient of variation of inter-arrival times (1 = Poisson).")
+    static let cv = Key.number("cv", min: 0, max: 100, exclusiveMin: true, required: "coefficient of variation > 0 (1 = Poisson)",
+                               doc: "Coefficient of variation of inter-arrival times (1 = Poisson; at most 100: beyond it one burst holds the whole run).")
     static let steps = Key.raw("steps", .list(.object(RateStepFields.section), minItems: 1), required: "an array of { at, rate }",
                                doc: "Piecewise-constant rate; the first step is at 0, times strictly increasing.")
     static let file = Key.raw("file", .string(pattern: nil), required: "a path to the trace, relative to the scenario file",
@@ -108,8 +108,8 @@ enum LengthFields {
     static let p95 = Key.number("p95", min: 0, exclusiveMin: true, hint: "tokens > mean (or give mu and sigma)", unit: "tokens",
                                 doc: "95th percentile, with mean; p95 / mean below 3.87.")
     static let mu = Key.number("mu", hint: "mean of the log of tokens", doc: "Mean of the log of tokens, with sigma.")
-    static let sigma = Key.number("sigma", min: 0, hint: "standard deviation of the log, >= 0",
-                                  doc: "Standard deviation of the log of tokens, with mu.")
+    static let sigma = Key.number("sigma", min: 0, max: 5, hint: "standard deviation of the log, 0 to 5",
+                                  doc: "Standard deviation of the log of tokens, with mu (at most 5: p95 already 3,800 times the median).")
     static let values = Key.raw("values", .list(.integer(min: 1, max: nil), minItems: 1),
                                 hint: "an array of token counts, or file and column", doc: "Token counts to resample.")
     static let file = Key.raw("file", .string(pattern: nil), hint: "a CSV file with a header row",
@@ -166,7 +166,7 @@ enum ClientFields {
 }
 
 enum RetryFields {
-    static let maxAttempts = Key.integer("maxAttempts", min: 1, default: RetryPolicy().maxAttempts,
+    static let maxAttempts = Key.integer("maxAttempts", min: 1, max: 100, default: RetryPolicy().maxAttempts,
                                          doc: "Attempts in all, the first included.")
     static let baseBackoff = Key.duration("baseBackoff", default: RetryPolicy().baseBackoff, doc: "Backoff before the first retry.")
     static let maxBackoff = Key.duration("maxBackoff", default: RetryPolicy().maxBackoff, doc: "Backoff cap (>= baseBackoff).")
