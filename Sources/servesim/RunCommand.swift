@@ -93,7 +93,7 @@ func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, proble
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            files += entries.filter { $0.hasSuffix(".json5") || $0.hasSuffix(".json") }.sorted()
+            files += entries.filter { $0.hasSuffix(".json5") }.sorted()  // as documented: a report folder holds .json files
                 .map { (path as NSString).appendingPathComponent($0) }
         } else {
             files.append(path)

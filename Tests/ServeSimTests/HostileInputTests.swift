@@ -99,4 +99,12 @@ import ServeSim
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(names == ["small.csv", "small.json", "small.md"], "\(names)")
     }
+
+    @Test func aFolderMeansItsJSON5FilesOnly() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.smallScenario.write(to: dir.appendingPathComponent("s.json5"), atomically: true, encoding: .utf8)
+        try Data("{\"not\": \"a scenario\"}".utf8).write(to: dir.appendingPathComponent("report.json"))
+        let result = try CLI.run(["run", dir.path, "--out", dir.appendingPathComponent("out").path, "--quiet"])
+        #expect(result.code == 0, "\(result.stderr)")
+    }
 }
