@@ -47,8 +47,9 @@ func planCommand(_ raw: [String]) -> Int32 {
     if args.positionals.count != 1 { problems.append("servesim plan: needs exactly one scenario file") }
     func factor(_ name: String) -> Double {
         guard let text = args.options[name] else { return 1 }
-        guard let x = Double(text), x > 0, x.isFinite else {
-            problems.append("servesim plan: --\(name): \"\(text)\" is not a factor (a number > 0)")
+        // At most 1000: the load is the scenario's times all three, and the run limits apply to it.
+        guard let x = Double(text), x > 0, x <= 1000 else {
+            problems.append("servesim plan: --\(name): \"\(text)\" is not a factor (a number > 0, at most 1000)")
             return 1
         }
         return x

@@ -63,6 +63,30 @@ import ServeSim
 
 /// Values that look valid but would exhaust memory are refused before the run (`RunLimits`).
 @Suite struct RunLimitTests {
+    @Test func theCapacityPlannerRefusesALoadBeyondTheLimits() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("s.json5")
+        try CLI.smallScenario.write(to: file, atomically: true, encoding: .utf8)
+        let huge = try CLI.run(["plan", file.path, "--peak", "1e9"])
+        #expect(huge.code == 2 && huge.stderr.contains("--peak: \"1e9\" is not a factor"), "\(huge.stderr)")
+        let scaled = try CLI.run(["plan", file.path, "--peak", "1000", "--growth", "1000", "--max-replicas", "2"])
+        #expect(scaled.stdout.contains("is more than one run may simulate"), "\(scaled.stdout)")
+    }
+
+    @Test func aReplayedRunWithNoBatchIsAnError() throws {
+        let source = CLI.sharedData.appendingPathComponent("real_vllm/llmservingsim/bench/examples/RTX4090/Llama-3.1-8B")
+        let dir = try CLI.temporaryDirectory().appendingPathComponent("run")
+        try FileManager.default.copyItem(at: source, to: dir)
+        let meta = dir.appendingPathComponent("vllm/meta.json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: meta)) as! [String: Any]
+        var engine = object["engine_kwargs"] as! [String: Any]
+        engine["max_num_seqs"] = 0
+        object["engine_kwargs"] = engine
+        try JSONSerialization.data(withJSONObject: object).write(to: meta)
+        let result = try CLI.run(["validate", "--replay", dir.path])
+        #expect(result.code == 2 && result.stderr.contains("max_num_seqs 0"), "\(result.stderr)")
+    }
+
     @Test func anArrivalRateBeyondTheRequestLimitIsRefusedOnItsField() {
         let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "rate: 5", with: "rate: 1000000"))
         #expect(scenario == nil)

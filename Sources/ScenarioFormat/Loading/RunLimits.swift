@@ -5,7 +5,7 @@ import ServingModel
 /// rate of 1e6 per second, a time-series interval of 1 us) is refused with exit 2 and the field
 /// that drives the cost instead of running the machine out of memory. The limits are far above
 /// any planning run (the 1M-request bench is 1% of the request limit).
-enum RunLimits {
+public enum RunLimits {
     /// Requests one run may generate (open-loop expectation, closed-loop count), in all classes.
     static let maxRequests = 100_000_000.0
     /// Rows of the time series one run may record (duration / `timeSeriesInterval`).
@@ -26,6 +26,14 @@ enum RunLimits {
         case .closedLoop(let spec): return Double(spec.requests)
         case .trace: return nil
         }
+    }
+
+    /// The first limit a built scenario exceeds, in words (for scenarios made in code, like the
+    /// planner's load-scaled ones); nil within the limits.
+    public static func problem(_ scenario: Scenario) -> String? {
+        let sink = DiagnosticSink(file: scenario.name)
+        check(classes: scenario.classes, duration: scenario.duration, timeSeriesInterval: scenario.timeSeriesInterval, sink: sink)
+        return sink.diagnostics.first?.description
     }
 
     /// Reports each limit the scenario exceeds, on the field that drives it.

@@ -175,7 +175,12 @@ public enum CapacityPlanner {
             do {
                 let s = try source.scenario(overrides: option.overrides + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
                 gpusPerReplica = s.pools[request.pool].gpusPerReplica
-                return s.scalingLoad(by: request.loadFactor)
+                let scaled = s.scalingLoad(by: request.loadFactor)
+                if let problem = RunLimits.problem(scaled) {
+                    loadError = "at \(request.loadFactor)x the scenario's load: \(problem)"
+                    return nil
+                }
+                return scaled
             } catch let e as InputError {
                 loadError = e.diagnostics.first?.description ?? "\(e)"
             } catch {

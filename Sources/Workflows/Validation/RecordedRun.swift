@@ -67,6 +67,11 @@ public struct RecordedRun: Sendable {
               let maxTokens = (engine["max_num_batched_tokens"] as? NSNumber)?.intValue else {
             throw InputError(file: folder + "/vllm/meta.json", path: "engine_kwargs", "max_num_seqs or max_num_batched_tokens is missing")
         }
+        guard (1...65_536).contains(maxSeqs), (1...10_000_000).contains(maxTokens) else {
+            throw InputError(file: folder + "/vllm/meta.json", path: "engine_kwargs",
+                             "max_num_seqs \(maxSeqs) or max_num_batched_tokens \(maxTokens) is out of range",
+                             allowed: "max_num_seqs 1 to 65536, max_num_batched_tokens 1 to 10000000, as in a scenario")
+        }
         let kv = ((meta["kv_cache"] as? [String: Any])?["num_kv_tokens"] as? NSNumber)?.intValue
         let instance = ((config["nodes"] as? [[String: Any]])?.first?["instances"] as? [[String: Any]])?.first ?? [:]
         let gpu = instance["hardware"] as? String ?? "unknown"
