@@ -54,6 +54,18 @@ import ServeSim
         #expect(pool.contains { $0.contains("pools.0.name") && $0.contains("control characters") }, "\(pool)")
     }
 
+    @Test func numbersThatDoNotFitSayWhy() {
+        for (value, message) in [("1e999", "pools.0.replicas: a number too large for a 64-bit float"),
+                                 ("NaN", "pools.0.replicas: expected an integer, got NaN"),
+                                 ("-Infinity", "pools.0.replicas: expected an integer, got -Infinity"),
+                                 ("99999999999999999999999", "pools.0.replicas: expected an integer, got 1e+23, too large"),
+                                 ("2.5", "pools.0.replicas: expected an integer, got 2.5, not a whole number")] {
+            let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "replicas: 1,", with: "replicas: \(value),"))
+            #expect(scenario == nil && errors.contains { $0.contains(message) }, "\(value): \(errors)")
+            #expect(!errors.contains { $0.contains("DecodingError") || $0.contains("Debug description") }, "\(errors)")
+        }
+    }
+
     @Test func aHugeFieldIsElidedInItsMessage() {
         let huge = Diagnostic(file: "t.csv", path: "line 2", message: "prompt_tokens \"" + String(repeating: "x", count: 1_000_000) + "\" is not an integer")
         #expect(huge.description.count < 1_000)

@@ -18,6 +18,13 @@ public struct FieldNode {
     public func report(_ message: String, allowed: String = "") { sink.report(path, message, allowed: allowed) }
 
     private func wrongType(_ expected: String) {
+        // A number that is not one the field takes says which: "got a number" alone reads as no error.
+        if case .number(let d) = value, expected.contains("integer") || expected.contains("number") {
+            let what = d.isNaN ? "NaN" : d.isInfinite ? (d > 0 ? "Infinity" : "-Infinity")
+                : d != d.rounded() ? "\(FieldNode.format(d)), not a whole number" : "\(FieldNode.format(d)), too large"
+            report("expected \(expected), got \(what)", allowed: expected)
+            return
+        }
         report("expected \(expected), got \(value.typeName)", allowed: expected)
     }
 

@@ -35,12 +35,37 @@ public enum JSONValue: Decodable, Equatable, Sendable {
             if single.decodeNil() { self = .null }
             else if let b = try? single.decode(Bool.self) { self = .bool(b) }
             else if let d = try? single.decode(Double.self) { self = .number(d) }
-            else { self = .string(try single.decode(String.self)) }
+            else if let s = try? single.decode(String.self) { self = .string(s) }
+            else {
+                // Foundation cannot decode it as any scalar: in practice a number beyond a 64-bit float.
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: Self.tooLarge))
+            }
         }
     }
 
+    static let tooLarge = "a number too large for a 64-bit float"
+
     /// Parses JSON5 text (comments, trailing commas, unquoted keys allowed).
     public static func parse(_ data: Data) throws -> JSONValue {
+        do {
+            return try parseUnchecked(data)
+        } catch DecodingError.dataCorrupted(let context) where context.debugDescription == tooLarge {
+            // Name the field; a text parsed as the element of an array has a leading index 0.
+            var path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            if context.codingPath.first?.intValue == 0, isWrapped(data) { path.removeFirst() }
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(path.joined(separator: ".")): \(tooLarge)"))
+        }
+    }
+
+    /// Whether `parseUnchecked` reads `data` as the one element of an array (see there).
+    private static func isWrapped(_ data: Data) -> Bool {
+        var data = data
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
+        let first = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first != nil && first != UInt8(ascii: "{") && first != UInt8(ascii: "[")
+    }
+
+    private static func parseUnchecked(_ data: Data) throws -> JSONValue {
         var data = data
         // JSON5 allows a byte-order mark; Foundation's scanner does not.
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
