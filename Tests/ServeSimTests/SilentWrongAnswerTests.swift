@@ -67,6 +67,19 @@ import ServeSim
         #expect(ok == [TraceRecord(time: 1, promptTokens: 10, outputTokens: 5)])
     }
 
+    @Test func mooncakeHashIdsMustCoverThePrompt() {
+        // 6758 tokens are 14 blocks of 512: 3 ids is a truncated or foreign row.
+        let text = "{\"timestamp\": 0, \"input_length\": 6758, \"output_length\": 5, \"hash_ids\": [0, 1, 2]}"
+        do {
+            _ = try TraceReader.parse(Data(text.utf8), file: "m.jsonl", format: .mooncake)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.diagnostics.contains { $0.description.contains("line 1: hash_ids has 3 ids for input_length 6758") })
+        }
+        // With the trace's own block size it reads.
+        #expect((try? TraceReader.parse(Data(text.utf8), file: "m.jsonl", format: .mooncake, blockTokens: 2253))?.count == 1)
+    }
+
     @Test func emptyOptionValuesAreRejected() throws {
         let dir = try CLI.temporaryDirectory()
         let file = dir.appendingPathComponent("s.json5")

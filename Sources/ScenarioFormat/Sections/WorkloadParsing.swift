@@ -50,10 +50,10 @@ public enum WorkloadParser {
         for spec in classes {
             guard case .trace(let trace) = spec.arrivals else { result.append([]); continue }
             let path = resolve(trace.file, baseDirectory: baseDirectory)
-            let key = "\(trace.format.rawValue):\(path)"
+            let key = "\(trace.format.rawValue):\(trace.blockTokens):\(path)"
             if let cached = cache[key] { result.append(cached); continue }
             do {
-                let records = try TraceReader.read(path: path, format: trace.format)
+                let records = try TraceReader.read(path: path, format: trace.format, blockTokens: trace.blockTokens)
                 cache[key] = records
                 result.append(records)
             } catch {

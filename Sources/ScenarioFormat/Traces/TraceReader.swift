@@ -20,8 +20,9 @@ public enum TraceReader {
     /// and its output must fit 2^31 together).
     public static let maxTokens = 100_000_000
 
-    /// Reads and validates a trace file.
-    public static func read(path: String, format: TraceSpec.Format) throws(InputError) -> [TraceRecord] {
+    /// Reads and validates a trace file; `blockTokens` is the prompt tokens per Mooncake hash id.
+    public static func read(path: String, format: TraceSpec.Format,
+                            blockTokens: Int = TraceSpec.mooncakeBlockTokens) throws(InputError) -> [TraceRecord] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw InputError(file: path, "trace file not found")
@@ -29,16 +30,17 @@ public enum TraceReader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, "trace file cannot be read")
         }
-        return try parse(data, file: path, format: format)
+        return try parse(data, file: path, format: format, blockTokens: blockTokens)
     }
 
     /// Parses trace text; `file` names it in diagnostics.
-    public static func parse(_ data: Data, file: String, format: TraceSpec.Format) throws(InputError) -> [TraceRecord] {
+    public static func parse(_ data: Data, file: String, format: TraceSpec.Format,
+                             blockTokens: Int = TraceSpec.mooncakeBlockTokens) throws(InputError) -> [TraceRecord] {
         let errors = LineErrors(file: file)
         var records: [TraceRecord]
         switch format {
         case .azure, .csv: records = parseCSV(data, format: format, errors: errors)
-        case .mooncake: records = parseMooncake(data, errors: errors)
+        case .mooncake: records = parseMooncake(data, blockTokens: blockTokens, errors: errors)
         }
         if errors.diagnostics.isEmpty && records.isEmpty {
             errors.add(0, "contains no requests", allowed: "at least one data row")
@@ -123,7 +125,7 @@ public enum TraceReader {
 
     // MARK: Mooncake JSONL
 
-    private static func parseMooncake(_ data: Data, errors: LineErrors) -> [TraceRecord] {
+    private static func parseMooncake(_ data: Data, blockTokens: Int, errors: LineErrors) -> [TraceRecord] {
         var records: [TraceRecord] = []
         for (line, text) in CSVLines.lines(data) {
             if errors.full { break }
@@ -142,6 +144,12 @@ public enum TraceReader {
                 } else {
                     errors.add(line, "hash_ids is not a list of integers")
                 }
+            }
+            // One hash id per block of the prompt, the last one partial (the trace's own convention).
+            if let prompt, !hashIds.isEmpty, hashIds.count != (prompt + blockTokens - 1) / blockTokens {
+                errors.add(line, "hash_ids has \(hashIds.count) ids for input_length \(prompt)",
+                           allowed: "one per \(blockTokens)-token block: \((prompt + blockTokens - 1) / blockTokens) (set blockTokens to the trace's block size)")
+                continue
             }
             if let timestamp, let prompt, let output {
                 records.append(TraceRecord(time: timestamp / 1000, promptTokens: prompt,
