@@ -1,4 +1,5 @@
 import Foundation
+import ServeSim
 
 /// Command-line arguments of one subcommand: `--flag`, `--option value` (or `--option=value`) and
 /// positionals. Unknown options are errors; `--help` is always known.
@@ -84,38 +85,7 @@ func writeOutputs(_ formats: [String], prefix: String, command: String, render: 
 }
 
 /// Writes `data` to `path` atomically (temporary file in the same folder, then rename).
-func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    removeStaleTemporaries(in: directory)
-    // Our own temporary name (Foundation's `.atomic` leaves an unrecognisable `.dat.nosync...`
-    // file behind when the process is killed mid-write): `.servesim-tmp.<pid>.<name>`.
-    let temporary = directory.appendingPathComponent("\(temporaryPrefix)\(getpid()).\(url.lastPathComponent)")
-    do {
-        try data.write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        throw error
-    }
-}
-
-/// Prefix of the temporary files `writeAtomically` renames into place.
-let temporaryPrefix = ".servesim-tmp."
-
-/// Removes temporaries of `writeAtomically` left in `directory` by processes that no longer run
-/// (killed during a write).
-func removeStaleTemporaries(in directory: URL) {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
-    for name in names where name.hasPrefix(temporaryPrefix) {
-        let pidText = name.dropFirst(temporaryPrefix.count).prefix { $0 != "." }
-        guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
-    }
-}
+func writeAtomically(_ data: Data, to path: String) throws { try AtomicFile.write(data, to: path) }
 
 // MARK: - Option values shared by the commands
 

@@ -18,16 +18,15 @@ func profileShowCommand(_ raw: [String]) -> Int32 {
     } catch let e as UsageError { printError(e.message); return Exit.badInput } catch { return Exit.badInput }
     if args.help { print(profileShowHelp); return Exit.ok }
     var problems: [String] = []
+    /// "--NAME: unknown preset "X" (presets)", or "a preset is required" without the option.
+    func missingPreset(_ option: String, _ presets: [String]) {
+        let given = args.options[option].map { "unknown preset \"\($0)\"" } ?? "a preset is required"
+        problems.append("servesim profile show: --\(option): \(given) (\(presets.joined(separator: ", ")))")
+    }
     let hardware = args.options["hardware"].flatMap(HardwareSpec.preset(named:))
-    if hardware == nil {
-        let given = args.options["hardware"].map { "unknown preset \"\($0)\"" } ?? "a preset is required"
-        problems.append("servesim profile show: --hardware: \(given) (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
-    }
+    if hardware == nil { missingPreset("hardware", HardwareSpec.presets.map(\.name)) }
     var model = args.options["model"].flatMap(ModelSpec.preset(named:))
-    if model == nil {
-        let given = args.options["model"].map { "unknown preset \"\($0)\"" } ?? "a preset is required"
-        problems.append("servesim profile show: --model: \(given) (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
-    }
+    if model == nil { missingPreset("model", ModelSpec.presets.map(\.name)) }
     let tp = args.options["tp"].map { Int($0) } ?? 1
     if tp == nil || tp! < 1 { problems.append("servesim profile show: --tp: an integer >= 1") }
     if let q = args.options["quantization"] {

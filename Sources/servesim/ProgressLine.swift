@@ -20,8 +20,7 @@ final class ProgressLine {
 
     /// Wall seconds since the line was made.
     var elapsed: Double {
-        let d = ContinuousClock.now - started
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        (ContinuousClock.now - started).inSeconds
     }
 
     /// `fraction`: of the scenario's duration simulated so far, 0...1.

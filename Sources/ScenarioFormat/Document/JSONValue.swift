@@ -47,25 +47,6 @@ public enum JSONValue: Decodable, Equatable, Sendable {
 
     /// Parses JSON5 text (comments, trailing commas, unquoted keys allowed).
     public static func parse(_ data: Data) throws -> JSONValue {
-        do {
-            return try parseUnchecked(data)
-        } catch DecodingError.dataCorrupted(let context) where context.debugDescription == tooLarge {
-            // Name the field; a text parsed as the element of an array has a leading index 0.
-            var path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-            if context.codingPath.first?.intValue == 0, isWrapped(data) { path.removeFirst() }
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(path.joined(separator: ".")): \(tooLarge)"))
-        }
-    }
-
-    /// Whether `parseUnchecked` reads `data` as the one element of an array (see there).
-    private static func isWrapped(_ data: Data) -> Bool {
-        var data = data
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
-        let first = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
-        return first != nil && first != UInt8(ascii: "{") && first != UInt8(ascii: "[")
-    }
-
-    private static func parseUnchecked(_ data: Data) throws -> JSONValue {
         var data = data
         // JSON5 allows a byte-order mark; Foundation's scanner does not.
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
@@ -77,15 +58,24 @@ public enum JSONValue: Decodable, Equatable, Sendable {
             throw DecodingError.dataCorrupted(.init(codingPath: [],
                 debugDescription: "invalid UTF-8 at line \(line), column \(column) (byte \(bad - data.startIndex))"))
         }
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
         // Foundation's JSON5 scanner (Swift 6.3 on Linux) reads past the end of the text when it
         // ends inside a bare number and can trap (`--set x=0.02044421069995506` crashed), so a
         // text that is not an object or array is parsed as the one element of an array.
         let first = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
-        guard let first, first != UInt8(ascii: "{"), first != UInt8(ascii: "[") else {
-            return try decoder.decode(JSONValue.self, from: data)
+        let wrapped = first != nil && first != UInt8(ascii: "{") && first != UInt8(ascii: "[")
+        do {
+            return try decode(data, wrapped: wrapped)
+        } catch DecodingError.dataCorrupted(let context) where context.debugDescription == tooLarge {
+            // Name the field; a wrapped text's paths start with the array's index 0.
+            let path = context.codingPath.dropFirst(wrapped ? 1 : 0).map { $0.intValue.map(String.init) ?? $0.stringValue }
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(path.joined(separator: ".")): \(tooLarge)"))
         }
+    }
+
+    private static func decode(_ data: Data, wrapped: Bool) throws -> JSONValue {
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        guard wrapped else { return try decoder.decode(JSONValue.self, from: data) }
         let last = data.last { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         if case .array(let items) = try decoder.decode(JSONValue.self, from: Data("[".utf8) + data + Data("\n]".utf8)),
            items.count == 1, last != UInt8(ascii: ",") {

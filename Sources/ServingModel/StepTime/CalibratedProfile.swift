@@ -166,20 +166,9 @@ public struct CalibratedProfile: Codable, Sendable, Equatable {
         return data
     }
 
-    /// Writes atomically: a temporary file in the same directory, then rename (creating the
-    /// directory if needed), so a reader never sees a half-written profile.
-    public func write(to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        try jsonData().write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            let code = errno
-            try? FileManager.default.removeItem(at: temporary)
-            throw InputError(file: path, "cannot write: \(String(cString: strerror(code)))")
-        }
-    }
+    /// Writes atomically (`AtomicFile`), creating the directory if needed, so a reader never
+    /// sees a half-written profile.
+    public func write(to path: String) throws { try AtomicFile.write(jsonData(), to: path) }
 
     /// Reads and validates a profile; every problem is reported as `FILE: field.path: message`.
     public static func load(path: String) throws -> CalibratedProfile {

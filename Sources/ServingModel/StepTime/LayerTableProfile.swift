@@ -100,7 +100,7 @@ public struct LayerTableProfile: Codable, Sendable, Equatable {
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(encoder.encode(self), to: path)
     }
 
     public static func decode(_ data: Data, file: String) throws -> LayerTableProfile {

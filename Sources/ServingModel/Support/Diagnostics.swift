@@ -1,3 +1,5 @@
+import Foundation
+
 /// One problem with an input file: `FILE: path.to.field: what is wrong (what is allowed)`.
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
@@ -74,4 +76,9 @@ public final class DiagnosticSink {
     public func throwIfAny() throws {
         if hasErrors { throw InputError(diagnostics) }
     }
+}
+
+extension InputError: LocalizedError {
+    /// Its diagnostics, one per line (what `localizedDescription` shows, e.g. for a failed write).
+    public var errorDescription: String? { description }
 }

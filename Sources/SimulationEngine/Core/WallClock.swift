@@ -11,8 +11,7 @@ struct WallClock {
 
     /// Seconds of wall time since `restart`.
     func now() -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        (ContinuousClock.now - start).inSeconds
     }
 
     /// Sleeps until the wall clock reaches `time` (seconds since the start); returns at once when

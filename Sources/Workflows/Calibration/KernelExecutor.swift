@@ -52,8 +52,7 @@ public final class KernelExecutor: StepExecutor {
         }
         let start = ContinuousClock.now
         _ = kernel.step(prefill: prefill, decode: decode)
-        let d = ContinuousClock.now - start
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        let seconds = (ContinuousClock.now - start).inSeconds
         busySeconds += seconds
         steps += 1
         if let model { predictedSeconds += model.stepTime(Self.shape(of: work)) }

@@ -2,7 +2,6 @@ import ServingModel
 import SimulationEngine
 import TransformerKernel
 import CGSL
-import Foundation
 
 /// Serves a real workload on the transformer kernel and simulates the same one.
 ///
@@ -135,15 +134,15 @@ public enum KernelValidation {
         let perSequence = sample.context / batch
         for s in 0..<batch { kernel.synthesizeContext(seqId: s, length: perSequence) }
         let tokens = (0..<batch).map { (seqId: $0, token: Int32($0 % kernel.config.vocab)) }
-        var times: [Double] = []
-        for run in 0..<7 {
-            let start = ContinuousClock.now
+        // As `calibrate` timed the sample: its median and clock.
+        let measured = Calibration.median(warmup: 2, repetitions: 5) {
+            let start = Calibration.now()
             _ = kernel.decode(batch: tokens)
-            let d = ContinuousClock.now - start
+            let elapsed = Calibration.now() - start
             for s in 0..<batch { kernel.truncate(seqId: s, to: perSequence) }
-            if run >= 2 { times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) }
+            return elapsed
         }
         for s in 0..<batch { kernel.release(seqId: s) }
-        return Drift(sample: sample, measured: times.sorted()[times.count / 2])
+        return Drift(sample: sample, measured: measured)
     }
 }
