@@ -10,16 +10,28 @@ import ServeSim
         return url.path
     }
 
-    /// Runs a bad scenario and checks: exit 2, the expected `FILE: path: ...` line, nothing written.
-    func expectBadInput(_ text: String, path expected: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// Runs a bad scenario and checks: exit 2, the expected `FILE:LINE:COL: path: ...` line with the
+    /// line and column where `needle` starts in the text, nothing written.
+    func expectBadInput(_ text: String, path expected: String, at needle: String = "", position: String? = nil,
+                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let dir = try CLI.temporaryDirectory()
         let file = try write(text, in: dir)
         let out = dir.appendingPathComponent("out")
         let result = try CLI.run(["run", file, "--out", out.path])
+        let at = try #require(position ?? Self.position(of: needle, in: text), "\(needle) is not in the text", sourceLocation: sourceLocation)
         #expect(result.code == 2, "exit \(result.code): \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(result.stderr.contains("\(file): \(expected)"), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains("\(file):\(at): \(expected)"), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
         #expect(!FileManager.default.fileExists(atPath: out.path), "wrote output on bad input", sourceLocation: sourceLocation)
         #expect(!result.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
+    }
+
+    /// `LINE:COL` (from 1) of the first occurrence of `needle` in `text` (ASCII text), or nil.
+    static func position(of needle: String, in text: String) -> String? {
+        guard let range = text.range(of: needle) else { return nil }
+        let before = text[..<range.lowerBound]
+        let line = before.filter { $0 == "\n" }.count + 1
+        let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+        return "\(line):\(column)"
     }
 
     func patched(_ from: String, _ to: String) -> String {
@@ -38,26 +50,26 @@ import ServeSim
     }
 
     @Test func unknownKey() throws {
-        try expectBadInput(patched("replicas: 1,", "replicas: 1, replicaz: 2,"), path: "pools.0.replicaz: unknown key")
+        try expectBadInput(patched("replicas: 1,", "replicas: 1, replicaz: 2,"), path: "pools.0.replicaz: unknown key", at: "replicaz")
     }
 
     @Test func negativeRate() throws {
-        try expectBadInput(patched("rate: 5", "rate: -5"), path: "workload.classes.0.arrivals.rate:")
+        try expectBadInput(patched("rate: 5", "rate: -5"), path: "workload.classes.0.arrivals.rate:", at: "rate: -5")
     }
 
     @Test func objectiveOutsideZeroOne() throws {
-        try expectBadInput(patched("objective: 0.95", "objective: 95"), path: "slos.0.objective:")
-        try expectBadInput(patched("objective: 0.999", "objective: 1"), path: "slos.1.objective:")
+        try expectBadInput(patched("objective: 0.95", "objective: 95"), path: "slos.0.objective:", at: "objective: 95")
+        try expectBadInput(patched("objective: 0.999", "objective: 1"), path: "slos.1.objective:", at: "objective: 1 ")
     }
 
     @Test func wrongUnits() throws {
-        try expectBadInput(patched("duration: \"2m\"", "duration: \"2 fortnights\""), path: "duration:")
-        try expectBadInput(patched("threshold: \"500ms\"", "threshold: \"fast\""), path: "slos.0.threshold:")
+        try expectBadInput(patched("duration: \"2m\"", "duration: \"2 fortnights\""), path: "duration:", at: "duration: ")
+        try expectBadInput(patched("threshold: \"500ms\"", "threshold: \"fast\""), path: "slos.0.threshold:", at: "threshold: \"fast\"")
     }
 
     @Test func missingTraceFile() throws {
         try expectBadInput(patched("process: \"poisson\", rate: 5", "process: \"trace\", file: \"nope.csv\", format: \"azure\""),
-                           path: "workload.classes.0.arrivals.file:")
+                           path: "workload.classes.0.arrivals.file:", at: "file: \"nope.csv\"")
     }
 
     @Test func malformedTraceRowNamesItsLine() throws {
@@ -71,12 +83,15 @@ import ServeSim
         let file = try write(text, in: dir)
         let result = try CLI.run(["run", file, "--out", dir.appendingPathComponent("out").path])
         #expect(result.code == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("t.csv: line 3"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("t.csv:3:5: prompt_tokens \"abc\" is not an integer"), "stderr: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
     }
 
     @Test func malformedJSON5() throws {
-        try expectBadInput("{ version: 1, name: ", path: "is not valid JSON5")
+        // The text ends where name's value should be: the place is the end, the path is name.
+        try expectBadInput("{ version: 1, name: ", path: "name: the text ends where a value should be", position: "1:21")
+        try expectBadInput("{ version: 1, name: \"x\", name: \"y\" }", path: "name: duplicate key (also at line 1, column 15)",
+                           at: "name: \"y\"")
     }
 
     @Test func everyProblemIsReportedOnItsOwnLine() throws {
@@ -86,7 +101,8 @@ import ServeSim
         #expect(result.code == 2)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 2, "\(result.stderr)")
-        #expect(lines.allSatisfy { $0.hasPrefix("\(file): ") })
+        #expect(lines.allSatisfy { $0.hasPrefix("\(file):") && $0.dropFirst(file.count).contains(/^:[0-9]+:[0-9]+:\s/) },
+                "\(result.stderr)")
     }
 
     @Test func unknownOptionAndCommand() throws {

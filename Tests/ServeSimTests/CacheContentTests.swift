@@ -100,7 +100,7 @@ import ServeSim
         #expect(s.caches == [ResponseCacheSpec(name: "exact", kind: .exact, hitLatency: .fixed(0.005),
                                                content: CacheContentModel(distinct: 1000, skew: 0.8, capacity: 100, ttl: 600))])
         func errors(_ caches: String) -> [String] {
-            do { _ = try load(caches); return [] } catch let e as InputError { return e.diagnostics.map(\.description) } catch { return ["\(error)"] }
+            do { _ = try load(caches); return [] } catch let e as InputError { return e.diagnostics.map(\.withoutPosition.description) } catch { return ["\(error)"] }
         }
         #expect(errors(#"[{ kind: "exact", hitLatency: "5ms" }]"#)
             == [#"s.json5: caches.0.hitRatio: is missing (either hitRatio (a fraction in [0, 1], e.g. 0.2 or "20%") or content { distinct, skew, capacity, ttl })"#])

@@ -299,7 +299,7 @@ struct JUnitShape {
         let baseline = dir.appendingPathComponent("baseline")
         let r = try CLI.run(["check", bad, "--baseline", baseline.path, "--update"])
         #expect(r.code == 2)
-        #expect(r.stderr.contains("\(bad): pools.0.replicaz: unknown key"), "\(r.stderr)")
+        #expect(r.stderr.contains(/:[0-9]+:[0-9]+: pools.0.replicaz: unknown key/) && r.stderr.hasPrefix(bad), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: baseline.path))
     }
 

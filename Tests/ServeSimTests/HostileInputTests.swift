@@ -16,11 +16,11 @@ import ServeSim
     @Test func invalidUTF8IsAnErrorWithItsPositionNotATrap() throws {
         let result = try run(Data([0x7B, 0xFF, 0x6E, 0x3A, 0x20, 0x31, 0x2C]))   // {\xffn: 1,
         #expect(result.code == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("invalid UTF-8 at line 1, column 2"))
+        #expect(result.stderr.contains("s.json5:1:2: invalid UTF-8 (byte 1)"), "\(result.stderr)")
         // Overlong, surrogate and truncated sequences too.
         for bad in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80]] as [[UInt8]] {
             let r = try run(Data("{ name: \"".utf8) + Data(bad) + Data("\" }".utf8))
-            #expect(r.code == 2 && r.stderr.contains("invalid UTF-8 at line 1, column 10"), "\(bad): \(r.stderr)")
+            #expect(r.code == 2 && r.stderr.contains("s.json5:1:10: invalid UTF-8"), "\(bad): \(r.stderr)")
         }
     }
 
@@ -55,7 +55,7 @@ import ServeSim
     }
 
     @Test func numbersThatDoNotFitSayWhy() {
-        for (value, message) in [("1e999", "pools.0.replicas: a number too large for a 64-bit float"),
+        for (value, message) in [("1e999", "pools.0.replicas: 1e999 is too large for a 64-bit float"),
                                  ("NaN", "pools.0.replicas: expected an integer, got NaN"),
                                  ("-Infinity", "pools.0.replicas: expected an integer, got -Infinity"),
                                  ("99999999999999999999999", "pools.0.replicas: expected an integer, got 1e+23, too large"),
@@ -63,6 +63,49 @@ import ServeSim
             let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "replicas: 1,", with: "replicas: \(value),"))
             #expect(scenario == nil && errors.contains { $0.contains(message) }, "\(value): \(errors)")
             #expect(!errors.contains { $0.contains("DecodingError") || $0.contains("Debug description") }, "\(errors)")
+        }
+    }
+
+    @Test func aBadDurationIsOneProblemNotAlsoTheWarmUps() {
+        let (_, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "duration: \"2m\"", with: "duration: \"2 fortnights\""))
+        #expect(errors.count == 1 && errors[0].contains("duration: \"2 fortnights\" is not a duration"), "\(errors)")
+        // A valid duration shorter than the warm-up is still the warm-up's problem.
+        let (_, short) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "duration: \"2m\"", with: "duration: \"5s\""))
+        #expect(short == ["s.json5: warmup: must be shorter than the duration (0 <= warmup < duration)"], "\(short)")
+    }
+
+    @Test func aMillionProblemsPrintAHundredAndOneLines() throws {
+        let keys = (0..<5_000).map { "bogus\($0): 1" }.joined(separator: ", ")
+        let result = try run(Data(CLI.smallScenario.replacingOccurrences(of: "seed: 7,", with: "seed: 7, \(keys),").utf8))
+        let lines = result.stderr.split(separator: "\n")
+        #expect(result.code == 2 && lines.count == DiagnosticSink.maxKept + 1, "\(lines.count) lines")
+        #expect(lines.last?.hasSuffix("4900 more problems not shown (fix those above and run again)") == true, "\(lines.last ?? "")")
+    }
+
+    @Test func tracesAreReadAsAStreamWhateverTheChunkBoundaries() throws {
+        // 3 MB of CRLF rows: three 1 MiB chunks cut lines anywhere; the stream reads what the
+        // whole text in memory reads.
+        var text = "time,prompt_tokens,output_tokens\r\n"
+        for i in 0..<150_000 { text += "\(Double(i) / 100),\(1 + i % 997),\(1 + i % 13)\r\n" }
+        let dir = try CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("t.csv")
+        try Data(text.utf8).write(to: file)
+        #expect(text.utf8.count > 2 * (1 << 20))
+        let streamed = try TraceReader.read(path: file.path, format: .csv)
+        #expect(streamed.count == 150_000)
+        #expect(streamed == (try TraceReader.parse(Data(text.utf8), file: "t.csv", format: .csv)))
+        #expect(streamed[149_999] == TraceRecord(time: 1499.99, promptTokens: 1 + 149_999 % 997, outputTokens: 1 + 149_999 % 13))
+    }
+
+    @Test func aTraceLineLongerThanTheLimitIsRefusedNotLoaded() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("t.csv")
+        try Data(("time,prompt_tokens,output_tokens\n0,1," + String(repeating: "9", count: 5 << 20) + "\n").utf8).write(to: file)
+        do {
+            _ = try TraceReader.read(path: file.path, format: .csv)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description == "\(file.path):2:1: the line is longer than \(4 << 20) bytes (one request per line)")
         }
     }
 

@@ -46,7 +46,7 @@ import ServeSim
         do {
             _ = try TraceReader.parse(Data(text.utf8), file: "t.csv", format: .csv)
         } catch {
-            #expect(error.diagnostics.contains { $0.description.contains(message) && $0.description.contains("line 2") },
+            #expect(error.diagnostics.contains { $0.description.contains(message) && $0.position?.line == 2 },
                     "\(error.diagnostics)")
         }
     }
@@ -74,7 +74,7 @@ import ServeSim
             _ = try TraceReader.parse(Data(text.utf8), file: "m.jsonl", format: .mooncake)
             Issue.record("accepted")
         } catch {
-            #expect(error.diagnostics.contains { $0.description.contains("line 1: hash_ids has 3 ids for input_length 6758") })
+            #expect(error.diagnostics.contains { $0.description.contains("m.jsonl:1:1: hash_ids has 3 ids for input_length 6758") })
         }
         // With the trace's own block size it reads.
         #expect((try? TraceReader.parse(Data(text.utf8), file: "m.jsonl", format: .mooncake, blockTokens: 2253))?.count == 1)

@@ -177,7 +177,7 @@ import ServeSim
             (good.replacingOccurrences(of: "\n2,", with: "\n99,"), "point 99 is not a point of the grid"),
             (good + "1,2\n", "has 2 fields"),
             ("{\"columns\": [\"point\"], \"rows\": [{\"point\": 0}]}", "grid: missing"),
-            ("{", "is not valid JSON"),
+            ("{", "x:1:2: the text ends inside an object (a key, or '}')"),
         ]
         for (text, expected) in cases {
             do {

@@ -117,7 +117,7 @@ private func parseWorkload(_ text: String, base: String = "/") -> ([RequestClass
             _ = try WorkloadParser.loadTraces(parsed, baseDirectory: dir.path)
             Issue.record("expected an error")
         } catch {
-            #expect(error.description == "\(path): line 3: prompt_tokens \"zero\" is not an integer (a positive integer)")
+            #expect(error.description == "\(path):3:3: prompt_tokens \"zero\" is not an integer (a positive integer)")
         }
     }
 }

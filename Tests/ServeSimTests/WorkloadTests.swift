@@ -235,25 +235,25 @@ private func traceErrors(_ text: String, format: TraceSpec.Format, file: String 
     @Test func malformedRowsGiveLineNumberedErrors() {
         let errors = traceErrors("time,prompt_tokens,output_tokens\n0,10,5\n1,abc,5\n2,0,5\nx,1,1\n3,4\n", format: .csv)
         #expect(errors.map(\.description) == [
-            "trace.csv: line 3: prompt_tokens \"abc\" is not an integer (a positive integer)",
-            "trace.csv: line 4: prompt_tokens 0 is out of range (an integer from 1 to 100000000)",
-            "trace.csv: line 5: time \"x\" is not a number (seconds)",
-            "trace.csv: line 6: has 2 fields (3 fields as in the header)",
+            "trace.csv:3:3: prompt_tokens \"abc\" is not an integer (a positive integer)",
+            "trace.csv:4:3: prompt_tokens 0 is out of range (an integer from 1 to 100000000)",
+            "trace.csv:5:1: time \"x\" is not a number (seconds)",
+            "trace.csv:6:1: has 2 fields (3 fields as in the header)",
         ])
         let mooncake = traceErrors("{\"timestamp\": 0, \"input_length\": \"abc\", \"output_length\": -1}\nnot json\n",
                                    format: .mooncake, file: "m.jsonl")
         #expect(mooncake.map(\.description) == [
-            "m.jsonl: line 1: input_length \"abc\" is not an integer (a positive integer)",
-            "m.jsonl: line 1: output_length -1 is out of range (an integer from 0 to 100000000)",
-            "m.jsonl: line 2: is not a JSON object (one object per line with timestamp, input_length, output_length)",
+            "m.jsonl:1:1: input_length \"abc\" is not an integer (a positive integer)",
+            "m.jsonl:1:1: output_length -1 is out of range (an integer from 0 to 100000000)",
+            "m.jsonl:2:1: is not a JSON object: unexpected word not (one object per line with timestamp, input_length, output_length)",
         ])
         let azure = traceErrors("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-13-01 00:00:00,1,1\n", format: .azure)
-        #expect(azure.first?.path == "line 2")
+        #expect(azure.first?.position == SourcePosition(line: 2, column: 1))
     }
 
     @Test func headerAndEmptyAndMissingFileErrors() {
         let header = traceErrors("when,prompt_tokens,output_tokens\n1,2,3\n", format: .csv)
-        #expect(header.map(\.description) == ["trace.csv: line 1: header has no time column (time,prompt_tokens,output_tokens)"])
+        #expect(header.map(\.description) == ["trace.csv:1:1: header has no time column (time,prompt_tokens,output_tokens)"])
         #expect(traceErrors("time,prompt_tokens,output_tokens\n", format: .csv).map(\.message) == ["contains no requests"])
         #expect(throws: InputError.self) { try TraceReader.read(path: "/nonexistent/trace.csv", format: .csv) }
         do {
@@ -268,7 +268,7 @@ private func traceErrors(_ text: String, format: TraceSpec.Format, file: String 
         let errors = traceErrors(text, format: .csv)
         #expect(errors.count == TraceReader.maxErrors + 1)
         #expect(errors.last?.message == "stopped after 20 errors")
-        #expect(errors[19].path == "line 21")
+        #expect(errors[19].position == SourcePosition(line: 21, column: 3))
     }
 
     @Test func realAzureConversationTrace() throws {

@@ -20,25 +20,28 @@ public enum ScenarioLoader {
     /// `baseDirectory`.
     public static func parse(data: Data, file: String, baseDirectory: String, seed: UInt64? = nil,
                              perIteration: Bool? = nil) throws -> Scenario {
-        try parse(value: try document(data, file: file), file: file, baseDirectory: baseDirectory, seed: seed,
-                  perIteration: perIteration)
+        let (value, positions) = try document(data, file: file)
+        return try parse(value: value, file: file, positions: positions, baseDirectory: baseDirectory, seed: seed,
+                         perIteration: perIteration)
     }
 
-    /// Parses scenario text into its value tree without validating it (for overrides and variants).
-    public static func document(_ data: Data, file: String) throws -> JSONValue {
+    /// Parses scenario text into its value tree and the positions of its values, without
+    /// validating it (for overrides and variants). Syntax errors, duplicate keys and numbers
+    /// beyond a 64-bit float are reported with their line and column.
+    public static func document(_ data: Data, file: String) throws(InputError) -> (value: JSONValue, positions: SourceMap) {
         do {
-            return try JSONValue.parse(data)
+            return try JSON5Parser.parse(data)
         } catch {
-            throw InputError(file: file, "is not valid JSON5: \(Self.describe(error))",
-                             allowed: "JSON5: comments, trailing commas and unquoted keys are fine")
+            throw InputError(error.diagnostics(file: file))
         }
     }
 
-    /// Validates a scenario value tree (a parsed file, possibly with overrides applied).
-    public static func parse(value root: JSONValue, file: String, baseDirectory: String, seed: UInt64? = nil,
-                             perIteration: Bool? = nil) throws -> Scenario {
+    /// Validates a scenario value tree (a parsed file, possibly with overrides applied);
+    /// `positions` gives diagnostics their line and column.
+    public static func parse(value root: JSONValue, file: String, positions: SourceMap? = nil, baseDirectory: String,
+                             seed: UInt64? = nil, perIteration: Bool? = nil) throws -> Scenario {
         typealias K = ScenarioFields
-        let sink = DiagnosticSink(file: file)
+        let sink = DiagnosticSink(file: file, positions: positions)
         guard let top = FieldNode(value: root, path: "", sink: sink).object(K.section) else { throw InputError(sink.diagnostics) }
 
         if let version = top.read(K.version), version != 1 {
@@ -50,9 +53,13 @@ public enum ScenarioLoader {
         }
         let description = top.value(K.description)
         let fileSeed = UInt64(top.value(K.seed))
-        let duration = top.read(K.duration) ?? 1
+        let validDuration = top.read(K.duration)
+        let duration = validDuration ?? 1
         let warmup = top.value(K.warmup)
-        if warmup >= duration { sink.report(K.warmup.name, "must be shorter than the duration", allowed: "0 <= warmup < duration") }
+        // Compared only with a valid duration: a bad one is its own problem, not the warm-up's.
+        if let validDuration, warmup >= validDuration {
+            sink.report(K.warmup.name, "must be shorter than the duration", allowed: "0 <= warmup < duration")
+        }
         let drainTimeout = top.read(K.drainTimeout)
         let seriesInterval = top.value(K.timeSeriesInterval)
         var mode = false
@@ -167,12 +174,4 @@ public enum ScenarioLoader {
         return admission
     }
 
-    /// A one-line description of a JSON parse error (Foundation's messages carry the position).
-    package static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return String(describing: error)
-    }
 }

@@ -8,31 +8,47 @@ public struct ScenarioSource: Sendable {
     public let file: String
     /// The file's value tree, before any override.
     public let document: JSONValue
+    /// Where the file's values are (line and column for diagnostics).
+    public let positions: SourceMap
     /// Folder that relative paths in the scenario (traces, profiles) resolve against.
     public let baseDirectory: String
 
-    public init(file: String, document: JSONValue, baseDirectory: String) {
+    public init(file: String, document: JSONValue, positions: SourceMap = SourceMap(), baseDirectory: String) {
         self.file = file
         self.document = document
+        self.positions = positions
         self.baseDirectory = baseDirectory
     }
 
+    /// Largest scenario file read, in bytes (8 MiB; the committed scenarios are under 4 KB). Long
+    /// value lists belong in a CSV file (`file:`), which is read as a stream.
+    public static let maxFileBytes = 8 << 20
+
     /// Reads and parses the file at `path` (JSON5; not yet validated).
     public static func read(path: String) throws -> ScenarioSource {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > maxFileBytes {
+            throw InputError(file: path, "is \(size) bytes, larger than a scenario file may be",
+                             allowed: "at most \(maxFileBytes) bytes; put long value lists in a CSV file and name it with file:")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
         }
         let base = (path as NSString).deletingLastPathComponent
-        return ScenarioSource(file: path, document: try ScenarioLoader.document(data, file: path),
-                              baseDirectory: base.isEmpty ? "." : base)
+        let (document, positions) = try ScenarioLoader.document(data, file: path)
+        return ScenarioSource(file: path, document: document, positions: positions, baseDirectory: base.isEmpty ? "." : base)
     }
 
     /// The validated scenario with `overrides` applied in order; an override's bad path or value
     /// is reported like any field error.
     public func scenario(overrides: [ScenarioOverride] = [], seed: UInt64? = nil, perIteration: Bool? = nil) throws -> Scenario {
         var root = document
-        for o in overrides { root = try o.apply(to: root, file: file) }
-        return try ScenarioLoader.parse(value: root, file: file, baseDirectory: baseDirectory, seed: seed,
+        var map = positions
+        for o in overrides {
+            root = try o.apply(to: root, file: file)
+            map.replace(o.dottedPath)
+        }
+        return try ScenarioLoader.parse(value: root, file: file, positions: map, baseDirectory: baseDirectory, seed: seed,
                                         perIteration: perIteration)
     }
 }

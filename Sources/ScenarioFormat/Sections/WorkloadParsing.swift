@@ -295,28 +295,42 @@ public enum WorkloadParser {
 /// distribution; problems are reported at the `file` field, naming the CSV line.
 enum EmpiricalColumn {
     static func read(_ path: String, column: String, node: FieldNode) -> [Int]? {
-        guard WorkloadParser.isFile(path), let data = FileManager.default.contents(atPath: path) else {
+        guard WorkloadParser.isFile(path) else {
             node.report("file not found: \(path)", allowed: "a path relative to the scenario file's folder, or absolute")
             return nil
         }
-        let table = CSVLines(data)
-        guard let index = table.column([column]) else {
-            let names = table.header?.fields.map(String.init).joined(separator: ", ") ?? "none"
-            node.report("\(path) has no column \"\(column)\"", allowed: "columns: \(names)")
-            return nil
-        }
+        var index: Int?
         var values: [Int] = []
         var errors = 0
-        for row in table.rows {
-            if index < row.fields.count, let v = CSVLines.integer(row.fields[index]), v >= 1 {
-                values.append(v)
-                continue
+        do {
+            try CSVLines.forEachRow(.file(path), file: path) { row in
+                guard let index else {
+                    index = CSVLines.column([column], in: row)
+                    if index == nil {
+                        node.report("\(path) has no column \"\(column)\"", allowed: "columns: \(row.fields.map(String.init).joined(separator: ", "))")
+                    }
+                    return index != nil
+                }
+                if index < row.fields.count, let v = CSVLines.integer(row.fields[index]), v >= 1, v <= TraceReader.maxTokens {
+                    if values.count >= TraceReader.maxRows {
+                        node.report("\(path) has more than \(TraceReader.maxRows) values", allowed: "fewer values")
+                        errors += 1
+                        return false
+                    }
+                    values.append(v)
+                    return true
+                }
+                errors += 1
+                let text = index < row.fields.count ? "\"\(row.fields[index])\"" : "missing"
+                node.report("\(path):\(row.line):\(row.column(of: index)): \(column) \(text) is not a token count",
+                            allowed: "an integer from 1 to \(TraceReader.maxTokens)")
+                return errors < TraceReader.maxErrors
             }
-            errors += 1
-            let text = index < row.fields.count ? "\"\(row.fields[index])\"" : "missing"
-            node.report("\(path) line \(row.line): \(column) \(text) is not a token count", allowed: "an integer >= 1")
-            if errors >= TraceReader.maxErrors { break }
+        } catch {
+            for d in error.diagnostics { node.report(d.description) }
+            return nil
         }
+        if index == nil { if errors == 0 { node.report("\(path) has no header row", allowed: "a header row naming \(column)") }; return nil }
         if errors > 0 { return nil }
         if values.isEmpty { node.report("\(path) has no values in column \"\(column)\"", allowed: "at least one row"); return nil }
         return values

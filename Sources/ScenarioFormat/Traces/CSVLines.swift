@@ -4,53 +4,65 @@ import Foundation
 /// Minimal CSV reading for trace and empirical-length files: comma-separated, the first non-blank
 /// line is the header, fields may be wrapped in double quotes but may not contain commas, blank
 /// lines are skipped, LF and CRLF line ends are accepted. Line numbers are 1-based file lines.
+/// Rows are read one at a time from a `ByteSource` (see `LineReader`), never the whole file.
 struct CSVLines {
     struct Row {
         /// 1-based line number in the file.
         let line: Int
+        /// The line as read (fields point into it).
+        let text: String
         let fields: [Substring]
-    }
 
-    let header: Row?
-    let rows: [Row]
-
-    init(_ data: Data) {
-        var header: Row?
-        var rows: [Row] = []
-        for (index, text) in CSVLines.lines(data) {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map(CSVLines.clean)
-            let row = Row(line: index, fields: fields)
-            if header == nil { header = row } else { rows.append(row) }
+        /// 1-based column (in characters) where field `index` starts, for messages.
+        func column(of index: Int) -> Int {
+            guard fields.indices.contains(index) else { return 1 }
+            return text.distance(from: text.startIndex, to: fields[index].startIndex) + 1
         }
-        self.header = header
-        self.rows = rows
     }
 
-    /// The file's lines with 1-based numbers, line ends removed.
-    static func lines(_ data: Data) -> [(Int, String)] {
-        var result: [(Int, String)] = []
-        var number = 0
-        for slice in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            number += 1
-            var bytes = slice[...]
-            if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
-            result.append((number, String(decoding: bytes, as: UTF8.self)))
+    /// Calls `body` with each non-blank row, the header first, until it returns false.
+    static func forEachRow(_ source: ByteSource, file: String, _ body: (Row) -> Bool) throws(InputError) {
+        try LineReader.forEach(source, file: file) { number, text in
+            let fields = split(text)
+            if fields.count == 1 && fields[0].isEmpty { return true }
+            return body(Row(line: number, text: text, fields: fields))
         }
-        return result
     }
 
+    /// The line's comma-separated fields, each `clean`ed (on UTF-8 bytes: commas, blanks and
+    /// quotes are ASCII, so every cut is a character boundary).
+    static func split(_ text: String) -> [Substring] {
+        var fields: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = start
+        while i < utf8.endIndex {
+            if utf8[i] == UInt8(ascii: ",") {
+                fields.append(clean(text[start..<i]))
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        fields.append(clean(text[start..<utf8.endIndex]))
+        return fields
+    }
+
+    /// The field without surrounding blanks (spaces, tabs) and one pair of enclosing double quotes.
     static func clean(_ field: Substring) -> Substring {
-        var f = field.drop { $0 == " " || $0 == "\t" }
-        while let last = f.last, last == " " || last == "\t" { f = f.dropLast() }
-        if f.count >= 2, f.first == "\"", f.last == "\"" { f = f.dropFirst().dropLast() }
-        return f
+        let u = field.utf8
+        var start = u.startIndex, end = u.endIndex
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        while start < end, blank(u[start]) { start = u.index(after: start) }
+        while start < end, blank(u[u.index(before: end)]) { end = u.index(before: end) }
+        if u.distance(from: start, to: end) >= 2, u[start] == 0x22, u[u.index(before: end)] == 0x22 {
+            start = u.index(after: start)
+            end = u.index(before: end)
+        }
+        return field[start..<end]
     }
 
-    /// Column index of the first header name in `names` that the header has.
-    func column(_ names: [String]) -> Int? {
-        guard let header else { return nil }
+    /// Column index of the first name in `names` that `header` has.
+    static func column(_ names: [String], in header: Row) -> Int? {
         for name in names {
             if let i = header.fields.firstIndex(where: { $0 == name }) { return i }
         }

@@ -4,14 +4,17 @@ import Foundation
 /// Reads request traces (see `TraceSpec.Format`).
 ///
 /// Rules, the same for every format:
-/// - Errors are `Diagnostic`s with `file` = the trace path and `path` = `"line N"` (1-based file
-///   line); reading stops after `maxErrors` of them.
+/// - Files are read as a stream (`LineReader`): memory holds the records and one chunk, never
+///   the file's text.
+/// - Errors are `Diagnostic`s with `file` = the trace path and the position of the row (and of
+///   the field when one is wrong), `FILE:LINE:COL: what is wrong`; reading stops after
+///   `maxErrors` of them.
 /// - Prompt tokens must be >= 1. An output of 0 tokens is read as 1 (the prefill step produces the
 ///   first output token, so a request always yields at least one); negative counts are errors.
 /// - Records come back sorted by time. Out-of-order rows are sorted stably (rows with equal times
 ///   keep their file order) rather than rejected: merged logs are often slightly out of order and
 ///   arrival order is all the simulation needs.
-/// - A trace with no records is an error.
+/// - A trace with no records, or with more than `maxRows`, is an error.
 public enum TraceReader {
     /// Reading stops after this many malformed rows.
     public static let maxErrors = 20
@@ -19,6 +22,8 @@ public enum TraceReader {
     /// model's context (and the simulator's request state counts tokens in 32 bits, so a prompt
     /// and its output must fit 2^31 together).
     public static let maxTokens = 100_000_000
+    /// Most requests one trace may give: what one run may simulate (`RunLimits`).
+    public static let maxRows = Int(RunLimits.maxRequests)
 
     /// Reads and validates a trace file; `blockTokens` is the prompt tokens per Mooncake hash id.
     public static func read(path: String, format: TraceSpec.Format,
@@ -27,20 +32,21 @@ public enum TraceReader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw InputError(file: path, "trace file not found")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "trace file cannot be read")
-        }
-        return try parse(data, file: path, format: format, blockTokens: blockTokens)
+        return try parse(.file(path), file: path, format: format, blockTokens: blockTokens)
     }
 
     /// Parses trace text; `file` names it in diagnostics.
     public static func parse(_ data: Data, file: String, format: TraceSpec.Format,
                              blockTokens: Int = TraceSpec.mooncakeBlockTokens) throws(InputError) -> [TraceRecord] {
+        try parse(.data(data), file: file, format: format, blockTokens: blockTokens)
+    }
+
+    static func parse(_ source: ByteSource, file: String, format: TraceSpec.Format, blockTokens: Int) throws(InputError) -> [TraceRecord] {
         let errors = LineErrors(file: file)
         var records: [TraceRecord]
         switch format {
-        case .azure, .csv: records = parseCSV(data, format: format, errors: errors)
-        case .mooncake: records = parseMooncake(data, blockTokens: blockTokens, errors: errors)
+        case .azure, .csv: records = try parseCSV(source, file: file, format: format, errors: errors)
+        case .mooncake: records = try parseMooncake(source, file: file, blockTokens: blockTokens, errors: errors)
         }
         if errors.diagnostics.isEmpty && records.isEmpty {
             errors.add(0, "contains no requests", allowed: "at least one data row")
@@ -54,70 +60,89 @@ public enum TraceReader {
         return records
     }
 
+    /// Whether one more record may be kept; reports (once) when the trace is over `maxRows`.
+    private static func roomFor(_ records: [TraceRecord], line: Int, errors: LineErrors) -> Bool {
+        guard records.count >= maxRows else { return true }
+        errors.add(line, "the trace has more than \(maxRows) requests", allowed: "at most \(maxRows) requests per run: a shorter trace")
+        return false
+    }
+
     // MARK: CSV (Azure and generic)
 
-    private static func parseCSV(_ data: Data, format: TraceSpec.Format, errors: LineErrors) -> [TraceRecord] {
-        let table = CSVLines(data)
-        guard let header = table.header else { return [] }
+    private static func parseCSV(_ source: ByteSource, file: String, format: TraceSpec.Format,
+                                 errors: LineErrors) throws(InputError) -> [TraceRecord] {
         let timeNames = format == .azure ? ["arrived_at", "TIMESTAMP"] : ["time"]
         let promptNames = format == .azure ? ["num_prefill_tokens", "ContextTokens"] : ["prompt_tokens"]
         let outputNames = format == .azure ? ["num_decode_tokens", "GeneratedTokens"] : ["output_tokens"]
-        let timeColumn = table.column(timeNames)
-        let promptColumn = table.column(promptNames)
-        let outputColumn = table.column(outputNames)
-        for (column, names) in [(timeColumn, timeNames), (promptColumn, promptNames), (outputColumn, outputNames)] where column == nil {
-            errors.add(header.line, "header has no \(names.joined(separator: " or ")) column",
-                       allowed: format == .azure
-                           ? "TIMESTAMP,ContextTokens,GeneratedTokens or arrived_at,num_prefill_tokens,num_decode_tokens"
-                           : "time,prompt_tokens,output_tokens")
+        struct Columns {
+            let time: Int, prompt: Int, output: Int, timeName: String, promptName: String, outputName: String, width: Int
+            /// Azure's TIMESTAMP column holds dates, not seconds.
+            var dated: Bool { timeName == "TIMESTAMP" }
         }
-        guard let timeColumn, let promptColumn, let outputColumn else { return [] }
-        let timeName = String(header.fields[timeColumn])
-        let promptName = String(header.fields[promptColumn])
-        let outputName = String(header.fields[outputColumn])
-        let dated = timeName == "TIMESTAMP"
-        let needed = max(timeColumn, promptColumn, outputColumn) + 1
-
+        var columns: Columns?
+        var headerWidth = 0
         var records: [TraceRecord] = []
-        records.reserveCapacity(table.rows.count)
         var origin: AzureTimestamp?
-        for row in table.rows {
-            if errors.full { break }
-            guard row.fields.count >= needed else {
-                errors.add(row.line, "has \(row.fields.count) fields", allowed: "\(header.fields.count) fields as in the header")
-                continue
+        var dated = false
+        try CSVLines.forEachRow(source, file: file) { row in
+            guard let c = columns else {
+                defer { dated = columns?.dated ?? false }
+                // The header.
+                headerWidth = row.fields.count
+                let time = CSVLines.column(timeNames, in: row), prompt = CSVLines.column(promptNames, in: row)
+                let output = CSVLines.column(outputNames, in: row)
+                for (column, names) in [(time, timeNames), (prompt, promptNames), (output, outputNames)] where column == nil {
+                    errors.add(row.line, "header has no \(names.joined(separator: " or ")) column",
+                               allowed: format == .azure
+                                   ? "TIMESTAMP,ContextTokens,GeneratedTokens or arrived_at,num_prefill_tokens,num_decode_tokens"
+                                   : "time,prompt_tokens,output_tokens")
+                }
+                guard let time, let prompt, let output else { return false }
+                columns = Columns(time: time, prompt: prompt, output: output, timeName: String(row.fields[time]),
+                                  promptName: String(row.fields[prompt]), outputName: String(row.fields[output]),
+                                  width: max(time, prompt, output) + 1)
+                return true
+            }
+            if errors.full || !roomFor(records, line: row.line, errors: errors) { return false }
+            guard row.fields.count >= c.width else {
+                errors.add(row.line, "has \(row.fields.count) fields", allowed: "\(headerWidth) fields as in the header")
+                return true
             }
             var time: Double?
-            let timeText = row.fields[timeColumn]
+            let timeText = row.fields[c.time]
             if dated {
                 if let stamp = AzureTimestamp(timeText) {
                     let first = origin ?? stamp
                     origin = first
                     time = stamp.seconds(since: first)
                 } else {
-                    errors.add(row.line, "\(timeName) \"\(timeText)\" is not a timestamp", allowed: "like 2023-11-16 18:15:46.6805900")
+                    errors.add(row.line, row.column(of: c.time), "\(c.timeName) \"\(timeText)\" is not a timestamp",
+                               allowed: "like 2023-11-16 18:15:46.6805900")
                 }
             } else if let t = Double(timeText), t.isFinite {
                 time = t
             } else {
-                errors.add(row.line, "\(timeName) \"\(timeText)\" is not a number", allowed: "seconds")
+                errors.add(row.line, row.column(of: c.time), "\(c.timeName) \"\(timeText)\" is not a number", allowed: "seconds")
             }
-            let prompt = tokens(row.fields[promptColumn], name: promptName, line: row.line, minimum: 1, errors: errors)
-            let output = tokens(row.fields[outputColumn], name: outputName, line: row.line, minimum: 0, errors: errors)
+            let prompt = tokens(row, c.prompt, name: c.promptName, minimum: 1, errors: errors)
+            let output = tokens(row, c.output, name: c.outputName, minimum: 0, errors: errors)
             if let time, let prompt, let output {
                 records.append(TraceRecord(time: time, promptTokens: prompt, outputTokens: max(output, 1)))
             }
+            return true
         }
         return records
     }
 
-    private static func tokens(_ text: Substring, name: String, line: Int, minimum: Int, errors: LineErrors) -> Int? {
+    private static func tokens(_ row: CSVLines.Row, _ index: Int, name: String, minimum: Int, errors: LineErrors) -> Int? {
+        let text = row.fields[index]
         guard let value = CSVLines.integer(text) else {
-            errors.add(line, "\(name) \"\(text)\" is not an integer", allowed: minimum == 1 ? "a positive integer" : "a non-negative integer")
+            errors.add(row.line, row.column(of: index), "\(name) \"\(text)\" is not an integer",
+                       allowed: minimum == 1 ? "a positive integer" : "a non-negative integer")
             return nil
         }
         guard value >= minimum, value <= maxTokens else {
-            errors.add(line, "\(name) \(value) is out of range", allowed: "an integer from \(minimum) to \(maxTokens)")
+            errors.add(row.line, row.column(of: index), "\(name) \(value) is out of range", allowed: "an integer from \(minimum) to \(maxTokens)")
             return nil
         }
         return value
@@ -125,21 +150,31 @@ public enum TraceReader {
 
     // MARK: Mooncake JSONL
 
-    private static func parseMooncake(_ data: Data, blockTokens: Int, errors: LineErrors) -> [TraceRecord] {
+    private static func parseMooncake(_ source: ByteSource, file: String, blockTokens: Int,
+                                      errors: LineErrors) throws(InputError) -> [TraceRecord] {
         var records: [TraceRecord] = []
-        for (line, text) in CSVLines.lines(data) {
-            if errors.full { break }
-            if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+        try LineReader.forEach(source, file: file) { line, text in
+            if errors.full || !roomFor(records, line: line, errors: errors) { return false }
+            if text.allSatisfy({ $0 == " " || $0 == "\t" }) { return true }
+            let object: [String: JSONValue]
+            switch Result(catching: { () throws(JSON5Error) in try JSONValue.parse(Data(text.utf8)) }) {
+            case .success(.object(let o)):
+                object = o
+            case .success:
                 errors.add(line, "is not a JSON object", allowed: "one object per line with timestamp, input_length, output_length")
-                continue
+                return true
+            case .failure(let error):
+                let p = error.problems[0]
+                errors.add(line, Int(p.position.column), "is not a JSON object: " + (p.path.isEmpty ? "" : "\(p.path): ") + p.message,
+                           allowed: "one object per line with timestamp, input_length, output_length")
+                return true
             }
             let timestamp = number(object, "timestamp", line: line, errors: errors)
             let prompt = integer(object, "input_length", minimum: 1, line: line, errors: errors)
             let output = integer(object, "output_length", minimum: 0, line: line, errors: errors)
             var hashIds: [Int] = []
-            if let raw = object["hash_ids"], !(raw is NSNull) {
-                if let list = raw as? [Any], case let ints = list.compactMap(exactInt), ints.count == list.count {
+            if let raw = object["hash_ids"], raw != .null {
+                if case .array(let list) = raw, case let ints = list.compactMap(exactInt), ints.count == list.count {
                     hashIds = ints
                 } else {
                     errors.add(line, "hash_ids is not a list of integers")
@@ -149,44 +184,37 @@ public enum TraceReader {
             if let prompt, !hashIds.isEmpty, hashIds.count != (prompt + blockTokens - 1) / blockTokens {
                 errors.add(line, "hash_ids has \(hashIds.count) ids for input_length \(prompt)",
                            allowed: "one per \(blockTokens)-token block: \((prompt + blockTokens - 1) / blockTokens) (set blockTokens to the trace's block size)")
-                continue
+                return true
             }
             if let timestamp, let prompt, let output {
                 records.append(TraceRecord(time: timestamp / 1000, promptTokens: prompt,
                                            outputTokens: max(output, 1), hashIds: hashIds))
             }
+            return true
         }
         return records
     }
 
-    private static func describe(_ value: Any) -> String {
-        if let s = value as? String { return "\"\(s)\"" }
-        if value is NSNull { return "null" }
-        if String(describing: type(of: value)).hasSuffix("Boolean"), let n = value as? NSNumber { return n.boolValue ? "true" : "false" }
-        return "\(value)"
+    private static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): "\"\(s)\""
+        case .number(let d): FieldNode.format(d)
+        default: value.label
+        }
     }
 
-    private static func exactDouble(_ value: Any) -> Double? {
-        // Not `is Bool`: a bridged NSNumber 0 or 1 matches it too. JSONSerialization gives JSON
-        // booleans their own NSNumber subclass (`__NSCFBoolean`, objCType "c").
-        if value is String { return nil }
-        if String(describing: type(of: value)).hasSuffix("Boolean") { return nil }
-        if let n = value as? NSNumber { return n.doubleValue.isFinite ? n.doubleValue : nil }
-        return nil
-    }
-
-    private static func exactInt(_ value: Any) -> Int? {
-        guard let d = exactDouble(value), d == d.rounded(), abs(d) < 9e15 else { return nil }
+    private static func exactInt(_ value: JSONValue) -> Int? {
+        guard case .number(let d) = value, d.isFinite, d == d.rounded(), abs(d) < 9e15 else { return nil }
         return Int(d)
     }
 
-    private static func number(_ object: [String: Any], _ key: String, line: Int, errors: LineErrors) -> Double? {
+    private static func number(_ object: [String: JSONValue], _ key: String, line: Int, errors: LineErrors) -> Double? {
         guard let raw = object[key] else { errors.add(line, "\(key) is missing", allowed: "milliseconds"); return nil }
-        guard let d = exactDouble(raw) else { errors.add(line, "\(key) \(describe(raw)) is not a number", allowed: "milliseconds"); return nil }
+        guard case .number(let d) = raw, d.isFinite else { errors.add(line, "\(key) \(describe(raw)) is not a number", allowed: "milliseconds"); return nil }
         return d
     }
 
-    private static func integer(_ object: [String: Any], _ key: String, minimum: Int, line: Int, errors: LineErrors) -> Int? {
+    private static func integer(_ object: [String: JSONValue], _ key: String, minimum: Int, line: Int, errors: LineErrors) -> Int? {
         let allowed = minimum == 1 ? "a positive integer" : "a non-negative integer"
         guard let raw = object[key] else { errors.add(line, "\(key) is missing", allowed: allowed); return nil }
         guard let i = exactInt(raw) else { errors.add(line, "\(key) \(describe(raw)) is not an integer", allowed: allowed); return nil }
@@ -207,11 +235,15 @@ final class LineErrors {
 
     var full: Bool { count >= TraceReader.maxErrors }
 
-    /// `line` 0 means the whole file.
-    func add(_ line: Int, _ message: String, allowed: String = "") {
+    /// A problem of row `line` (0: the whole file).
+    func add(_ line: Int, _ message: String, allowed: String = "") { add(line, 1, message, allowed: allowed) }
+
+    /// A problem of row `line` at `column` of it.
+    func add(_ line: Int, _ column: Int, _ message: String, allowed: String = "") {
         guard !full else { return }
         count += 1
-        diagnostics.append(Diagnostic(file: file, path: line > 0 ? "line \(line)" : "", message: message, allowed: allowed))
+        diagnostics.append(Diagnostic(file: file, path: "", message: message, allowed: allowed,
+                                      position: line > 0 ? SourcePosition(line: line, column: column) : nil))
         if full {
             diagnostics.append(Diagnostic(file: file, path: "", message: "stopped after \(TraceReader.maxErrors) errors"))
         }

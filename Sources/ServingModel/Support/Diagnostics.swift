@@ -1,6 +1,7 @@
 import Foundation
 
-/// One problem with an input file: `FILE: path.to.field: what is wrong (what is allowed)`.
+/// One problem with an input file: `FILE:LINE:COL: path.to.field: what is wrong (what is allowed)`
+/// (`FILE: path...` when the problem has no place in the text: a missing file, a `--set` value).
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     /// Dotted path of the field, with array indices as components (`pools.0.replicas`); empty for
@@ -9,16 +10,20 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// What would have been accepted; empty when there is nothing useful to say.
     public var allowed: String
+    /// Where in the file the value (or the object lacking it) starts; nil when unknown.
+    public var position: SourcePosition?
 
-    public init(file: String, path: String, message: String, allowed: String = "") {
+    public init(file: String, path: String, message: String, allowed: String = "", position: SourcePosition? = nil) {
         self.file = file
         self.path = path
         self.message = message
         self.allowed = allowed
+        self.position = position
     }
 
     public var description: String {
-        let location = path.isEmpty ? Self.printable(file) : "\(Self.printable(file)): \(Self.printable(path))"
+        let place = Self.printable(file) + (position.map { ":\($0)" } ?? "")
+        let location = path.isEmpty ? place : "\(place): \(Self.printable(path))"
         let text = Self.printable(message, limit: Self.messageLimit)
         return allowed.isEmpty ? "\(location): \(text)" : "\(location): \(text) (\(Self.printable(allowed, limit: Self.messageLimit)))"
     }
@@ -62,15 +67,32 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
 /// user sees every problem at once.
 public final class DiagnosticSink {
     public let file: String
-    public private(set) var diagnostics: [Diagnostic] = []
+    /// Where the file's values are, to give each diagnostic its line and column.
+    public let positions: SourceMap?
+    private var kept: [Diagnostic] = []
+    private var dropped = 0
 
-    public init(file: String) { self.file = file }
+    /// Problems kept per file; the rest are counted in one closing line (a hostile file with a
+    /// million bad entries gets 101 lines, not a million).
+    public static let maxKept = 100
 
-    public func report(_ path: String, _ message: String, allowed: String = "") {
-        diagnostics.append(Diagnostic(file: file, path: path, message: message, allowed: allowed))
+    public init(file: String, positions: SourceMap? = nil) {
+        self.file = file
+        self.positions = positions
     }
 
-    public var hasErrors: Bool { !diagnostics.isEmpty }
+    /// Every problem reported, in order, and a last line counting those not kept.
+    public var diagnostics: [Diagnostic] {
+        dropped == 0 ? kept : kept + [Diagnostic(file: file, path: "", message: "\(dropped) more problems not shown",
+                                                 allowed: "fix those above and run again")]
+    }
+
+    public func report(_ path: String, _ message: String, allowed: String = "") {
+        guard kept.count < Self.maxKept else { dropped += 1; return }
+        kept.append(Diagnostic(file: file, path: path, message: message, allowed: allowed, position: positions?.position(of: path)))
+    }
+
+    public var hasErrors: Bool { !kept.isEmpty }
 
     /// Throws an `InputError` with everything reported so far, if anything was.
     public func throwIfAny() throws {

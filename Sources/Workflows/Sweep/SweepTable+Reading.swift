@@ -22,9 +22,7 @@ extension SweepTable {
 
     static func parseJSON(_ data: Data, file: String) throws(InputError) -> SweepTable {
         let root: JSONValue
-        do { root = try JSONValue.parse(data) } catch {
-            throw InputError(file: file, "is not valid JSON: \(ScenarioLoader.describe(error))", allowed: shardAllowed)
-        }
+        do { root = try JSONValue.parse(data) } catch { throw InputError(error.diagnostics(file: file)) }
         guard case .object(let fields) = root else { throw InputError(file: file, "is not a JSON object", allowed: shardAllowed) }
         let sink = DiagnosticSink(file: file)
         let known = ["columns", "grid", "points", "rows", "scenario", "shard"]
