@@ -106,6 +106,23 @@ func parseFormats(_ text: String, allowed: [String], command: String, problems: 
     return formats.isEmpty ? ["json"] : formats
 }
 
+/// `--raise-limits FACTOR`: how many times the standard run limits (`RunLimits`) a run may use.
+func parseLimits(_ text: String?, command: String, problems: inout [String]) -> RunLimits {
+    guard let text else { return .standard }
+    guard let f = Double(text), f.isFinite, f >= 1, f <= RunLimits.maxFactor else {
+        problems.append("servesim \(command): --raise-limits: \"\(text)\" is not a factor (a number from 1 to \(Int(RunLimits.maxFactor)))")
+        return .standard
+    }
+    return RunLimits(factor: f)
+}
+
+/// The help line of `--raise-limits`, the same for every command that runs scenarios; its text
+/// starts at `column` (where the command's other option texts start).
+func raiseLimitsHelp(_ column: Int) -> String {
+    "  " + "--raise-limits F".padding(toLength: column, withPad: " ", startingAt: 0)
+        + "allow F times the run limits (requests, attempts, time-series rows, routing work; 1 to 1000)"
+}
+
 /// A positive integer option (`--replications`, `--jobs`), or `default` when absent.
 func parseCount(_ text: String?, option: String, command: String, default value: Int, problems: inout [String]) -> Int {
     guard let text else { return value }

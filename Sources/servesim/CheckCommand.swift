@@ -21,6 +21,7 @@ let checkHelp = """
       --update           re-record the baselines instead: write DIR/<name>.json, .md and .csv,
                          exactly what `servesim run SCENARIO --out DIR` writes
       --seed N           override the scenarios' seed
+    \(raiseLimitsHelp(19))
       --quiet            print only the verdict line (and regressions on stderr); no timing lines
     Exit codes: 0 no regression (or baselines recorded), 1 regression, 2 bad input (nothing is
     written).
@@ -29,7 +30,7 @@ let checkHelp = """
 func checkCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "check", options: ["baseline", "tolerance", "junit", "seed"],
+        args = try Arguments.parse(raw, command: "check", options: ["baseline", "tolerance", "junit", "seed", "raise-limits"],
                                    flags: ["update", "quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
@@ -55,7 +56,8 @@ func checkCommand(_ raw: [String]) -> Int32 {
         problems.append("servesim check: --junit: nothing is compared with --update (use one or the other)")
     }
     let seed = parseSeed(args.options["seed"], command: "check", problems: &problems)
-    let scenarios = args.positionals.isEmpty ? [] : loadScenarios(args.positionals, seed: seed, perIteration: nil,
+    let limits = parseLimits(args.options["raise-limits"], command: "check", problems: &problems)
+    let scenarios = args.positionals.isEmpty ? [] : loadScenarios(args.positionals, seed: seed, perIteration: nil, limits: limits,
                                                                   problems: &problems)
 
     // Every baseline is read before anything runs, so all problems come out at once.

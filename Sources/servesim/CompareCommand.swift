@@ -2,7 +2,7 @@ import Foundation
 import ServeSim
 
 let compareHelp = """
-    USAGE: servesim compare SCENARIO... [--replications N] [--seed N] [--format md,json,html] [--out DIR] [--jobs N]
+    USAGE: servesim compare SCENARIO... [--replications N] [--seed N] [--format md,json,html] [--out DIR] [--jobs N] [--raise-limits F]
 
     Runs several scenarios on common random numbers (the same seed for all, so the same arrivals
     and lengths wherever class names match) and prints a side-by-side table: p50/p95/p99 TTFT and
@@ -15,6 +15,7 @@ let compareHelp = """
                          95% Student-t half-width, and "(n.s.)" marks differences from the best
                          that are not significant (paired over replications) (default 1)
       --seed N           seed of replication 0 for every scenario (default: the first scenario's)
+    \(raiseLimitsHelp(19))
       --format LIST      files to write with --out: md, json, html (default md,json)
       --out DIR          write DIR/compare.<format>; the Markdown table always goes to stdout
       --jobs N           simulations run in parallel (default: the number of cores)
@@ -25,7 +26,7 @@ let compareHelp = """
 func compareCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "compare", options: ["replications", "seed", "format", "out", "jobs"],
+        args = try Arguments.parse(raw, command: "compare", options: ["replications", "seed", "format", "out", "jobs", "raise-limits"],
                                    flags: ["quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
@@ -34,6 +35,7 @@ func compareCommand(_ raw: [String]) -> Int32 {
 
     var problems: [String] = []
     let seed = parseSeed(args.options["seed"], command: "compare", problems: &problems)
+    let limits = parseLimits(args.options["raise-limits"], command: "compare", problems: &problems)
     let replications = parseCount(args.options["replications"], option: "replications", command: "compare",
                                   default: 1, problems: &problems)
     let jobs = parseCount(args.options["jobs"], option: "jobs", command: "compare",
@@ -43,7 +45,7 @@ func compareCommand(_ raw: [String]) -> Int32 {
     var scenarios: [Scenario] = []
     for path in args.positionals {
         do {
-            scenarios += try ScenarioLoader.loadWithVariants(path: path)
+            scenarios += try ScenarioLoader.loadWithVariants(path: path, limits: limits)
         } catch let e as InputError {
             problems += e.diagnostics.map(\.description)
         } catch {

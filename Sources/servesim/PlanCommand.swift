@@ -5,6 +5,7 @@ let planHelp = """
     USAGE: servesim plan SCENARIO [--pool NAME] [--hardware A,B] [--tensor-parallel 1,2] [--model M,N]
                          [--peak X] [--growth X] [--safety X] [--max-replicas N] [--replications N]
                          [--recheck-seeds N] [--seed N] [--format md,json,html] [--out DIR] [--jobs N]
+                         [--raise-limits F]
 
     Capacity search: for each option (the product of --hardware, --tensor-parallel and --model;
     none given: the pool as it is), the smallest replica count of the pool (with autoscaling: the
@@ -25,6 +26,7 @@ let planHelp = """
       --replications N     seeds per evaluated size; feasible = met on every one (default 1)
       --recheck-seeds N    fresh seeds the answer is re-checked on (default 3; 0: none)
       --seed N             first seed (default: the scenario's)
+    \(raiseLimitsHelp(21))
       --format LIST        files to write with --out: md, json, html (default md,json)
       --out DIR            write DIR/<scenario>.plan.<format>; the Markdown always goes to stdout
       --jobs N             simulations run in parallel (default: the number of cores)
@@ -37,7 +39,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     do {
         args = try Arguments.parse(raw, command: "plan", options: [
             "pool", "hardware", "tensor-parallel", "model", "peak", "growth", "safety", "max-replicas",
-            "replications", "recheck-seeds", "seed", "format", "out", "jobs"], flags: ["quiet"])
+            "replications", "recheck-seeds", "seed", "format", "out", "jobs", "raise-limits"], flags: ["quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
     } catch { return Exit.badInput }
@@ -69,6 +71,7 @@ func planCommand(_ raw: [String]) -> Int32 {
         }
     }
     request.seed = parseSeed(args.options["seed"], command: "plan", problems: &problems)
+    request.limits = parseLimits(args.options["raise-limits"], command: "plan", problems: &problems)
     request.jobs = parseCount(args.options["jobs"], option: "jobs", command: "plan",
                               default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
     let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json", "html"], command: "plan", problems: &problems)
@@ -78,7 +81,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     }
     var base: Scenario?
     if problems.isEmpty {
-        do { base = try ScenarioLoader.load(path: request.path) } catch let e as InputError {
+        do { base = try ScenarioLoader.load(path: request.path, limits: request.limits) } catch let e as InputError {
             problems += e.diagnostics.map(\.description)
         } catch { problems.append("\(request.path): \(error)") }
     }

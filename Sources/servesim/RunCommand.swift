@@ -2,7 +2,7 @@ import Foundation
 import ServeSim
 
 let runHelp = """
-    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv,series,html] [--replications N]
+    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv,series,html] [--replications N] [--raise-limits F]
                         [--jobs N] [--per-iteration] [--quiet]
 
     Simulates each scenario (a folder means every .json5 file in it; none means the built-in
@@ -13,6 +13,7 @@ let runHelp = """
     OPTIONS:
       --out DIR          folder for reports (default: out)
       --seed N           override the scenarios' seed
+    \(raiseLimitsHelp(19))
       --format LIST      comma-separated: json, md, csv (per class), series (time series as
                          <name>.series.csv), html (one self-contained page with tables and
                          charts) (default: json,md,csv)
@@ -27,7 +28,8 @@ let runHelp = """
 func runCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "run", options: ["out", "seed", "format", "replications", "jobs"], flags: ["per-iteration", "quiet"])
+        args = try Arguments.parse(raw, command: "run", options: ["out", "seed", "format", "replications", "jobs", "raise-limits"],
+                                   flags: ["per-iteration", "quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
     } catch { return Exit.badInput }
@@ -41,8 +43,9 @@ func runCommand(_ raw: [String]) -> Int32 {
                                   problems: &problems)
     let jobs = parseCount(args.options["jobs"], option: "jobs", command: "run",
                           default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
+    let limits = parseLimits(args.options["raise-limits"], command: "run", problems: &problems)
     let scenarios = loadScenarios(args.positionals, seed: seed, perIteration: args.flags.contains("per-iteration") ? true : nil,
-                                  problems: &problems)
+                                  limits: limits, problems: &problems)
     if !problems.isEmpty {
         problems.forEach(printError)
         return Exit.badInput
@@ -87,7 +90,8 @@ func timingLine(_ name: String, wall: Double, events: Int, requests: Int) -> Str
 
 /// Loads every scenario (files, folders of .json5 files, or the built-in default), collecting
 /// all problems of all files before anything runs.
-func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, problems: inout [String]) -> [Scenario] {
+func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, limits: RunLimits = .standard,
+                   problems: inout [String]) -> [Scenario] {
     var files: [String] = []
     for path in paths {
         var isDirectory: ObjCBool = false
@@ -103,12 +107,12 @@ func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, proble
     if paths.isEmpty {
         do {
             scenarios.append(try ScenarioLoader.parse(data: Data(DefaultScenario.text.utf8), file: DefaultScenario.name,
-                                                      baseDirectory: ".", seed: seed, perIteration: perIteration))
+                                                      baseDirectory: ".", seed: seed, perIteration: perIteration, limits: limits))
         } catch let e as InputError { problems += e.diagnostics.map(\.description) } catch { problems.append("\(error)") }
     }
     for file in files {
         do {
-            scenarios.append(try ScenarioLoader.load(path: file, seed: seed, perIteration: perIteration))
+            scenarios.append(try ScenarioLoader.load(path: file, seed: seed, perIteration: perIteration, limits: limits))
         } catch let e as InputError {
             problems += e.diagnostics.map(\.description)
         } catch {

@@ -3,7 +3,7 @@ import ServeSim
 
 let sweepHelp = """
     USAGE: servesim sweep SCENARIO --set PATH=VALUES [--set ...] [--jobs N] [--shard K/N]
-                          [--out FILE] [--format csv|json] [--seed N] [--quiet]
+                          [--out FILE] [--format csv|json] [--seed N] [--raise-limits F] [--quiet]
 
     Runs the scenario once per point of a parameter grid and writes one table: a row per point
     (point index, the swept values, request counts, latency percentiles in seconds, SLO
@@ -22,6 +22,7 @@ let sweepHelp = """
       --out FILE         write the table here, atomically (default: stdout)
       --format FORMAT    csv or json (default: from the --out extension, else csv)
       --seed N           override every point's seed
+    \(raiseLimitsHelp(19))
       --quiet            no progress lines on stderr
     Exit codes: 0 ran, 2 bad input (nothing is written).
     """
@@ -29,7 +30,7 @@ let sweepHelp = """
 func sweepCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "sweep", options: ["set", "jobs", "shard", "out", "format", "seed"],
+        args = try Arguments.parse(raw, command: "sweep", options: ["set", "jobs", "shard", "out", "format", "seed", "raise-limits"],
                                    flags: ["quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
@@ -59,6 +60,7 @@ func sweepCommand(_ raw: [String]) -> Int32 {
         do { shard = try SweepShard.parse(text) } catch { problems.append("servesim sweep: --shard: \(error)") }
     }
     let seed = parseSeed(args.options["seed"], command: "sweep", problems: &problems)
+    let limits = parseLimits(args.options["raise-limits"], command: "sweep", problems: &problems)
     if seed != nil, axes.contains(where: { $0.path == ["seed"] }) {
         problems.append("servesim sweep: --seed: also swept by --set seed=... (one of the two)")
     }
@@ -71,7 +73,7 @@ func sweepCommand(_ raw: [String]) -> Int32 {
     let started = Date()
     let table: SweepTable
     do {
-        let plan = try SweepPlan.prepare(path: path, grid: grid, seed: seed, jobs: jobs)
+        let plan = try SweepPlan.prepare(path: path, grid: grid, seed: seed, jobs: jobs, limits: limits)
         let quiet = args.flags.contains("quiet")
         table = try plan.run(shard: shard, jobs: jobs) { point, wall in
             if !quiet {

@@ -152,6 +152,51 @@ import ServeSim
         #expect(ok != nil && none.isEmpty, "\(none)")
     }
 
+    /// Validates `text` with `limits`: the diagnostics, empty when accepted.
+    func limitErrors(_ text: String, _ limits: RunLimits = .standard) -> [String] {
+        do {
+            _ = try ScenarioLoader.parse(data: Data(text.utf8), file: "s.json5", baseDirectory: ".", limits: limits)
+            return []
+        } catch let e as InputError { return e.diagnostics.map(\.description) } catch { return ["\(error)"] }
+    }
+
+    @Test func manyReplicasForManyRequestsAreRefusedOnTheReplicas() throws {
+        // 1,000 req/s for 2 minutes (120,000 requests) over 100,000 replica slots: 1.2e10
+        // replica looks fit; 10x the requests do not.
+        let wide = CLI.smallScenario.replacingOccurrences(of: "replicas: 1,", with: "replicas: 100000,")
+        #expect(limitErrors(wide.replacingOccurrences(of: "rate: 5", with: "rate: 1000")).isEmpty)
+        let errors = limitErrors(wide.replacingOccurrences(of: "rate: 5", with: "rate: 10000"))
+        let at = try #require(CLITests.position(of: "replicas: 100000", in: wide))
+        #expect(errors == ["s.json5:\(at): pools.0.replicas: 100000 replica slots for about 1200000 requests is more routing work than one run may do (requests x replica slots at most 2e+10: fewer replicas or fewer requests, or --raise-limits FACTOR to allow it on purpose)"],
+                "\(errors)")
+        // Raised on purpose, it is accepted (nothing runs here).
+        #expect(limitErrors(wide.replacingOccurrences(of: "rate: 5", with: "rate: 10000"), RunLimits(factor: 10)).isEmpty)
+    }
+
+    @Test func retriesAndSessionsCountInTheEstimate() {
+        // 20M requests with up to 100 attempts each: 2e9 attempts at worst.
+        let retried = CLI.smallScenario.replacingOccurrences(of: "rate: 5 }", with: "rate: 166667 }, client: { retry: { maxAttempts: 100 } }")
+        #expect(limitErrors(retried).contains { $0.contains("workload.classes.0.client.retry.maxAttempts: up to 2000004000 attempts if every try fails") },
+                "\(limitErrors(retried))")
+        #expect(limitErrors(retried, RunLimits(factor: 3)).isEmpty)
+        // 60M sessions of 2 turns on average are 120M requests.
+        let sessions = CLI.smallScenario.replacingOccurrences(of: "rate: 5 }", with: "rate: 500000 }, sessions: { turns: 2, thinkTime: \"5s\" }")
+        #expect(limitErrors(sessions).contains { $0.contains("about 120000000 requests in 2m") }, "\(limitErrors(sessions))")
+    }
+
+    @Test func raiseLimitsIsAFactorFromOneToAThousand() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("s.json5")
+        try CLI.smallScenario.replacingOccurrences(of: "rate: 5", with: "rate: 1000000").write(to: file, atomically: true, encoding: .utf8)
+        for command in ["run", "check", "compare", "sweep", "plan"] {
+            let bad = try CLI.run([command, file.path, "--raise-limits", "0.5"] + (command == "check" ? ["--baseline", dir.path] : []))
+            #expect(bad.code == 2 && bad.stderr.contains("servesim \(command): --raise-limits: \"0.5\" is not a factor (a number from 1 to 1000)"),
+                    "\(command): \(bad.stderr)")
+        }
+        let refused = try CLI.run(["run", file.path, "--out", dir.appendingPathComponent("out").path])
+        #expect(refused.code == 2 && refused.stderr.contains("or --raise-limits FACTOR to allow it on purpose"), "\(refused.stderr)")
+    }
+
     @Test func aTimeSeriesIntervalBeyondTheRowLimitIsRefused() {
         let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "warmup: \"10s\",", with: "warmup: \"10s\", timeSeriesInterval: \"1us\","))
         #expect(scenario == nil)

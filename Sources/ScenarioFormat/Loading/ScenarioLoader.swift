@@ -5,24 +5,25 @@ import Foundation
 /// every problem found, one per field, as `FILE: path.to.field: what is wrong (what is allowed)`.
 public enum ScenarioLoader {
     /// Loads and validates the scenario at `path`; `seed` overrides the file's seed.
-    public static func load(path: String, seed: UInt64? = nil, perIteration: Bool? = nil) throws -> Scenario {
-        try ScenarioSource.read(path: path).scenario(seed: seed, perIteration: perIteration)
+    public static func load(path: String, seed: UInt64? = nil, perIteration: Bool? = nil,
+                            limits: RunLimits = .standard) throws -> Scenario {
+        try ScenarioSource.read(path: path, limits: limits).scenario(seed: seed, perIteration: perIteration)
     }
 
     /// Loads the scenario at `path` with `overrides` applied to its value tree first (in order);
     /// an override's bad path or value is reported like any field error.
     public static func load(path: String, overrides: [ScenarioOverride], seed: UInt64? = nil,
-                            perIteration: Bool? = nil) throws -> Scenario {
-        try ScenarioSource.read(path: path).scenario(overrides: overrides, seed: seed, perIteration: perIteration)
+                            perIteration: Bool? = nil, limits: RunLimits = .standard) throws -> Scenario {
+        try ScenarioSource.read(path: path, limits: limits).scenario(overrides: overrides, seed: seed, perIteration: perIteration)
     }
 
     /// Parses scenario text. `file` names it in diagnostics; relative paths resolve against
     /// `baseDirectory`.
     public static func parse(data: Data, file: String, baseDirectory: String, seed: UInt64? = nil,
-                             perIteration: Bool? = nil) throws -> Scenario {
+                             perIteration: Bool? = nil, limits: RunLimits = .standard) throws -> Scenario {
         let (value, positions) = try document(data, file: file)
         return try parse(value: value, file: file, positions: positions, baseDirectory: baseDirectory, seed: seed,
-                         perIteration: perIteration)
+                         perIteration: perIteration, limits: limits)
     }
 
     /// Parses scenario text into its value tree and the positions of its values, without
@@ -37,9 +38,9 @@ public enum ScenarioLoader {
     }
 
     /// Validates a scenario value tree (a parsed file, possibly with overrides applied);
-    /// `positions` gives diagnostics their line and column.
+    /// `positions` gives diagnostics their line and column; `limits` bounds what the run may cost.
     public static func parse(value root: JSONValue, file: String, positions: SourceMap? = nil, baseDirectory: String,
-                             seed: UInt64? = nil, perIteration: Bool? = nil) throws -> Scenario {
+                             seed: UInt64? = nil, perIteration: Bool? = nil, limits: RunLimits = .standard) throws -> Scenario {
         typealias K = ScenarioFields
         let sink = DiagnosticSink(file: file, positions: positions)
         guard let top = FieldNode(value: root, path: "", sink: sink).object(K.section) else { throw InputError(sink.diagnostics) }
@@ -123,11 +124,18 @@ public enum ScenarioLoader {
             RegionParser.rejectRoutedGeoClasses(top: top, classRouters: routing.classRouters,
                                                 routerNames: routing.routers.map(\.name))
         }
-        RunLimits.check(classes: classes, duration: duration, timeSeriesInterval: seriesInterval, sink: sink)
+        limits.check(classes: classes, pools: pools, classPools: classPools, duration: duration,
+                     timeSeriesInterval: seriesInterval, sink: sink)
         top.finish()
         try sink.throwIfAny()
 
-        let traces = try WorkloadParser.loadTraces(classes, baseDirectory: baseDirectory)
+        let traces = try WorkloadParser.loadTraces(classes, baseDirectory: baseDirectory, limits: limits)
+        if traces.contains(where: { !$0.isEmpty }) {
+            // Now that the traces' rows are known, the estimate counts them too.
+            limits.check(classes: classes, pools: pools, classPools: classPools, duration: duration,
+                         timeSeriesInterval: seriesInterval, traceRows: traces.map(\.count), sink: sink)
+            try sink.throwIfAny()
+        }
         var scenario = Scenario(name: name, description: description, seed: seed ?? fileSeed, duration: duration,
                                 warmup: warmup, drainTimeout: drainTimeout, classes: classes, classPools: classPools,
                                 pools: pools, slos: slos, perIteration: perIteration ?? mode, traces: traces,

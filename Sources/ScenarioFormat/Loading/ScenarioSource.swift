@@ -12,6 +12,8 @@ public struct ScenarioSource: Sendable {
     public let positions: SourceMap
     /// Folder that relative paths in the scenario (traces, profiles) resolve against.
     public let baseDirectory: String
+    /// What a run of it may cost (`--raise-limits`).
+    public var limits: RunLimits = .standard
 
     public init(file: String, document: JSONValue, positions: SourceMap = SourceMap(), baseDirectory: String) {
         self.file = file
@@ -25,7 +27,7 @@ public struct ScenarioSource: Sendable {
     public static let maxFileBytes = 8 << 20
 
     /// Reads and parses the file at `path` (JSON5; not yet validated).
-    public static func read(path: String) throws -> ScenarioSource {
+    public static func read(path: String, limits: RunLimits = .standard) throws -> ScenarioSource {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > maxFileBytes {
             throw InputError(file: path, "is \(size) bytes, larger than a scenario file may be",
@@ -36,7 +38,9 @@ public struct ScenarioSource: Sendable {
         }
         let base = (path as NSString).deletingLastPathComponent
         let (document, positions) = try ScenarioLoader.document(data, file: path)
-        return ScenarioSource(file: path, document: document, positions: positions, baseDirectory: base.isEmpty ? "." : base)
+        var source = ScenarioSource(file: path, document: document, positions: positions, baseDirectory: base.isEmpty ? "." : base)
+        source.limits = limits
+        return source
     }
 
     /// The validated scenario with `overrides` applied in order; an override's bad path or value
@@ -49,6 +53,6 @@ public struct ScenarioSource: Sendable {
             map.replace(o.dottedPath)
         }
         return try ScenarioLoader.parse(value: root, file: file, positions: map, baseDirectory: baseDirectory, seed: seed,
-                                        perIteration: perIteration)
+                                        perIteration: perIteration, limits: limits)
     }
 }

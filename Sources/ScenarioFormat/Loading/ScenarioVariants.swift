@@ -61,8 +61,8 @@ enum VariantParser {
 extension ScenarioLoader {
     /// The scenario at `path` followed by each of its variants, all validated; a variant's
     /// problems name the variant.
-    public static func loadWithVariants(path: String, seed: UInt64? = nil) throws -> [Scenario] {
-        let source = try ScenarioSource.read(path: path)
+    public static func loadWithVariants(path: String, seed: UInt64? = nil, limits: RunLimits = .standard) throws -> [Scenario] {
+        let source = try ScenarioSource.read(path: path, limits: limits)
         let scenario = try source.scenario(seed: seed)
         var scenarios = [scenario]
         var problems: [Diagnostic] = []

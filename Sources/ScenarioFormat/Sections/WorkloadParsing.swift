@@ -43,7 +43,8 @@ public enum WorkloadParser {
 
     /// The trace records of each class, aligned with `classes` (empty for synthetic classes). Each
     /// distinct (file, format) is read once.
-    public static func loadTraces(_ classes: [RequestClassSpec], baseDirectory: String) throws(InputError) -> [[TraceRecord]] {
+    public static func loadTraces(_ classes: [RequestClassSpec], baseDirectory: String,
+                                  limits: RunLimits = .standard) throws(InputError) -> [[TraceRecord]] {
         var cache: [String: [TraceRecord]] = [:]
         var result: [[TraceRecord]] = []
         var diagnostics: [Diagnostic] = []
@@ -53,7 +54,8 @@ public enum WorkloadParser {
             let key = "\(trace.format.rawValue):\(trace.blockTokens):\(path)"
             if let cached = cache[key] { result.append(cached); continue }
             do {
-                let records = try TraceReader.read(path: path, format: trace.format, blockTokens: trace.blockTokens)
+                let records = try TraceReader.read(path: path, format: trace.format, blockTokens: trace.blockTokens,
+                                                   maxRows: limits.maxTraceRows)
                 cache[key] = records
                 result.append(records)
             } catch {
@@ -312,8 +314,8 @@ enum EmpiricalColumn {
                     return index != nil
                 }
                 if index < row.fields.count, let v = CSVLines.integer(row.fields[index]), v >= 1, v <= TraceReader.maxTokens {
-                    if values.count >= TraceReader.maxRows {
-                        node.report("\(path) has more than \(TraceReader.maxRows) values", allowed: "fewer values")
+                    if values.count >= RunLimits.standard.maxTraceRows {
+                        node.report("\(path) has more than \(RunLimits.standard.maxTraceRows) values", allowed: "fewer values")
                         errors += 1
                         return false
                     }

@@ -22,27 +22,26 @@ public enum TraceReader {
     /// model's context (and the simulator's request state counts tokens in 32 bits, so a prompt
     /// and its output must fit 2^31 together).
     public static let maxTokens = 100_000_000
-    /// Most requests one trace may give: what one run may simulate (`RunLimits`).
-    public static let maxRows = Int(RunLimits.maxRequests)
-
-    /// Reads and validates a trace file; `blockTokens` is the prompt tokens per Mooncake hash id.
-    public static func read(path: String, format: TraceSpec.Format,
-                            blockTokens: Int = TraceSpec.mooncakeBlockTokens) throws(InputError) -> [TraceRecord] {
+    /// Reads and validates a trace file; `blockTokens` is the prompt tokens per Mooncake hash id;
+    /// a trace of more than `maxRows` requests (what one run may simulate) is refused.
+    public static func read(path: String, format: TraceSpec.Format, blockTokens: Int = TraceSpec.mooncakeBlockTokens,
+                            maxRows: Int = RunLimits.standard.maxTraceRows) throws(InputError) -> [TraceRecord] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw InputError(file: path, "trace file not found")
         }
-        return try parse(.file(path), file: path, format: format, blockTokens: blockTokens)
+        return try parse(.file(path), file: path, format: format, blockTokens: blockTokens, maxRows: maxRows)
     }
 
     /// Parses trace text; `file` names it in diagnostics.
     public static func parse(_ data: Data, file: String, format: TraceSpec.Format,
                              blockTokens: Int = TraceSpec.mooncakeBlockTokens) throws(InputError) -> [TraceRecord] {
-        try parse(.data(data), file: file, format: format, blockTokens: blockTokens)
+        try parse(.data(data), file: file, format: format, blockTokens: blockTokens, maxRows: RunLimits.standard.maxTraceRows)
     }
 
-    static func parse(_ source: ByteSource, file: String, format: TraceSpec.Format, blockTokens: Int) throws(InputError) -> [TraceRecord] {
-        let errors = LineErrors(file: file)
+    static func parse(_ source: ByteSource, file: String, format: TraceSpec.Format, blockTokens: Int,
+                      maxRows: Int) throws(InputError) -> [TraceRecord] {
+        let errors = LineErrors(file: file, maxRows: maxRows)
         var records: [TraceRecord]
         switch format {
         case .azure, .csv: records = try parseCSV(source, file: file, format: format, errors: errors)
@@ -60,10 +59,11 @@ public enum TraceReader {
         return records
     }
 
-    /// Whether one more record may be kept; reports (once) when the trace is over `maxRows`.
+    /// Whether one more record may be kept; reports (once) when the trace is over its row limit.
     private static func roomFor(_ records: [TraceRecord], line: Int, errors: LineErrors) -> Bool {
-        guard records.count >= maxRows else { return true }
-        errors.add(line, "the trace has more than \(maxRows) requests", allowed: "at most \(maxRows) requests per run: a shorter trace")
+        guard records.count >= errors.maxRows else { return true }
+        errors.add(line, "the trace has more than \(errors.maxRows) requests",
+                   allowed: "at most \(errors.maxRows) requests per run: a shorter trace, \(RunLimits.raiseHint)")
         return false
     }
 
@@ -228,10 +228,15 @@ public enum TraceReader {
 /// Collects per-line diagnostics for one trace file, up to `TraceReader.maxErrors`.
 final class LineErrors {
     let file: String
+    /// Rows the trace may give (`RunLimits.maxTraceRows`).
+    let maxRows: Int
     private(set) var diagnostics: [Diagnostic] = []
     private var count = 0
 
-    init(file: String) { self.file = file }
+    init(file: String, maxRows: Int) {
+        self.file = file
+        self.maxRows = maxRows
+    }
 
     var full: Bool { count >= TraceReader.maxErrors }
 

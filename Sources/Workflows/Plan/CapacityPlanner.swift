@@ -36,6 +36,8 @@ public struct PlanRequest: Sendable {
     public var jobs: Int
     /// Told after each evaluated size, e.g. "A100-80GB (2 of 3): 12 replicas" (for a progress line).
     public var progress: (@Sendable (String) -> Void)?
+    /// What each evaluated run may cost (`--raise-limits`).
+    public var limits: RunLimits = .standard
 
     public init(path: String, pool: Int = 0, options: [PlanOption] = [], maxReplicas: Int = 64, peak: Double = 1,
                 growth: Double = 1, safety: Double = 1, replications: Int = 1, recheckSeeds: Int = 3,
@@ -136,7 +138,7 @@ public enum CapacityPlanner {
     /// Runs the search. Throws the scenario's `InputError` when the file itself is bad; an option
     /// whose overrides make it invalid is rejected with the first problem as its reason.
     public static func plan(_ request: PlanRequest) throws -> CapacityPlan {
-        let source = try ScenarioSource.read(path: request.path)
+        let source = try ScenarioSource.read(path: request.path, limits: request.limits)
         let base = try source.scenario()
         guard base.pools.indices.contains(request.pool) else {
             throw InputError(file: request.path, path: "pools", "has no pool \(request.pool)",
@@ -176,7 +178,7 @@ public enum CapacityPlanner {
                 let s = try source.scenario(overrides: option.overrides + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
                 gpusPerReplica = s.pools[request.pool].gpusPerReplica
                 let scaled = s.scalingLoad(by: request.loadFactor)
-                if let problem = RunLimits.problem(scaled) {
+                if let problem = request.limits.problem(scaled) {
                     loadError = "at \(request.loadFactor)x the scenario's load: \(problem)"
                     return nil
                 }

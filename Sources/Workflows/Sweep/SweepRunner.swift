@@ -22,9 +22,10 @@ public struct SweepPlan: Sendable {
     /// problem of every point, each followed by the point's assignment, e.g.
     /// `s.json5: pools.0.replicas: 0 is out of range (an integer from 1 to 100000) (sweep point 3: pools.0.replicas=0)`;
     /// a problem every point has is reported once, `(all 12 sweep points)`.
-    public static func prepare(path: String, grid: SweepGrid, seed: UInt64?, jobs: Int = 1) throws(InputError) -> SweepPlan {
+    public static func prepare(path: String, grid: SweepGrid, seed: UInt64?, jobs: Int = 1,
+                               limits: RunLimits = .standard) throws(InputError) -> SweepPlan {
         let source: ScenarioSource
-        do { source = try ScenarioSource.read(path: path) } catch { throw error as! InputError }
+        do { source = try ScenarioSource.read(path: path, limits: limits) } catch { throw error as! InputError }
         var plan = SweepPlan(source: source, seed: seed, grid: grid)
         let checked = parallelMap(grid.count, jobs: jobs) { [plan] point -> Result<[String], InputError> in
             do throws(InputError) { return .success(try plan.scenario(at: point).slos.map(\.name)) } catch { return .failure(error) }
