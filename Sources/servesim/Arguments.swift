@@ -68,8 +68,12 @@ enum Exit {
     static let badInput: Int32 = 2
 }
 
+/// Writes `text` to stderr, each of its lines made safe for a terminal (control characters as
+/// `\u{..}` escapes, at most 2,000 characters): a value echoed from the command line or a file
+/// never reaches the terminal raw.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Diagnostic.printable(String($0)) }
+    FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
 }
 
 /// Writes `prefix.<format>` for each format, rendered by `render`, atomically. On failure prints

@@ -16,7 +16,7 @@ func calibrateCommand(_ arguments: [String]) -> Int32 {
           --quick      small grid, few repetitions (smoke test; not for committed profiles)
         """
     func fail(_ message: String) -> Int32 {
-        FileHandle.standardError.write(Data("servesim calibrate: \(message)\n".utf8))
+        printError("servesim calibrate: \(message)")
         return 2
     }
     var modelName = "base", out: String?, threads = ProcessInfo.processInfo.activeProcessorCount
