@@ -4,8 +4,13 @@ import ServeSim
 
 /// The fuzzer beyond scenario parsing (issue 14): corrupted traces, accepted mutants actually
 /// run, and every command's options given hostile values. Seeded, so a failure names a
-/// reproducible case; bounded to about half a minute together.
+/// reproducible case; bounded to about half a minute together. `SERVESIM_FUZZ_TRACES=1000` and
+/// `SERVESIM_FUZZ_RUNS=10000` make the goal run the README reports.
 @Suite struct CommandFuzzTests {
+    static func count(_ variable: String, default value: Int) -> Int {
+        ProcessInfo.processInfo.environment[variable].flatMap(Int.init) ?? value
+    }
+
     /// What no message may carry: a Swift or Foundation dump instead of a sentence.
     static let leaks = ["DecodingError", "NSCocoaErrorDomain", "Optional(", "Swift.", "Foundation.", "Fatal error"]
 
@@ -25,7 +30,8 @@ import ServeSim
                       "\u{0}", "\u{1b}[31m", "é", String(repeating: "9", count: 400), " ", "2023-13-45 25:61:61.0"]
         var rng = ScenarioFuzzTests.Mix(state: 1414)
         var rejected = 0, accepted = 0
-        for m in 0..<600 {
+        let count = Self.count("SERVESIM_FUZZ_TRACES", default: 600)
+        for m in 0..<count {
             let (base, format) = bases[m % bases.count]
             var bytes = Array(base.utf8)
             for _ in 0...rng.below(3) {
@@ -58,20 +64,30 @@ import ServeSim
                 }
             }
         }
-        #expect(rejected > 150 && accepted > 25, "accepted \(accepted), rejected \(rejected)")
+        #expect(rejected > count / 4 && accepted > count / 24, "accepted \(accepted), rejected \(rejected)")
     }
 
     @Test func acceptedScenarioMutantsRunToTheEnd() throws {
-        // Mutants of the small scenario that validate are run by the binary (a 60 s guard each):
-        // each exits 0 with a report whose numbers are finite, or 2 when the cost estimate
-        // refuses it. None may crash, hang or leave output behind on refusal.
-        let tree = try JSONValue.parse(Data(CLI.smallScenario.utf8))
+        // Mutants of the small scenario and of every committed one (cut to 2 minutes) that
+        // validate are run by the binary under a 120 s guard: each exits 0 with a report whose
+        // numbers are finite and not negative, or 2 when the cost estimate refuses it, with
+        // nothing written. None may crash or hang, and none may take 1 GB.
+        let folder = CLI.repoRoot.appendingPathComponent("scenarios")
+        var bases = [try JSONValue.parse(Data(CLI.smallScenario.utf8))]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".json5") }).sorted() {
+            var tree = try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent(name)))
+            for (key, value) in [("duration", JSONValue.string("2m")), ("warmup", .string("10s"))] {
+                tree = try ScenarioOverride(path: [key], value: value).apply(to: tree, file: name)
+            }
+            bases.append(tree)
+        }
+        let runs = Self.count("SERVESIM_FUZZ_RUNS", default: 24)
         var rng = ScenarioFuzzTests.Mix(state: 77)
         let dir = try CLI.temporaryDirectory()
         var ran = 0, refused = 0, tried = 0
-        while ran < 24 && tried < 2_000 {
+        while ran + refused < runs && tried < 100 * runs {
             tried += 1
-            var mutant = tree
+            var mutant = bases[rng.below(bases.count)]
             for _ in 0...rng.below(2) {
                 let all = ScenarioFuzzTests.paths(mutant).filter { !$0.isEmpty }
                 let path = all[rng.below(all.count)]
@@ -79,13 +95,14 @@ import ServeSim
                                                          : .string(ScenarioFuzzTests.strings[rng.below(ScenarioFuzzTests.strings.count)])
                 mutant = ScenarioFuzzTests.replacing(mutant, at: path[...], with: value)
             }
-            let text = ScenarioFuzzTests.json(mutant)
-            guard (try? ScenarioLoader.parse(data: Data(text.utf8), file: "m.json5", baseDirectory: ".")) != nil else { continue }
+            // The committed traces' relative paths, made absolute: the mutant lives in a temporary folder.
+            let text = ScenarioFuzzTests.json(mutant).replacingOccurrences(of: "../../shared/data/", with: CLI.sharedData.path + "/")
+            guard (try? ScenarioLoader.parse(data: Data(text.utf8), file: "m.json5", baseDirectory: dir.path)) != nil else { continue }
             let file = dir.appendingPathComponent("m\(tried).json5")
             try Data(text.utf8).write(to: file)
             let out = dir.appendingPathComponent("out\(tried)")
-            let r = try CLI.runProgram("/usr/bin/timeout", ["60", CLI.binary.path, "run", file.path, "--out", out.path, "--quiet",
-                                                           "--format", "json"])
+            let r = try CLI.runProgram("/usr/bin/timeout", ["120", CLI.binary.path, "run", file.path, "--out", out.path, "--quiet",
+                                                           "--format", "json"], in: dir)
             #expect(r.code == 0 || r.code == 2, "mutant \(tried) exit \(r.code): \(r.stderr.prefix(500))\n\(text)")
             if r.code == 2 {
                 refused += 1
@@ -94,18 +111,26 @@ import ServeSim
             }
             ran += 1
             let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
-            let json = try #require(names.first { $0.hasSuffix(".json") }, "mutant \(tried): no report")
+            guard let json = names.first(where: { $0.hasSuffix(".json") }) else {
+                Issue.record("mutant \(tried): no report (exit \(r.code))"); continue
+            }
             let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(json)))
-            #expect(Self.allNumbersFinite(report), "mutant \(tried): a report number is not finite")
+            #expect(Self.allNumbersFiniteAndNotNegative(report), "mutant \(tried): a report number is negative or not finite\n\(text)")
+            try? FileManager.default.removeItem(at: out)
         }
-        #expect(ran >= 24, "ran \(ran), refused \(refused) of \(tried)")
+        #expect(ran >= runs / 2, "ran \(ran), refused \(refused) of \(tried)")
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        #expect(usage.ru_maxrss < 1 << 20, "a run took \(usage.ru_maxrss) KB")   // kilobytes on Linux
     }
 
-    static func allNumbersFinite(_ value: Any) -> Bool {
+    /// Every number of a report is finite and not negative (none of the committed reports has
+    /// a negative one: counts, times, rates, costs and shares).
+    static func allNumbersFiniteAndNotNegative(_ value: Any) -> Bool {
         switch value {
-        case let d as [String: Any]: return d.values.allSatisfy(allNumbersFinite)
-        case let a as [Any]: return a.allSatisfy(allNumbersFinite)
-        case let n as NSNumber: return n.doubleValue.isFinite
+        case let d as [String: Any]: return d.values.allSatisfy(allNumbersFiniteAndNotNegative)
+        case let a as [Any]: return a.allSatisfy(allNumbersFiniteAndNotNegative)
+        case let n as NSNumber: return n.doubleValue.isFinite && n.doubleValue >= 0
         default: return true
         }
     }

@@ -197,6 +197,25 @@ import ServeSim
         #expect(refused.code == 2 && refused.stderr.contains("or --raise-limits FACTOR to allow it on purpose"), "\(refused.stderr)")
     }
 
+    @Test func aPoolThatNeverStartsEndsADayAfterTheRunNotInAHundredYears() throws {
+        // Found by the run fuzzer: a cold start of 2^32 seconds kept the run alive (autoscaler
+        // ticks, time-series rows) until the machine ran out of memory.
+        let text = CLI.smallScenario.replacingOccurrences(of: "replicas: 1,", with: "replicas: 0, autoscaling: { minReplicas: 0, maxReplicas: 2, target: 4 }, coldStart: { provision: 4294967306 },")
+        let (scenario, errors) = parseScenario(text)
+        let s = try #require(scenario, "\(errors)")
+        #expect(s.drainLimit == Scenario.minimumDrainLimit)
+        let (records, result) = simulate(s)
+        #expect(records.isEmpty && result.inFlightAtEnd > 0)
+        #expect(result.endTime == s.duration + Scenario.minimumDrainLimit)
+        // The time series keeps the run's rows, as many again for the drain, and one for the rest.
+        let rows = result.timeSeries
+        #expect(rows.count == 2 * Int((s.duration / s.timeSeriesInterval).rounded(.up)) + 2, "\(rows.count)")
+        #expect(rows.last?.end == result.endTime && zip(rows, rows.dropFirst()).allSatisfy { $0.end == $1.start })
+        // A drain timeout given is kept as given.
+        let (given, _) = parseScenario(text.replacingOccurrences(of: "warmup: \"10s\",", with: "warmup: \"10s\", drainTimeout: \"3d\","))
+        #expect(given?.drainLimit == 259_200.0)
+    }
+
     @Test func aTimeSeriesIntervalBeyondTheRowLimitIsRefused() {
         let (scenario, errors) = parseScenario(CLI.smallScenario.replacingOccurrences(of: "warmup: \"10s\",", with: "warmup: \"10s\", timeSeriesInterval: \"1us\","))
         #expect(scenario == nil)

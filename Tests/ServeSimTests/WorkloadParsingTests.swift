@@ -66,7 +66,7 @@ private func parseWorkload(_ text: String, base: String = "/") -> ([RequestClass
             "s.json5: workload.classes.1.arrivals.cv: is missing (coefficient of variation > 0 (1 = Poisson))",
             "s.json5: workload.classes.1.outputTokens: is missing (an object with distribution: fixed, uniform, lognormal, empirical)",
             "s.json5: workload.classes.2.promptTokens.max: 2 is less than min 5 (an integer >= min)",
-            "s.json5: workload.classes.2.outputTokens.p95: p95/mean = 4.003 is more than any lognormal has (at most 3.868); give mu and sigma, or an empirical distribution",
+            "s.json5: workload.classes.2.outputTokens.p95: p95/mean = 4.003 is more than any lognormal has (at most 3.868); give mu and sigma, or an empirical distribution (p95 at most 3.868 x mean)",
             "s.json5: workload.classes.2.colour: unknown key (known keys: arrivals, client, failover, name, origin, origins, outputTokens, pools, promptTokens, sessions, sharedPrefix, tenant)",
         ])
     }

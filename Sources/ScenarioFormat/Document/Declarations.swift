@@ -73,6 +73,9 @@ public struct FieldSpec: Sendable {
     public let required: Bool
     /// What completes "is missing (...)" when the key is required and absent (may be empty).
     public let hint: String
+    /// The hint, or the type in words when the declaration gives none: "is missing" always says
+    /// what would do.
+    public var missingHint: String { hint.isEmpty ? type.summary : hint }
     /// The default as the schema states it (nil: none, or it depends on other keys: `defaultNote`).
     public let defaultValue: JSONValue?
     /// The default in words when it is not a plain value ("the hardware preset's").
@@ -274,4 +277,39 @@ extension Key where Value == [String] {
             return names.contains { $0 == nil } ? nil : names.compactMap { $0 }
         }
     }
+}
+
+extension FieldType {
+    /// The type in words, as the README's key tables and "is missing (...)" messages give it.
+    public var summary: String {
+        switch self {
+        case .string: "string"
+        case .text: "string"
+        case .boolean: "true or false"
+        case .number(let r): "number" + Self.range(r)
+        case .integer(let lo, let hi):
+            "integer" + Self.range(NumberRange(min: lo.map(Double.init), max: hi.map(Double.init)))
+        case .duration(let min, let exclusive): "duration" + (exclusive ? " > \(Self.number(min))" : min > 0 ? " >= \(Self.number(min))" : "")
+        case .fraction(let exclusive): exclusive ? "share in (0, 1)" : "share in [0, 1]"
+        case .bandwidth: "bytes/s, or a rate with a unit"
+        case .choice(let choices): choices.map { "`\($0.value)`" }.joined(separator: " or ")
+        case .object(let s): "object (`\(s.title)`)"
+        case .list(let t, let minItems): (minItems > 0 ? "non-empty " : "") + "list of " + t.summary
+        case .map(let t): "object of names to " + t.summary
+        case .either(let ts): ts.map(\.summary).joined(separator: ", or ")
+        case .constant(let n): "\(n)"
+        case .any: "any value"
+        }
+    }
+
+    fileprivate static func range(_ r: NumberRange) -> String {
+        switch (r.min, r.max) {
+        case let (lo?, hi?): " " + (r.minExclusive ? "(" : "[") + Self.number(lo) + ", " + Self.number(hi) + (r.maxExclusive ? ")" : "]")
+        case let (lo?, nil): (r.minExclusive ? " > " : " >= ") + Self.number(lo)
+        case let (nil, hi?): (r.maxExclusive ? " < " : " <= ") + Self.number(hi)
+        default: ""
+        }
+    }
+
+    fileprivate static func number(_ d: Double) -> String { FieldNode.format(d) }
 }

@@ -138,6 +138,12 @@ public struct FieldNode {
         return d
     }
 
+    /// `names` for an "(allowed)" hint, or what to do when there are none (the section that
+    /// defines them has problems of its own, or is absent).
+    public static func known(_ names: [String], _ what: String) -> String {
+        names.isEmpty ? "a \(what) defined in the file (none is valid yet)" : names.joined(separator: ", ")
+    }
+
     static func format(_ d: Double) -> String {
         d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
     }
@@ -181,7 +187,7 @@ public final class ObjectReader {
     /// The value of `key` as `read` gives it.
     public func read<V>(_ key: Key<V>) -> V? {
         guard let node = node(key) else {
-            if key.spec.required { sink.report(childPath(key.name), "is missing", allowed: key.spec.hint) }
+            if key.spec.required { sink.report(childPath(key.name), "is missing", allowed: key.spec.missingHint) }
             return key.fallback
         }
         return key.read(node)
@@ -206,7 +212,7 @@ public final class ObjectReader {
     /// reporting "is missing (its hint)" when absent.
     public func requiredNode<V>(_ key: Key<V>) -> FieldNode? {
         guard let node = node(key) else {
-            sink.report(childPath(key.name), "is missing", allowed: key.spec.hint)
+            sink.report(childPath(key.name), "is missing", allowed: key.spec.missingHint)
             return nil
         }
         return node

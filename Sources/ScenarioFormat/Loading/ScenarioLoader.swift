@@ -85,7 +85,7 @@ public enum ScenarioLoader {
                 for className in parsed.classes {
                     guard let c = classes.firstIndex(where: { $0.name == className }) else {
                         sink.report("\(node.path).classes", "no request class named \"\(className)\"",
-                                    allowed: classes.map(\.name).joined(separator: ", "))
+                                    allowed: FieldNode.known(classes.map(\.name), "request class"))
                         continue
                     }
                     if claimed[c] >= 0 {
@@ -172,7 +172,7 @@ public enum ScenarioLoader {
             limit.finish()
             if let tenant, !known.contains(tenant) {
                 limitNode.sink.report(limit.childPath(K.tenant.name), "no request class has tenant \"\(tenant)\"",
-                                      allowed: known.sorted().joined(separator: ", "))
+                                      allowed: FieldNode.known(known.sorted(), "tenant"))
             }
             if let tenant, let rate {
                 admission.tenants.append(.init(tenant: tenant, rate: rate, burst: burst ?? max(1, rate), unit: unit))

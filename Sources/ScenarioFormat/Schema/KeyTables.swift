@@ -72,38 +72,8 @@ public enum KeyTables {
         return field.defaultNote ?? ""
     }
 
-    /// A type in words.
-    static func describe(_ type: FieldType) -> String {
-        switch type {
-        case .string: "string"
-        case .text: "string"
-        case .boolean: "true or false"
-        case .number(let r): "number" + range(r)
-        case .integer(let lo, let hi):
-            "integer" + range(NumberRange(min: lo.map(Double.init), max: hi.map(Double.init)))
-        case .duration(let min, let exclusive): "duration" + (exclusive ? " > \(number(min))" : min > 0 ? " >= \(number(min))" : "")
-        case .fraction(let exclusive): exclusive ? "share in (0, 1)" : "share in [0, 1]"
-        case .bandwidth: "bytes/s, or a rate with a unit"
-        case .choice(let choices): choices.map { "`\($0.value)`" }.joined(separator: " or ")
-        case .object(let s): "object (`\(s.title)`)"
-        case .list(let t, let minItems): (minItems > 0 ? "non-empty " : "") + "list of " + describe(t)
-        case .map(let t): "object of names to " + describe(t)
-        case .either(let ts): ts.map(describe).joined(separator: ", or ")
-        case .constant(let n): "\(n)"
-        case .any: "any value"
-        }
-    }
-
-    private static func range(_ r: NumberRange) -> String {
-        switch (r.min, r.max) {
-        case let (lo?, hi?): " " + (r.minExclusive ? "(" : "[") + number(lo) + ", " + number(hi) + (r.maxExclusive ? ")" : "]")
-        case let (lo?, nil): (r.minExclusive ? " > " : " >= ") + number(lo)
-        case let (nil, hi?): (r.maxExclusive ? " < " : " <= ") + number(hi)
-        default: ""
-        }
-    }
-
-    private static func number(_ d: Double) -> String { FieldNode.format(d) }
+    /// A type in words (`FieldType.summary`).
+    static func describe(_ type: FieldType) -> String { type.summary }
 
     /// A Markdown table cell: bars escaped, no line breaks.
     private static func cell(_ text: String) -> String {

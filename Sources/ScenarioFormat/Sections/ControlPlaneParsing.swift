@@ -40,7 +40,7 @@ extension DurationDistribution {
             do {
                 return try .lognormal(mean: mean, p95: p95)
             } catch {
-                obj.sink.report(obj.childPath(K.p95.name), error.description); return nil
+                obj.sink.report(obj.childPath(K.p95.name), error.description, allowed: error.allowed); return nil
             }
         default:  // weibull
             let scale = obj.read(K.scale), shape = obj.read(K.shape)
@@ -205,7 +205,7 @@ public enum ControlPlaneParser {
             pools = list.map { item -> String? in
                 guard let name = item.string() else { return nil }
                 if let knownPools, !knownPools.contains(name) {
-                    item.report("unknown pool \"\(name)\"", allowed: knownPools.joined(separator: ", ")); return nil
+                    item.report("unknown pool \"\(name)\"", allowed: FieldNode.known(knownPools, "pool")); return nil
                 }
                 return name
             }.reduce(into: [String]?([])) { acc, name in

@@ -44,7 +44,7 @@ enum DegradationParser {
     static func poolIndex(_ node: FieldNode?, pools: [String]) -> Int? {
         guard let node, let name = node.string() else { return nil }
         guard let index = pools.firstIndex(of: name) else {
-            node.report("unknown pool \"\(name)\"", allowed: pools.joined(separator: ", "))
+            node.report("unknown pool \"\(name)\"", allowed: FieldNode.known(pools, "pool"))
             return nil
         }
         return index
@@ -68,7 +68,7 @@ enum DegradationParser {
                 if let s = slos.firstIndex(where: { $0.name == name }) {
                     signal = .burnRate(slo: s, window: window)
                 } else {
-                    sloNode?.report("no SLO named \"\(name)\"", allowed: slos.map(\.name).joined(separator: ", "))
+                    sloNode?.report("no SLO named \"\(name)\"", allowed: FieldNode.known(slos.map(\.name), "SLO"))
                 }
             }
         } else {

@@ -46,7 +46,7 @@ enum DisaggregationParser {
         guard let name = obj.requiredNode(key)?.string() else { return nil }
         let path = obj.childPath(key.name)
         guard let p = pools.firstIndex(where: { $0.name == name }) else {
-            obj.sink.report(path, "no pool named \"\(name)\"", allowed: pools.map(\.name).joined(separator: ", "))
+            obj.sink.report(path, "no pool named \"\(name)\"", allowed: FieldNode.known(pools.map(\.name), "pool"))
             return nil
         }
         if case .service = pools[p].performance {

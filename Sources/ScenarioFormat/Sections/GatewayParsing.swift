@@ -57,7 +57,7 @@ enum GatewayParser {
             for c in classNode.array(minCount: 1) ?? [] {
                 guard let s = c.string() else { continue }
                 if !known.contains(s) {
-                    c.report("no request class named \"\(s)\"", allowed: known.joined(separator: ", "))
+                    c.report("no request class named \"\(s)\"", allowed: FieldNode.known(known, "request class"))
                 } else {
                     classes.append(s)
                 }

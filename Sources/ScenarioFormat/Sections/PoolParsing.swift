@@ -190,9 +190,14 @@ public enum PoolParser {
             }
             return .steps(model, kvCapacityTokens: kv, requestOverhead: overhead)
         } catch let error as InputError {
-            for d in error.diagnostics { fileNode.report("profile \(d.description)") }
+            for d in error.diagnostics {
+                var problem = d
+                problem.allowed = ""
+                fileNode.report("profile \(problem.description)",
+                                allowed: d.allowed.isEmpty ? "a file written by `servesim calibrate` or `servesim profile import`" : d.allowed)
+            }
         } catch {
-            fileNode.report("cannot read profile: \(error)")
+            fileNode.report("cannot read profile: \(error)", allowed: "a file written by `servesim calibrate` or `servesim profile import`")
         }
         return nil
     }

@@ -149,7 +149,7 @@ enum RegionParser {
                 for key in rtt.fields.keys.sorted() {
                     guard let v = rtt.entry(key) else { continue }
                     guard let j = names.firstIndex(of: key) else {
-                        v.report("no region named \"\(key)\"", allowed: names.joined(separator: ", "))
+                        v.report("no region named \"\(key)\"", allowed: FieldNode.known(names, "region"))
                         continue
                     }
                     if let d = v.duration() { given[i][j] = (d, v) }
@@ -228,7 +228,7 @@ enum RegionParser {
         for item in items {
             guard let s = item.string() else { ok = false; continue }
             guard let p = poolNames.firstIndex(of: s) else {
-                item.report("no pool named \"\(s)\"", allowed: poolNames.joined(separator: ", "))
+                item.report("no pool named \"\(s)\"", allowed: FieldNode.known(poolNames, "pool"))
                 ok = false
                 continue
             }

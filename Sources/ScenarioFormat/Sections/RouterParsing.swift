@@ -27,7 +27,7 @@ enum RouterParser {
             }
             for name in served {
                 guard let c = classes.firstIndex(of: name) else {
-                    sink.report("\(item.path).classes", "no request class named \"\(name)\"", allowed: classes.joined(separator: ", "))
+                    sink.report("\(item.path).classes", "no request class named \"\(name)\"", allowed: FieldNode.known(classes, "request class"))
                     continue
                 }
                 if claimedByPools[c] >= 0 {

@@ -63,7 +63,7 @@ public enum SLOParser {
             if names.contains(name) {
                 item.report("duplicate class \"\(name)\"", allowed: "each class at most once"); ok = false
             } else if let knownClasses, !knownClasses.contains(name) {
-                item.report("unknown class \"\(name)\"", allowed: "one of: " + knownClasses.joined(separator: ", "))
+                item.report("unknown class \"\(name)\"", allowed: knownClasses.isEmpty ? FieldNode.known([], "request class") : "one of: " + knownClasses.joined(separator: ", "))
                 ok = false
             }
             names.append(name)

@@ -11,7 +11,7 @@ enum ScenarioFields {
                                        doc: "Arrivals are generated for this long; in-flight work then drains.")
     static let warmup = Key.duration("warmup", default: 0,
                                      doc: "Requests arriving earlier are simulated but excluded from statistics (< duration).")
-    static let drainTimeout = Key.duration("drainTimeout", defaultNote: "drain until empty",
+    static let drainTimeout = Key.duration("drainTimeout", defaultNote: "drain until empty, at most the duration or 1 day, the longer",
                                            doc: "Stop this long after duration.")
     static let timeSeriesInterval = Key.duration("timeSeriesInterval", min: 0, exclusiveMin: true, default: 60,
                                                  doc: "Interval of the report's time series.")

@@ -267,7 +267,7 @@ public enum WorkloadParser {
             let fit = try LognormalFit.parameters(mean: mean, p95: p95)
             return .lognormal(mu: fit.mu, sigma: fit.sigma)
         } catch {
-            p95Node.report(error.description)
+            p95Node.report(error.description, allowed: error.allowed)
             return nil
         }
     }

@@ -10,8 +10,16 @@ public struct Scenario: Sendable {
     public var duration: Double
     /// Requests arriving before this many seconds are simulated but excluded from statistics.
     public var warmup: Double
-    /// Stop draining this many seconds after `duration` (nil: until the last request ends).
+    /// Stop draining this many seconds after `duration` (nil: until the last request ends, at most
+    /// `drainLimit`).
     public var drainTimeout: Double?
+
+    /// Longest drain when `drainTimeout` is not given: the run's duration or one day, whichever is
+    /// longer. A backlog that needs more (a 136-year cold start, a pool that never starts) is cut
+    /// there and counted in flight at the end, instead of simulating years of idle timers.
+    public var drainLimit: Double { drainTimeout ?? Swift.max(duration, Self.minimumDrainLimit) }
+    /// Seconds: one day.
+    public static let minimumDrainLimit = 86_400.0
     public var classes: [RequestClassSpec]
     /// Pool index serving each class (parallel to `classes`).
     public var classPools: [Int]

@@ -60,6 +60,15 @@ public enum LognormalFitError: Error, Equatable, Sendable, CustomStringConvertib
             return "p95/mean = \(LognormalFit.text(ratio)) is more than any lognormal has (at most \(LognormalFit.text(limit))); give mu and sigma, or an empirical distribution"
         }
     }
+
+    /// What would do, for the "(allowed)" part of a message.
+    public var allowed: String {
+        switch self {
+        case .notPositive: "mean > 0 and p95 > 0"
+        case .p95NotAboveMean: "p95 > mean"
+        case .ratioTooLarge(_, let limit): "p95 at most \(LognormalFit.text(limit)) x mean"
+        }
+    }
 }
 
 /// Lognormal parameters from a mean and a 95th percentile (both in tokens).

@@ -79,8 +79,11 @@ public final class Simulation {
         metrics = MetricsCollector(
             classes: scenario.classes.map(MetricsClass.init), slos: scenario.slos, warmup: scenario.warmup,
             pools: scenario.pools.count)
+        // Rows: the duration's, as many again for the drain, then one row for the rest.
+        let durationRows = (scenario.duration / scenario.timeSeriesInterval).rounded(.up)
         series = TimeSeriesCollector(interval: scenario.timeSeriesInterval, slos: scenario.slos,
-                                     classNames: scenario.classes.map(\.name), warmup: scenario.warmup)
+                                     classNames: scenario.classes.map(\.name), warmup: scenario.warmup,
+                                     maxRows: Int(Swift.min(2 * durationRows + 2, 1e12)))
         var replicas: [Replica] = []
         var pools: [Pool] = []
         var routers: [any ReplicaRouter] = []
@@ -136,7 +139,7 @@ public final class Simulation {
         for replica in replicas where replica.lifecycle == .ready {
             for observer in features.replicaObservers { observer.replicaBecameReady(replica, self) }
         }
-        let deadline = scenario.drainTimeout.map { scenario.duration + $0 } ?? .infinity
+        let deadline = scenario.duration + scenario.drainLimit
         // A benchmark of closed-loop clients ends with its last request; otherwise the run spans
         // at least the arrivals' duration.
         endTime = features.closedLoop?.coversEveryClass == true ? 0 : scenario.duration

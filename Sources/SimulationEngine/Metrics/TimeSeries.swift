@@ -89,7 +89,8 @@ public struct TimeSeriesRow: Codable, Sendable, Equatable {
 /// calls `sample(at:pools:)` at each interval boundary, in time order before any later event;
 /// `finish(at:pools:)` closes the last, partial interval. Every event counts in the open interval
 /// (an event stamped in an already closed interval is counted in the open one). Memory: the rows,
-/// plus the TTFTs of the open interval only. Deterministic: output arrays are in SLO and pool
+/// plus the TTFTs of the open interval only; at most `maxRows` rows: once `maxRows - 1` are
+/// closed, the last row spans the rest of the run (a drain far longer than the run). Deterministic: output arrays are in SLO and pool
 /// order. SLI rules are `SLOTally`'s. Not thread-safe: one collector per simulation.
 public final class TimeSeriesCollector {
     /// Interval width, seconds (> 0).
@@ -97,6 +98,10 @@ public final class TimeSeriesCollector {
     /// Seconds; `record` ignores requests that arrived earlier (like `MetricsCollector`).
     public let warmup: Double
     public private(set) var rows: [TimeSeriesRow] = []
+    /// Most rows kept (>= 1).
+    public let maxRows: Int
+    /// Whether only the last, open-ended row is left to close (sampling more adds nothing).
+    public var isFull: Bool { rows.count >= maxRows - 1 }
 
     private let tallies: [SLOTally]
     /// For each SLO, whether it covers each class (by index).
@@ -116,9 +121,11 @@ public final class TimeSeriesCollector {
     ///   - slos: SLOs, in report order; a class name not in `classNames` matches nothing.
     ///   - classNames: request class names, indexed by `RequestRecord.classIndex`.
     ///   - warmup: seconds, >= 0.
-    public init(interval: Double, slos: [SLOSpec], classNames: [String], warmup: Double) {
+    ///   - maxRows: most rows kept (see the type's doc).
+    public init(interval: Double, slos: [SLOSpec], classNames: [String], warmup: Double, maxRows: Int = .max) {
         precondition(interval > 0 && interval.isFinite, "interval must be > 0")
         self.interval = interval
+        self.maxRows = Swift.max(1, maxRows)
         self.warmup = Swift.max(0, warmup)
         self.tallies = slos.map(SLOTally.init(spec:))
         self.covers = slos.map { slo in classNames.map(slo.covers) }
@@ -153,7 +160,7 @@ public final class TimeSeriesCollector {
     public func sample(at time: Double, pools: [PoolSample]) {
         if finished { return }
         let boundary = boundaries(upTo: time)
-        while k < boundary { close(end: Double(k + 1) * interval, pools: pools) }
+        while k < boundary && !isFull { close(end: Double(k + 1) * interval, pools: pools) }
     }
 
     /// Closes the remaining full intervals and the last partial one `[k * interval, end)`; a
@@ -161,7 +168,7 @@ public final class TimeSeriesCollector {
     public func finish(at end: Double, pools: [PoolSample]) {
         if finished { return }
         let full = boundaries(upTo: end)
-        while k < full { close(end: Double(k + 1) * interval, pools: pools) }
+        while k < full && !isFull { close(end: Double(k + 1) * interval, pools: pools) }
         let start = Double(k) * interval
         let counted = arrivals + retries + outcomes.reduce(0, +) > 0
         if end > start || counted { close(end: Swift.max(end, start), pools: pools) }

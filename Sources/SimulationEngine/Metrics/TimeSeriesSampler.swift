@@ -22,7 +22,7 @@ final class TimeSeriesSampler: Controller {
         sim.series.sample(at: now, pools: poolSamples(sim))
         for r in sim.replicas { busyAtLastSample[r.index] = r.busySecondsTotal(at: now) }
         lastSampleTime = now
-        if sim.isActive() { sim.events.schedule(at: now + interval, .sample, target: 0) }
+        if sim.isActive() && !sim.series.isFull { sim.events.schedule(at: now + interval, .sample, target: 0) }
     }
 
     /// Closes the last interval at the run's end.
