@@ -110,6 +110,41 @@ func parseFormats(_ text: String, allowed: [String], command: String, problems: 
     return formats.isEmpty ? ["json"] : formats
 }
 
+/// Checks, before anything runs, that `--out` can be written: a folder (`isFile` false) that
+/// exists or can be created, or a file whose folder exists; adds a problem otherwise.
+func checkOutput(_ path: String?, isFile: Bool, command: String, problems: inout [String]) {
+    guard let path else { return }
+    let fm = FileManager.default
+    var isDirectory: ObjCBool = false
+    if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+        if isDirectory.boolValue == isFile {
+            problems.append("servesim \(command): --out: \(path) is \(isFile ? "a folder" : "a file") (\(isFile ? "a file path" : "a folder, or a path to create one"))")
+        } else if !fm.isWritableFile(atPath: isFile ? FilePath.folder(of: path).nonEmpty : path) {
+            problems.append("servesim \(command): --out: \(path) is not writable (a writable \(isFile ? "file" : "folder"))")
+        }
+        return
+    }
+    // The nearest existing ancestor must be a writable folder (a file folder is not created).
+    var ancestor = FilePath.folder(of: path).nonEmpty
+    if isFile {
+        guard fm.fileExists(atPath: ancestor, isDirectory: &isDirectory), isDirectory.boolValue else {
+            problems.append("servesim \(command): --out: the folder \(ancestor) does not exist (a file in an existing folder)")
+            return
+        }
+    }
+    while !fm.fileExists(atPath: ancestor, isDirectory: &isDirectory) && ancestor != "/" && ancestor != "." {
+        ancestor = FilePath.folder(of: ancestor).nonEmpty
+    }
+    if !isDirectory.boolValue || !fm.isWritableFile(atPath: ancestor) {
+        problems.append("servesim \(command): --out: \(path) cannot be created (\(ancestor) is \(isDirectory.boolValue ? "not writable" : "not a folder"))")
+    }
+}
+
+extension String {
+    /// The path, or "." when it is empty (the folder of a bare file name).
+    var nonEmpty: String { isEmpty ? "." : self }
+}
+
 /// `--raise-limits FACTOR`: how many times the standard run limits (`RunLimits`) a run may use.
 func parseLimits(_ text: String?, command: String, problems: inout [String]) -> RunLimits {
     guard let text else { return .standard }

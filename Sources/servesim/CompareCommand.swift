@@ -36,6 +36,7 @@ func compareCommand(_ raw: [String]) -> Int32 {
     var problems: [String] = []
     let seed = parseSeed(args.options["seed"], command: "compare", problems: &problems)
     let limits = parseLimits(args.options["raise-limits"], command: "compare", problems: &problems)
+    checkOutput(args.options["out"], isFile: false, command: "compare", problems: &problems)
     let replications = parseCount(args.options["replications"], option: "replications", command: "compare",
                                   default: 1, problems: &problems)
     let jobs = parseCount(args.options["jobs"], option: "jobs", command: "compare",

@@ -42,6 +42,7 @@ func mergeCommand(_ raw: [String]) -> Int32 {
     }
     let format = tableFormat(args.options["format"], out: args.options["out"], command: "merge",
                              fallback: firstFormat ?? "csv", problems: &problems)
+    checkOutput(args.options["out"], isFile: true, command: "merge", problems: &problems)
     if problems.isEmpty {
         do {
             let table = try SweepTable.merge(shards, command: "servesim merge")

@@ -72,6 +72,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     }
     request.seed = parseSeed(args.options["seed"], command: "plan", problems: &problems)
     request.limits = parseLimits(args.options["raise-limits"], command: "plan", problems: &problems)
+    checkOutput(args.options["out"], isFile: false, command: "plan", problems: &problems)
     request.jobs = parseCount(args.options["jobs"], option: "jobs", command: "plan",
                               default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
     let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json", "html"], command: "plan", problems: &problems)

@@ -86,8 +86,8 @@ func profileCommand(_ raw: [String]) -> Int32 {
         }
         let profile = try LayerTableImport.run(directory: directory, options: options)
         let out = args.options["out"] ?? "profiles/\(profile.gpu)-\(model.name).json"
-        try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent.isEmpty ? "." :
-                                                    (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: FilePath.folder(of: out).isEmpty ? "." :
+                                                    FilePath.folder(of: out), withIntermediateDirectories: true)
         try profile.write(to: out)
         print(LayerTableReport.text(profile))
         print("wrote \(out)")

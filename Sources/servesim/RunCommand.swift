@@ -44,6 +44,7 @@ func runCommand(_ raw: [String]) -> Int32 {
     let jobs = parseCount(args.options["jobs"], option: "jobs", command: "run",
                           default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
     let limits = parseLimits(args.options["raise-limits"], command: "run", problems: &problems)
+    checkOutput(args.options["out"] ?? "out", isFile: false, command: "run", problems: &problems)
     let scenarios = loadScenarios(args.positionals, seed: seed, perIteration: args.flags.contains("per-iteration") ? true : nil,
                                   limits: limits, problems: &problems)
     if !problems.isEmpty {

@@ -61,6 +61,7 @@ func sweepCommand(_ raw: [String]) -> Int32 {
     }
     let seed = parseSeed(args.options["seed"], command: "sweep", problems: &problems)
     let limits = parseLimits(args.options["raise-limits"], command: "sweep", problems: &problems)
+    checkOutput(args.options["out"], isFile: true, command: "sweep", problems: &problems)
     if seed != nil, axes.contains(where: { $0.path == ["seed"] }) {
         problems.append("servesim sweep: --seed: also swept by --set seed=... (one of the two)")
     }

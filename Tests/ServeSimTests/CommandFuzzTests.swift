@@ -122,6 +122,7 @@ import ServeSim
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         #expect(usage.ru_maxrss < 1 << 20, "a run took \(usage.ru_maxrss) KB")   // kilobytes on Linux
+        print("run fuzzer: \(ran) ran, \(refused) refused by the cost estimate, of \(tried) mutants; largest peak RSS \(usage.ru_maxrss / 1024) MB")
     }
 
     /// Every number of a report is finite and not negative (none of the committed reports has

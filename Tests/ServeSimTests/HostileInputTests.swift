@@ -224,6 +224,37 @@ import ServeSim
 }
 
 @Suite struct OutputFileTests {
+    @Test func oneCharacterPathsDoNotTrap() throws {
+        // Foundation's deletingLastPathComponent traps on "x" (Linux, Swift 6.3): a scenario
+        // named x, and --out 1/0, crashed with SIGILL.
+        let dir = try CLI.temporaryDirectory()
+        try CLI.smallScenario.write(to: dir.appendingPathComponent("x"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", "x", "--out", "1/0", "--quiet"], in: dir)
+        #expect(r.code == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("1/0/small.json").path))
+        #expect(["x", "/x", "a/b/", "/", "a//b", ""].map(FilePath.folder) == ["", "/", "a", "/", "a", ""])
+    }
+
+    @Test func anOutputPathThatCannotBeWrittenIsRefusedBeforeAnythingRuns() throws {
+        let dir = try CLI.temporaryDirectory()
+        let scenario = dir.appendingPathComponent("s.json5")
+        try CLI.smallScenario.write(to: scenario, atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("a-file")
+        try Data().write(to: file)
+        let cases: [([String], String)] = [
+            (["run", scenario.path, "--out", file.path], "servesim run: --out: \(file.path) is a file (a folder, or a path to create one)"),
+            (["compare", scenario.path, "--out", file.path + "/x"], "servesim compare: --out: \(file.path)/x cannot be created (\(file.path) is not a folder)"),
+            (["plan", scenario.path, "--out", file.path], "servesim plan: --out: \(file.path) is a file"),
+            (["sweep", scenario.path, "--set", "seed=1,2", "--out", dir.path], "servesim sweep: --out: \(dir.path) is a folder (a file path)"),
+            (["sweep", scenario.path, "--set", "seed=1,2", "--out", dir.path + "/no/such/t.csv"], "the folder \(dir.path)/no/such does not exist"),
+        ]
+        for (arguments, message) in cases {
+            let r = try CLI.run(arguments + ["--quiet"])
+            #expect(r.code == 2 && r.stderr.contains(message) && r.stdout.isEmpty, "\(arguments): \(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a-file", "s.json5"])
+    }
+
     @Test func temporariesOfAKilledWriteAreRemovedByTheNextRun() throws {
         let dir = try CLI.temporaryDirectory()
         let scenario = dir.appendingPathComponent("s.json5")

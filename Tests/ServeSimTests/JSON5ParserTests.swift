@@ -19,31 +19,16 @@ import ServeSim
         }
     }
 
-    /// Foundation's JSON5 reader, which served before ours: the reference on valid text.
-    struct FoundationValue: Decodable, Equatable {
-        var value: JSONValue
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-        init(from decoder: Decoder) throws {
-            if let keyed = try? decoder.container(keyedBy: Key.self) {
-                var o: [String: JSONValue] = [:]
-                for k in keyed.allKeys { o[k.stringValue] = try keyed.decode(FoundationValue.self, forKey: k).value }
-                value = .object(o)
-            } else if var unkeyed = try? decoder.unkeyedContainer() {
-                var a: [JSONValue] = []
-                while !unkeyed.isAtEnd { a.append(try unkeyed.decode(FoundationValue.self).value) }
-                value = .array(a)
-            } else {
-                let s = try decoder.singleValueContainer()
-                if s.decodeNil() { value = .null }
-                else if let b = try? s.decode(Bool.self) { value = .bool(b) }
-                else if let d = try? s.decode(Double.self) { value = .number(d) }
-                else { value = .string(try s.decode(String.self)) }
-            }
+    /// A value read by Foundation's JSON5 reader (which served before ours: the reference on
+    /// valid text), as a `JSONValue`.
+    static func value(_ plain: PlainJSON) -> JSONValue {
+        switch plain {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .number(let d): .number(d)
+        case .string(let s): .string(s)
+        case .array(let a): .array(a.map(value))
+        case .object(let o): .object(o.mapValues(value))
         }
     }
 
@@ -55,7 +40,7 @@ import ServeSim
         decoder.allowsJSON5 = true
         for name in files {
             let data = try Data(contentsOf: folder.appendingPathComponent(name))
-            #expect(try JSONValue.parse(data) == decoder.decode(FoundationValue.self, from: data).value, "\(name)")
+            #expect(try JSONValue.parse(data) == Self.value(decoder.decode(PlainJSON.self, from: data)), "\(name)")
         }
     }
 

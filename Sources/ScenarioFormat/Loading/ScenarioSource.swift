@@ -36,7 +36,7 @@ public struct ScenarioSource: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
         }
-        let base = (path as NSString).deletingLastPathComponent
+        let base = FilePath.folder(of: path)
         let (document, positions) = try ScenarioLoader.document(data, file: path)
         var source = ScenarioSource(file: path, document: document, positions: positions, baseDirectory: base.isEmpty ? "." : base)
         source.limits = limits

@@ -122,7 +122,7 @@ public enum KernelTableBuilder {
         if let file = newest(root + "/comm/vllm", file: "custom_allreduce_perf.csv") {
             let csv = try NamedCSV(path: file)
             if device.isEmpty { device = try deviceName(csv) }
-            versions.append("vLLM \((file as NSString).deletingLastPathComponent.split(separator: "/").last ?? "") custom all-reduce")
+            versions.append("vLLM \(FilePath.folder(of: file).split(separator: "/").last ?? "") custom all-reduce")
             let (src, g, size, lat) = try (csv.column("kernel_source"), csv.column("num_gpus"), csv.column("message_size"), csv.column("latency"))
             var graph: [Int: [Double: [Double]]] = [:], eager: [Int: [Double: [Double]]] = [:]
             for row in csv.rows {
@@ -138,7 +138,7 @@ public enum KernelTableBuilder {
         if let file = newest(root + "/comm/nccl", file: "nccl_perf.csv") {
             let csv = try NamedCSV(path: file)
             if device.isEmpty { device = try deviceName(csv) }
-            versions.append("NCCL \((file as NSString).deletingLastPathComponent.split(separator: "/").last ?? "")")
+            versions.append("NCCL \(FilePath.folder(of: file).split(separator: "/").last ?? "")")
             let (op, dt, g, size, lat) = try (csv.column("op_name"), csv.column("nccl_dtype"), csv.column("num_gpus"),
                                               csv.column("message_size"), csv.column("latency"))
             var reduce: [Int: [Double: [Double]]] = [:], toAll: [Int: [Double: [Double]]] = [:]

@@ -48,7 +48,7 @@ public struct RecordedRun: Sendable {
     public static func load(path: String) throws -> RecordedRun {
         var folder = path
         if path.hasSuffix(".jsonl") {
-            folder = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+            folder = FilePath.folder(of: FilePath.folder(of: path))
         }
         let requestsPath = folder + "/vllm/requests.jsonl"
         func json(_ file: String) throws -> [String: Any] {
@@ -104,7 +104,7 @@ public struct RecordedRun: Sendable {
                     tpot: r.output > 1 ? (r.last - r.first) / Double(r.output - 1) : 0, e2e: r.last - r.queued)
         }
         let name = (folder as NSString).lastPathComponent == "Llama-3.1-8B"
-            ? ((folder as NSString).deletingLastPathComponent as NSString).lastPathComponent : (folder as NSString).lastPathComponent
+            ? (FilePath.folder(of: folder) as NSString).lastPathComponent : (folder as NSString).lastPathComponent
         let model = meta["model"] as? String ?? engine["model"] as? String ?? instance["model_name"] as? String ?? "unknown"
         var run = RecordedRun(name: name, requests: requests, maxNumSeqs: maxSeqs, maxBatchedTokens: maxTokens,
                               kvCacheTokens: kv, gpu: gpu, gpuMemoryBytes: memory, gpuMemoryUtilization: utilization, modelName: model)
