@@ -114,6 +114,10 @@ func parseFormats(_ text: String, allowed: [String], command: String, problems: 
 /// exists or can be created, or a file whose folder exists; adds a problem otherwise.
 func checkOutput(_ path: String?, isFile: Bool, command: String, problems: inout [String]) {
     guard let path else { return }
+    if path == "-" {
+        problems.append("servesim \(command): --out: \"-\" would be a \(isFile ? "file" : "folder") named - (a path; reports are not written to stdout)")
+        return
+    }
     let fm = FileManager.default
     var isDirectory: ObjCBool = false
     if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -143,6 +147,14 @@ func checkOutput(_ path: String?, isFile: Bool, command: String, problems: inout
 extension String {
     /// The path, or "." when it is empty (the folder of a bare file name).
     var nonEmpty: String { isEmpty ? "." : self }
+}
+
+/// `--format` names files, which only `--out` writes: given without it, nothing would be written
+/// and nothing said.
+func requireOut(forFormat format: String?, out: String?, command: String, problems: inout [String]) {
+    if format != nil && out == nil {
+        problems.append("servesim \(command): --format: files are written only with --out DIR (the Markdown always goes to stdout)")
+    }
 }
 
 /// `--raise-limits FACTOR`: how many times the standard run limits (`RunLimits`) a run may use.

@@ -37,6 +37,7 @@ func compareCommand(_ raw: [String]) -> Int32 {
     let seed = parseSeed(args.options["seed"], command: "compare", problems: &problems)
     let limits = parseLimits(args.options["raise-limits"], command: "compare", problems: &problems)
     checkOutput(args.options["out"], isFile: false, command: "compare", problems: &problems)
+    requireOut(forFormat: args.options["format"], out: args.options["out"], command: "compare", problems: &problems)
     let replications = parseCount(args.options["replications"], option: "replications", command: "compare",
                                   default: 1, problems: &problems)
     let jobs = parseCount(args.options["jobs"], option: "jobs", command: "compare",

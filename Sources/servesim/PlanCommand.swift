@@ -73,6 +73,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     request.seed = parseSeed(args.options["seed"], command: "plan", problems: &problems)
     request.limits = parseLimits(args.options["raise-limits"], command: "plan", problems: &problems)
     checkOutput(args.options["out"], isFile: false, command: "plan", problems: &problems)
+    requireOut(forFormat: args.options["format"], out: args.options["out"], command: "plan", problems: &problems)
     request.jobs = parseCount(args.options["jobs"], option: "jobs", command: "plan",
                               default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
     let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json", "html"], command: "plan", problems: &problems)
@@ -93,6 +94,12 @@ func planCommand(_ raw: [String]) -> Int32 {
             } else {
                 problems.append("servesim plan: --pool: no pool \"\(name)\" in \(request.path) (\(base.pools.map(\.name).joined(separator: ", ")))")
             }
+        }
+        for name in list("hardware") where HardwareSpec.preset(named: name) == nil {
+            problems.append("servesim plan: --hardware: no hardware preset \"\(name)\" (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
+        }
+        for name in list("model") where ModelSpec.preset(named: name) == nil && ModelSpec.preset(huggingFace: name) == nil {
+            problems.append("servesim plan: --model: no model preset \"\(name)\" (\(ModelSpec.presets.map(\.name).joined(separator: ", ")), or a Hugging Face id of one)")
         }
         request.options = planOptions(pool: request.pool, hardware: list("hardware"), tensorParallel: tps, models: list("model"))
     }

@@ -98,8 +98,10 @@ func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, limits
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            files += entries.filter { $0.hasSuffix(".json5") }.sorted()  // as documented: a report folder holds .json files
-                .map { (path as NSString).appendingPathComponent($0) }
+            let found = entries.filter { $0.hasSuffix(".json5") }.sorted()  // as documented: a report folder holds .json files
+            // A wrong folder must not turn a CI run green by checking nothing.
+            if found.isEmpty { problems.append("\(path): has no .json5 scenario files (a folder of scenarios, or a scenario file)") }
+            files += found.map { (path as NSString).appendingPathComponent($0) }
         } else {
             files.append(path)
         }

@@ -91,3 +91,33 @@ import ServeSim
         }
     }
 }
+
+/// Mistakes that gave a clean exit 0 (issue 15, "wrong or silently green"): each is bad input now.
+@Suite struct SilentlyGreenTests {
+    @Test func aFolderWithNoScenariosIsBadInputNotAGreenCheck() throws {
+        let empty = try CLI.temporaryDirectory()
+        for arguments in [["run", empty.path], ["check", empty.path, "--baseline", empty.path]] {
+            let r = try CLI.run(arguments + ["--quiet"])
+            #expect(r.code == 2 && r.stderr.contains("\(empty.path): has no .json5 scenario files"), "\(arguments): \(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)   // no empty JUnit, no reports
+    }
+
+    @Test func unknownPresetsAndFilesWithoutAnOutFolderAreBadInput() throws {
+        let dir = try CLI.temporaryDirectory()
+        let scenario = dir.appendingPathComponent("s.json5")
+        try CLI.smallScenario.write(to: scenario, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["plan", scenario.path, "--hardware", "H100"], "servesim plan: --hardware: no hardware preset \"H100\" (H100-SXM-80GB, "),
+            (["plan", scenario.path, "--model", "llama-9"], "servesim plan: --model: no model preset \"llama-9\" (llama-3.1-8b, "),
+            (["compare", scenario.path, "--format", "html"], "servesim compare: --format: files are written only with --out DIR"),
+            (["plan", scenario.path, "--format", "html"], "servesim plan: --format: files are written only with --out DIR"),
+            (["run", scenario.path, "--out", "-"], "servesim run: --out: \"-\" would be a folder named - (a path; reports are not written to stdout)"),
+        ]
+        for (arguments, message) in cases {
+            let r = try CLI.run(arguments + ["--quiet"].filter { _ in arguments[0] != "compare" }, in: dir)
+            #expect(r.code == 2 && r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+    }
+}
