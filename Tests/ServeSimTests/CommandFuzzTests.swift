@@ -60,6 +60,7 @@ import ServeSim
                     #expect(line.hasPrefix(file + ":") && !line.contains("\n") && line.count < 3_000, "mutant \(m): \(line)")
                     #expect(d.position != nil || d.message.hasPrefix("stopped after") || d.message == "contains no requests",
                             "mutant \(m): \(line)")
+                    #expect(!d.allowed.isEmpty, "mutant \(m): no hint: \(line)")
                     for leak in Self.leaks { #expect(!line.contains(leak), "mutant \(m): \(line)") }
                 }
             }

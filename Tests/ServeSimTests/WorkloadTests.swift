@@ -259,7 +259,7 @@ private func traceErrors(_ text: String, format: TraceSpec.Format, file: String 
         do {
             _ = try TraceReader.read(path: "/nonexistent/trace.csv", format: .csv)
         } catch {
-            #expect(error.description == "/nonexistent/trace.csv: trace file not found")
+            #expect(error.description == "/nonexistent/trace.csv: trace file not found (a path relative to the scenario file's folder, or absolute)")
         }
     }
 

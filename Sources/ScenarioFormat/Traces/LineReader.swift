@@ -55,12 +55,12 @@ enum LineReader {
             pending = [UInt8](data)
             try drain(final: true)
         case .file(let path):
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError(file: path, "cannot be read") }
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError(file: path, "cannot be read", allowed: "a readable file") }
             defer { try? handle.close() }
             while !stopped {
                 let chunk: Data?
                 do { chunk = try handle.read(upToCount: chunkBytes) } catch {
-                    throw InputError(file: file, "cannot be read: \(error.localizedDescription)")
+                    throw InputError(file: file, "cannot be read: \(error.localizedDescription)", allowed: "a readable file")
                 }
                 guard let chunk, !chunk.isEmpty else { break }
                 pending.append(contentsOf: chunk)

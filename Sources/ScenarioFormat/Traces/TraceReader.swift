@@ -28,7 +28,7 @@ public enum TraceReader {
                             maxRows: Int = RunLimits.standard.maxTraceRows) throws(InputError) -> [TraceRecord] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw InputError(file: path, "trace file not found")
+            throw InputError(file: path, "trace file not found", allowed: "a path relative to the scenario file's folder, or absolute")
         }
         return try parse(.file(path), file: path, format: format, blockTokens: blockTokens, maxRows: maxRows)
     }
@@ -177,7 +177,7 @@ public enum TraceReader {
                 if case .array(let list) = raw, case let ints = list.compactMap(exactInt), ints.count == list.count {
                     hashIds = ints
                 } else {
-                    errors.add(line, "hash_ids is not a list of integers")
+                    errors.add(line, "hash_ids is not a list of integers", allowed: "a list of block hashes, one integer per block")
                 }
             }
             // One hash id per block of the prompt, the last one partial (the trace's own convention).
@@ -250,7 +250,8 @@ final class LineErrors {
         diagnostics.append(Diagnostic(file: file, path: "", message: message, allowed: allowed,
                                       position: line > 0 ? SourcePosition(line: line, column: column) : nil))
         if full {
-            diagnostics.append(Diagnostic(file: file, path: "", message: "stopped after \(TraceReader.maxErrors) errors"))
+            diagnostics.append(Diagnostic(file: file, path: "", message: "stopped after \(TraceReader.maxErrors) errors",
+                                          allowed: "fix these and run again"))
         }
     }
 }
