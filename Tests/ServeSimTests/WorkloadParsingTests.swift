@@ -120,4 +120,27 @@ private func parseWorkload(_ text: String, base: String = "/") -> ([RequestClass
             #expect(error.description == "\(path):3:3: prompt_tokens \"zero\" is not an integer (a positive integer)")
         }
     }
+
+    @Test func anEmpiricalLengthFileIsReportedOnceWithItsHint() {
+        let dir = workloadDirectory()
+        let wrong = writeFile("prompt,out\n100,10\n", "wrong.csv", in: dir)
+        let empty = writeFile("\n\n", "empty.csv", in: dir)
+        func errors(_ file: String) -> [String] {
+            parseWorkload("""
+                { classes: [{ name: "c", arrivals: { process: "poisson", rate: 1 },
+                  promptTokens: { distribution: "fixed", value: 10 },
+                  outputTokens: { distribution: "empirical", file: "\(file)", column: "output" } }] }
+                """, base: dir.path).1
+        }
+        #expect(errors("wrong.csv") == ["s.json5: workload.classes.0.outputTokens.file: \(wrong) has no column \"output\" (columns: prompt, out)"])
+        #expect(errors("empty.csv") == ["s.json5: workload.classes.0.outputTokens.file: \(empty) has no header row (a header row naming output)"])
+    }
+
+    @Test func theSinkCountsProblemsPastItsCap() {
+        let sink = DiagnosticSink(file: "s.json5")
+        for i in 0..<150 { sink.report("k\(i)", "bad") }
+        #expect(sink.reportedCount == 150)
+        #expect(sink.diagnostics.count == DiagnosticSink.maxKept + 1)
+        #expect(sink.diagnostics.last?.message == "50 more problems not shown")
+    }
 }

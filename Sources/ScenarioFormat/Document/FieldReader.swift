@@ -17,6 +17,15 @@ public struct FieldNode {
 
     public func report(_ message: String, allowed: String = "") { sink.report(path, message, allowed: allowed) }
 
+    /// Reports a problem of a file this field names (a profile, a CSV of lengths) at this field:
+    /// `prefix` and the inner problem as it prints without its hint, then the inner hint (or
+    /// `fallback` when it has none) as this problem's "(allowed)".
+    public func report(_ inner: Diagnostic, prefix: String = "", fallback: String) {
+        var text = inner
+        text.allowed = ""
+        report(prefix + text.description, allowed: inner.allowed.isEmpty ? fallback : inner.allowed)
+    }
+
     private func wrongType(_ expected: String) {
         // A number that is not one the field takes says which: "got a number" alone reads as no error.
         if case .number(let d) = value, expected.contains("integer") || expected.contains("number") {

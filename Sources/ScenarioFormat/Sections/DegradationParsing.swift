@@ -55,7 +55,7 @@ enum DegradationParser {
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
-        let before = sink.diagnostics.count
+        let before = sink.reportedCount
         let pool = poolIndex(obj.requiredNode(K.pool), pools: pools)
         let kind = obj.value(K.signal)
         let checkInterval = obj.value(K.checkInterval)
@@ -93,7 +93,7 @@ enum DegradationParser {
             }
             steps.append(s)
         }
-        guard sink.diagnostics.count == before, let pool, !steps.isEmpty else { return nil }
+        guard sink.reportedCount == before, let pool, !steps.isEmpty else { return nil }
         return DegradationLadder(pool: pool, signal: signal, steps: steps, checkInterval: checkInterval,
                                  recoverAfter: recoverAfter)
     }

@@ -40,7 +40,7 @@ enum GatewayParser {
         typealias K = CacheFields
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
-        let before = obj.sink.diagnostics.count
+        let before = obj.sink.reportedCount
         let kind = obj.read(K.kind)
         let name = obj.read(K.name)
         let ratioNode = obj.node(K.hitRatio), contentNode = obj.node(K.content)
@@ -63,7 +63,7 @@ enum GatewayParser {
                 }
             }
         }
-        guard obj.sink.diagnostics.count == before, let kind, let latency else { return nil }
+        guard obj.sink.reportedCount == before, let kind, let latency else { return nil }
         return ResponseCacheSpec(name: name ?? kind.rawValue, kind: kind, hitRatio: hitRatio, hitLatency: latency,
                                  classes: classes, content: content)
     }
@@ -73,12 +73,12 @@ enum GatewayParser {
         typealias K = CacheContentFields
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
-        let before = obj.sink.diagnostics.count
+        let before = obj.sink.reportedCount
         let distinct = obj.read(K.distinct)
         let skew = obj.value(K.skew)
         let capacity = obj.read(K.capacity)
         let ttl = obj.read(K.ttl)
-        guard obj.sink.diagnostics.count == before, let distinct else { return nil }
+        guard obj.sink.reportedCount == before, let distinct else { return nil }
         return CacheContentModel(distinct: distinct, skew: skew, capacity: capacity, ttl: ttl)
     }
 
@@ -86,7 +86,7 @@ enum GatewayParser {
         typealias K = HostedFields
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
-        let before = obj.sink.diagnostics.count
+        let before = obj.sink.reportedCount
         let name = obj.value(K.name)
         let input = obj.read(K.inputPricePerMillion)
         let output = obj.read(K.outputPricePerMillion)
@@ -94,7 +94,7 @@ enum GatewayParser {
         let tpot = obj.requiredNode(K.tpot).flatMap { DurationDistribution.parse($0) }
         let share = obj.value(K.share)
         let overflow = obj.value(K.overflow)
-        guard obj.sink.diagnostics.count == before, let input, let output, let ttft, let tpot else { return nil }
+        guard obj.sink.reportedCount == before, let input, let output, let ttft, let tpot else { return nil }
         return HostedEndpointSpec(name: name, inputPricePerMillion: input, outputPricePerMillion: output,
                                   ttft: ttft, tpot: tpot, share: share, overflow: overflow)
     }

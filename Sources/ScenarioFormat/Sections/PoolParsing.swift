@@ -4,6 +4,9 @@ import Foundation
 /// Reads one entry of `pools` (keys: `PoolFields`): hardware, model, replicas, scheduler, routing,
 /// performance model.
 public enum PoolParser {
+    /// What a pool's `performance.file` must be.
+    static let profileHint = "a file written by `servesim calibrate` or `servesim profile import`"
+
     public struct Parsed {
         public var spec: PoolSpec
         /// Request classes this pool serves (empty: whatever no other pool claims).
@@ -18,7 +21,7 @@ public enum PoolParser {
         typealias K = PoolFields
         guard let obj = node.object(K.section) else { return nil }
         let sink = node.sink
-        let before = sink.diagnostics.count
+        let before = sink.reportedCount
         let name = obj.read(K.name) ?? ""
         let classes = obj.node(K.classes)?.array()?.compactMap { $0.string() } ?? []
         let autoscaler = obj.node(K.autoscaling).flatMap(ControlPlaneParser.autoscaler)
@@ -119,7 +122,7 @@ public enum PoolParser {
         }
         obj.accept(K.region.spec)  // read by RegionParser
         obj.finish()
-        guard sink.diagnostics.count == before, let performance, let price else { return nil }
+        guard sink.reportedCount == before, let performance, let price else { return nil }
         // Reports name the hardware; a profile pool is named by its profile file.
         var hardwareLabel = hardware?.name ?? "none"
         if hardware == nil, kind == "profile", case .string(let file)? = performanceObj?.fields[PerformanceFields.file.name] {
@@ -190,14 +193,9 @@ public enum PoolParser {
             }
             return .steps(model, kvCapacityTokens: kv, requestOverhead: overhead)
         } catch let error as InputError {
-            for d in error.diagnostics {
-                var problem = d
-                problem.allowed = ""
-                fileNode.report("profile \(problem.description)",
-                                allowed: d.allowed.isEmpty ? "a file written by `servesim calibrate` or `servesim profile import`" : d.allowed)
-            }
+            for d in error.diagnostics { fileNode.report(d, prefix: "profile ", fallback: Self.profileHint) }
         } catch {
-            fileNode.report("cannot read profile: \(error)", allowed: "a file written by `servesim calibrate` or `servesim profile import`")
+            fileNode.report("cannot read profile: \(error)", allowed: Self.profileHint)
         }
         return nil
     }

@@ -29,7 +29,7 @@ public enum PrefixCachingParser {
     static func affinity(_ node: FieldNode, routing: RoutingPolicy) -> AffinitySpec? {
         typealias K = AffinityFields
         guard let obj = node.object(K.section) else { return nil }
-        let before = node.sink.diagnostics.count
+        let before = node.sink.reportedCount
         var spec = AffinitySpec()
         if let keyNode = obj.node(K.keyBlocks) {
             if let n = K.keyBlocks.read(keyNode) { spec.keyBlocks = n }
@@ -44,21 +44,21 @@ public enum PrefixCachingParser {
             node.report("is only for routing prefix-affinity or session-affinity (routing is \(routing.rawValue))",
                         allowed: "remove it, or set routing: \"prefix-affinity\" or \"session-affinity\"")
         }
-        return node.sink.diagnostics.count == before ? spec : nil
+        return node.sink.reportedCount == before ? spec : nil
     }
 
     /// `sharedPrefix` of a synthetic class.
     static func sharedPrefix(_ node: FieldNode) -> SharedPrefixSpec? {
         typealias K = SharedPrefixFields
         guard let obj = node.object(K.section) else { return nil }
-        let before = node.sink.diagnostics.count
+        let before = node.sink.reportedCount
         let tokens = obj.read(K.tokens)
         let count = obj.read(K.count)
         let skew = obj.value(K.skew)
         let blockNode = obj.node(K.blockTokens)
         let blockTokens = obj.value(K.blockTokens)
         obj.finish()
-        guard node.sink.diagnostics.count == before, let tokens, let count else { return nil }
+        guard node.sink.reportedCount == before, let tokens, let count else { return nil }
         if tokens < blockTokens {
             (blockNode ?? node).report("a \(tokens)-token prefix has no full \(blockTokens)-token block",
                                        allowed: "blockTokens <= tokens")

@@ -55,7 +55,7 @@ enum RegionParser {
     /// `pools` (the other parsers accept the region keys and leave them to this one).
     static func parse(_ node: FieldNode?, classNodes: [FieldNode], poolNodes: [FieldNode], classes: [RequestClassSpec],
                       pools: [PoolSpec], claimed: [Int], sink: DiagnosticSink) -> RegionTopology? {
-        let before = sink.diagnostics.count
+        let before = sink.reportedCount
         guard let node else {
             for n in poolNodes {
                 if let v = field(n, PoolFields.region) { v.report("needs top-level regions", allowed: "define regions: [{ name, rtt }] first") }
@@ -111,7 +111,7 @@ enum RegionParser {
                 failover.append(true)
             }
         }
-        guard sink.diagnostics.count == before else { return nil }
+        guard sink.reportedCount == before else { return nil }
         return RegionTopology(names: names, rtt: rtt, poolRegion: poolRegion, origins: origins,
                               candidates: candidates, failover: failover)
     }
@@ -128,7 +128,7 @@ enum RegionParser {
     /// Region names and the symmetric RTT matrix, in the order of the `regions` array.
     private static func table(_ node: FieldNode) -> ([String], [[Double]])? {
         guard let items = node.array(minCount: 1) else { return nil }
-        let before = node.sink.diagnostics.count
+        let before = node.sink.reportedCount
         var names: [String] = []
         var readers: [ObjectReader?] = []
         for item in items {
@@ -157,7 +157,7 @@ enum RegionParser {
             }
             obj.finish()
         }
-        guard node.sink.diagnostics.count == before else { return nil }
+        guard node.sink.reportedCount == before else { return nil }
         var rtt = Array(repeating: Array(repeating: 0.0, count: n), count: n)
         for i in 0..<n {
             for j in i..<n {
@@ -174,7 +174,7 @@ enum RegionParser {
                 }
             }
         }
-        guard node.sink.diagnostics.count == before else { return nil }
+        guard node.sink.reportedCount == before else { return nil }
         return (names, rtt)
     }
 

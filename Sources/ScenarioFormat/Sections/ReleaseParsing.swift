@@ -17,7 +17,7 @@ enum ReleaseParser {
     static func parse(_ node: FieldNode, pools: [String]) -> [ReleaseSpec]? {
         guard let items = node.array() else { return nil }
         let sink = node.sink
-        let before = sink.diagnostics.count
+        let before = sink.reportedCount
         var releases: [ReleaseSpec] = []
         for item in items {
             guard let release = release(item, pools: pools) else { continue }
@@ -31,7 +31,7 @@ enum ReleaseParser {
             }
             releases.append(release)
         }
-        return sink.diagnostics.count == before ? releases : nil
+        return sink.reportedCount == before ? releases : nil
     }
 
     static func release(_ node: FieldNode, pools: [String]) -> ReleaseSpec? {
@@ -39,7 +39,7 @@ enum ReleaseParser {
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
-        let before = sink.diagnostics.count
+        let before = sink.reportedCount
         let name = obj.read(K.name)
         let stable = DegradationParser.poolIndex(obj.requiredNode(K.stable), pools: pools)
         let candidate = DegradationParser.poolIndex(obj.requiredNode(K.candidate), pools: pools)
@@ -61,7 +61,7 @@ enum ReleaseParser {
         }
         let analysis = obj.requiredNode(K.analysis).flatMap(parseAnalysis)
         let promoteAfter = obj.read(K.promoteAfter)
-        guard sink.diagnostics.count == before, let name, let stable, let candidate, let strategy, let fraction,
+        guard sink.reportedCount == before, let name, let stable, let candidate, let strategy, let fraction,
               let analysis else { return nil }
         return ReleaseSpec(name: name, stable: stable, candidate: candidate, strategy: strategy, start: start,
                            fraction: fraction, analysis: analysis, promoteAfter: promoteAfter)
@@ -71,7 +71,7 @@ enum ReleaseParser {
         typealias K = AnalysisFields
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
-        let before = obj.sink.diagnostics.count
+        let before = obj.sink.reportedCount
         let window = obj.read(K.window)
         let interval = obj.value(K.interval)
         let minRequests = obj.value(K.minRequests)
@@ -80,7 +80,7 @@ enum ReleaseParser {
         if !obj.has(K.maxTtftP95) && !obj.has(K.maxErrorRate) {
             obj.sink.report(obj.childPath(K.maxErrorRate.name), "is missing", allowed: K.maxErrorRate.spec.hint)
         }
-        guard obj.sink.diagnostics.count == before, let window else { return nil }
+        guard obj.sink.reportedCount == before, let window else { return nil }
         return ReleaseAnalysis(window: window, interval: interval, minRequests: minRequests, maxTtftP95: maxTtft,
                                maxErrorRate: maxErrors)
     }

@@ -17,7 +17,7 @@ enum RouterParser {
                       claimedByPools: [Int]) -> (routers: [TrafficRouter], classRouters: [Int])? {
         guard let items = node.array() else { return nil }
         let sink = node.sink
-        let before = sink.diagnostics.count
+        let before = sink.reportedCount
         var routers: [TrafficRouter] = []
         var classRouters = Array(repeating: -1, count: classes.count)
         for item in items {
@@ -41,7 +41,7 @@ enum RouterParser {
             }
             routers.append(router)
         }
-        return sink.diagnostics.count == before ? (routers, classRouters) : nil
+        return sink.reportedCount == before ? (routers, classRouters) : nil
     }
 
     static func router(_ node: FieldNode, pools: [String]) -> (TrafficRouter, [String])? {
@@ -49,7 +49,7 @@ enum RouterParser {
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
-        let before = sink.diagnostics.count
+        let before = sink.reportedCount
         let name = obj.read(K.name)
         let classes = obj.requiredNode(K.classes)?.array(minCount: 1)?.compactMap { $0.string() } ?? []
         var split: [TrafficRouter.Tier] = []
@@ -87,7 +87,7 @@ enum RouterParser {
                 sink.report(obj.childPath(K.fallback.name), "needs another tier to fall back to", allowed: "at least two pools in split")
             }
         }
-        guard sink.diagnostics.count == before, let name else { return nil }
+        guard sink.reportedCount == before, let name else { return nil }
         return (TrafficRouter(name: name, split: split, fallback: fallback), classes)
     }
 }

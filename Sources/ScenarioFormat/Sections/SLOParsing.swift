@@ -18,7 +18,7 @@ public enum SLOParser {
     public static let defaultWindow: Double = 30 * 86400
 
     public static func parse(_ node: FieldNode, knownClasses: [String]? = nil) -> [SLOSpec]? {
-        let before = node.sink.diagnostics.count
+        let before = node.sink.reportedCount
         guard let items = node.array() else { return nil }
         var specs: [SLOSpec] = []
         var firstPathOfName: [String: String] = [:]
@@ -51,7 +51,7 @@ public enum SLOParser {
                                      window: window, classes: classes))
             }
         }
-        return node.sink.diagnostics.count == before ? specs : nil
+        return node.sink.reportedCount == before ? specs : nil
     }
 
     static func parseClasses(_ node: FieldNode, knownClasses: [String]?) -> [String]? {

@@ -72,9 +72,9 @@ public enum ServingParser {
         if let layers, dense >= layers {
             obj.sink.report(obj.childPath(K.denseLayers.name), "\(dense) leaves no MoE layer of \(layers)", allowed: "fewer than layers")
         }
-        let before = obj.sink.diagnostics.count
+        let before = obj.sink.reportedCount
         obj.finish()
-        guard let experts, let topK, let intermediate, topK <= experts, obj.sink.diagnostics.count == before,
+        guard let experts, let topK, let intermediate, topK <= experts, obj.sink.reportedCount == before,
               layers.map({ dense < $0 }) ?? true else { return nil }
         return MoESpec(experts: experts, topK: topK, expertIntermediate: intermediate, sharedIntermediate: shared, denseLayers: dense)
     }

@@ -24,7 +24,7 @@ public enum SessionParser {
         }
         typealias K = SessionFields
         guard let obj = node.object(K.section) else { return nil }
-        let before = node.sink.diagnostics.count
+        let before = node.sink.reportedCount
         let turns = obj.requiredNode(K.turns).flatMap { parseTurns($0, baseDirectory: baseDirectory) }
         let think = obj.read(K.thinkTime)
         let maxContext = obj.value(K.maxContextTokens)
@@ -38,7 +38,7 @@ public enum SessionParser {
             blockTokens = sharedPrefix.blockTokens
         }
         obj.finish()
-        guard node.sink.diagnostics.count == before, let turns, let think else { return nil }
+        guard node.sink.reportedCount == before, let turns, let think else { return nil }
         return SessionSpec(turns: turns, thinkTime: think, maxContextTokens: maxContext, blockTokens: blockTokens)
     }
 

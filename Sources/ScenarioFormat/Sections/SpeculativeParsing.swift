@@ -20,7 +20,7 @@ enum SpeculativeParser {
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
         let sink = obj.sink
-        let before = sink.diagnostics.count
+        let before = sink.reportedCount
         if performanceKind == "service" {
             node.report("applies only to token-level pools", allowed: "performance model \"roofline\" or \"profile\", or remove it")
         }
@@ -56,7 +56,7 @@ enum SpeculativeParser {
         if let overheadNode, modelNode == nil {
             overheadNode.report("applies only with draftModel", allowed: "remove it, or give draftModel")
         }
-        guard sink.diagnostics.count == before, let k, let alpha, let draft else { return nil }
+        guard sink.reportedCount == before, let k, let alpha, let draft else { return nil }
         return SpeculativeDecoding(draftTokens: k, acceptance: alpha, draft: draft, disableAboveBatch: limit)
     }
 }

@@ -16,7 +16,7 @@ public enum WorkloadParser {
 
     /// The classes, or nil when anything was reported.
     public static func parse(_ node: FieldNode, baseDirectory: String) -> [RequestClassSpec]? {
-        let before = node.sink.diagnostics.count
+        let before = node.sink.reportedCount
         guard let workload = node.object(WorkloadFields.section) else { return nil }
         let classNodes = workload.requiredNode(WorkloadFields.classes)?.array(minCount: 1)
         workload.finish()
@@ -32,7 +32,7 @@ public enum WorkloadParser {
             firstPathOfName[spec.name] = namePath
             classes.append(spec)
         }
-        return node.sink.diagnostics.count == before ? classes : nil
+        return node.sink.reportedCount == before ? classes : nil
     }
 
     /// A path from a scenario, resolved against the scenario file's folder (absolute paths as is).
@@ -301,12 +301,14 @@ enum EmpiricalColumn {
             node.report("file not found: \(path)", allowed: "a path relative to the scenario file's folder, or absolute")
             return nil
         }
+        var header: CSVLines.Row?
         var index: Int?
         var values: [Int] = []
         var errors = 0
         do {
             try CSVLines.forEachRow(.file(path), file: path) { row in
                 guard let index else {
+                    header = row
                     index = CSVLines.column([column], in: row)
                     if index == nil {
                         node.report("\(path) has no column \"\(column)\"", allowed: "columns: \(row.fields.map(String.init).joined(separator: ", "))")
@@ -329,10 +331,11 @@ enum EmpiricalColumn {
                 return errors < TraceReader.maxErrors
             }
         } catch {
-            for d in error.diagnostics { node.report(d.description) }
+            for d in error.diagnostics { node.report(d, fallback: "a CSV file with a header row") }
             return nil
         }
-        if index == nil { if errors == 0 { node.report("\(path) has no header row", allowed: "a header row naming \(column)") }; return nil }
+        if header == nil { node.report("\(path) has no header row", allowed: "a header row naming \(column)"); return nil }
+        if index == nil { return nil }   // reported at the header
         if errors > 0 { return nil }
         if values.isEmpty { node.report("\(path) has no values in column \"\(column)\"", allowed: "at least one row"); return nil }
         return values

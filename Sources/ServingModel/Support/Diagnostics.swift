@@ -94,6 +94,11 @@ public final class DiagnosticSink {
 
     public var hasErrors: Bool { !kept.isEmpty }
 
+    /// How many problems were reported, kept or not: it only grows, so a reader compares it
+    /// before and after a section to learn whether the section reported anything (the count of
+    /// `diagnostics` stops growing at the cap).
+    public var reportedCount: Int { kept.count + dropped }
+
     /// Throws an `InputError` with everything reported so far, if anything was.
     public func throwIfAny() throws {
         if hasErrors { throw InputError(diagnostics) }
