@@ -123,13 +123,13 @@ func checkOutput(_ path: String?, isFile: Bool, command: String, problems: inout
     if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
         if isDirectory.boolValue == isFile {
             problems.append("servesim \(command): --out: \(path) is \(isFile ? "a folder" : "a file") (\(isFile ? "a file path" : "a folder, or a path to create one"))")
-        } else if !fm.isWritableFile(atPath: isFile ? FilePath.folder(of: path).nonEmpty : path) {
+        } else if !fm.isWritableFile(atPath: isFile ? FilePath.folderOrCurrent(of: path) : path) {
             problems.append("servesim \(command): --out: \(path) is not writable (a writable \(isFile ? "file" : "folder"))")
         }
         return
     }
     // The nearest existing ancestor must be a writable folder (a file folder is not created).
-    var ancestor = FilePath.folder(of: path).nonEmpty
+    var ancestor = FilePath.folderOrCurrent(of: path)
     if isFile {
         guard fm.fileExists(atPath: ancestor, isDirectory: &isDirectory), isDirectory.boolValue else {
             problems.append("servesim \(command): --out: the folder \(ancestor) does not exist (a file in an existing folder)")
@@ -137,16 +137,11 @@ func checkOutput(_ path: String?, isFile: Bool, command: String, problems: inout
         }
     }
     while !fm.fileExists(atPath: ancestor, isDirectory: &isDirectory) && ancestor != "/" && ancestor != "." {
-        ancestor = FilePath.folder(of: ancestor).nonEmpty
+        ancestor = FilePath.folderOrCurrent(of: ancestor)
     }
     if !isDirectory.boolValue || !fm.isWritableFile(atPath: ancestor) {
         problems.append("servesim \(command): --out: \(path) cannot be created (\(ancestor) is \(isDirectory.boolValue ? "not writable" : "not a folder"))")
     }
-}
-
-extension String {
-    /// The path, or "." when it is empty (the folder of a bare file name).
-    var nonEmpty: String { isEmpty ? "." : self }
 }
 
 /// `--format` names files, which only `--out` writes: given without it, nothing would be written

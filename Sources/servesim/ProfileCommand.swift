@@ -86,9 +86,7 @@ func profileCommand(_ raw: [String]) -> Int32 {
         }
         let profile = try LayerTableImport.run(directory: directory, options: options)
         let out = args.options["out"] ?? "profiles/\(profile.gpu)-\(model.name).json"
-        try FileManager.default.createDirectory(atPath: FilePath.folder(of: out).isEmpty ? "." :
-                                                    FilePath.folder(of: out), withIntermediateDirectories: true)
-        try profile.write(to: out)
+        try profile.write(to: out)   // AtomicFile creates the folder
         print(LayerTableReport.text(profile))
         print("wrote \(out)")
         return Exit.ok

@@ -28,7 +28,7 @@ import ServeSim
         ]
         let pieces = [",", "\n", "\r\n", "\"", "-1", "0", "1e999", "NaN", "9223372036854775808", "true", "{", "}", "]", "null",
                       "\u{0}", "\u{1b}[31m", "é", String(repeating: "9", count: 400), " ", "2023-13-45 25:61:61.0"]
-        var rng = ScenarioFuzzTests.Mix(state: 1414)
+        var rng = SplitMix64(seed: 1414)
         var rejected = 0, accepted = 0
         let count = Self.count("SERVESIM_FUZZ_TRACES", default: 600)
         for m in 0..<count {
@@ -83,7 +83,7 @@ import ServeSim
             bases.append(tree)
         }
         let runs = Self.count("SERVESIM_FUZZ_RUNS", default: 24)
-        var rng = ScenarioFuzzTests.Mix(state: 77)
+        var rng = SplitMix64(seed: 77)
         let dir = try CLI.temporaryDirectory()
         var ran = 0, refused = 0, tried = 0
         while ran + refused < runs && tried < 100 * runs {

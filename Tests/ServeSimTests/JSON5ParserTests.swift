@@ -155,7 +155,7 @@ import ServeSim
         // Seeded byte-level mutations (flip, insert, delete, truncate) of a committed scenario:
         // each parses or is rejected with a position inside the text.
         let data = try Data(contentsOf: CLI.repoRoot.appendingPathComponent("scenarios/chat-h100.json5"))
-        var rng = ScenarioFuzzTests.Mix(state: 14)
+        var rng = SplitMix64(seed: 14)
         let alphabet = Array("{}[]:,'\"\\/*+-.0123456789eExXIN \n\r\t".utf8) + [0x00, 0x80, 0xC3, 0xE2, 0xFF]
         var rejected = 0
         for _ in 0..<3000 {

@@ -8,18 +8,6 @@ import ServeSim
 /// Bounded: 2,000 mutants, parse only (what a run may cost is `RunLimits`' job, tested apart);
 /// `SERVESIM_FUZZ_MUTANTS=10000` runs more (the goal run the README reports).
 @Suite struct ScenarioFuzzTests {
-    /// SplitMix64: a small deterministic generator, so a failure names a reproducible mutant.
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     static let numbers: [Double] = [-1, 0, 0.5, 1, 3, 1e9, 1e15, 1e300, -1e300, 9_007_199_254_740_993, 2_147_483_648, 4_294_967_306]
     static let strings = ["", "x", "-1ms", "0x10s", "1.2e2s", "inf", "nan", "..", String(repeating: "a", count: 300),
@@ -68,7 +56,7 @@ import ServeSim
         let folder = CLI.repoRoot.appendingPathComponent("scenarios")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json5") }.sorted()
         let trees = try files.map { try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent($0))) }
-        var rng = Mix(state: 2026)
+        var rng = SplitMix64(seed: 2026)
         var rejected = 0, accepted = 0
         let start = Date()
         let count = ProcessInfo.processInfo.environment["SERVESIM_FUZZ_MUTANTS"].flatMap(Int.init) ?? 2000

@@ -78,7 +78,7 @@ import ServeSim
     @Test func scalarValuesParseWithoutTrapping() throws {
         // Foundation's JSON5 scanner could read past a bare number at the end of the text and
         // trap; JSONValue.parse reads scalars inside brackets. Thousands of 17-digit numbers:
-        var rng = SweepTestGenerator(seed: 9)
+        var rng = SplitMix64(seed: 9)
         for _ in 0..<3000 {
             let x = Double(rng.next() >> 11) / Double(1 << 53) * pow(10, Double(Int(rng.next() % 21) - 10))
             #expect(ScenarioOverride.value(from: "\(x)") == .number(x))
@@ -97,7 +97,7 @@ import ServeSim
     /// A table whose cells are hard to round-trip: long doubles, strings that look like other
     /// JSON, CSV specials.
     func trickyTable(shard: SweepShard?, seed: UInt64 = 1) -> SweepTable {
-        var rng = SweepTestGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let strings: [JSONValue] = [.string("4"), .string("true"), .string("a,b"), .string("a\"b"), .string(" x"),
                                     .string("H100-SXM-80GB"), .string("line\nbreak"), .string(""), .string("null")]
         let others: [JSONValue] = [.object(["b": .string("c,d"), "a": .number(1)]), .array([.number(1), .string("x")]),
@@ -340,15 +340,4 @@ import ServeSim
     }
 }
 
-/// SplitMix64: a tiny deterministic generator for test data.
-struct SweepTestGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+

@@ -71,7 +71,7 @@ public struct JSON5Parser {
     private struct Stop: Error {}
 
     private mutating func document() -> JSONValue? {
-        if let bad = JSONValue.firstInvalidUTF8(bytes) {
+        if let bad = UTF8Check.firstInvalidByte(bytes) {
             problems.append(.init(position: position(at: bad), path: "", message: "invalid UTF-8 (byte \(bad))",
                                   allowed: "UTF-8 text"))
             return nil

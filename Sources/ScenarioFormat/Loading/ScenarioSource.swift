@@ -13,13 +13,15 @@ public struct ScenarioSource: Sendable {
     /// Folder that relative paths in the scenario (traces, profiles) resolve against.
     public let baseDirectory: String
     /// What a run of it may cost (`--raise-limits`).
-    public var limits: RunLimits = .standard
+    public let limits: RunLimits
 
-    public init(file: String, document: JSONValue, positions: SourceMap = SourceMap(), baseDirectory: String) {
+    public init(file: String, document: JSONValue, positions: SourceMap = SourceMap(), baseDirectory: String,
+                limits: RunLimits = .standard) {
         self.file = file
         self.document = document
         self.positions = positions
         self.baseDirectory = baseDirectory
+        self.limits = limits
     }
 
     /// Largest scenario file read, in bytes (8 MiB; the committed scenarios are under 4 KB). Long
@@ -36,11 +38,9 @@ public struct ScenarioSource: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
         }
-        let base = FilePath.folder(of: path)
         let (document, positions) = try ScenarioLoader.document(data, file: path)
-        var source = ScenarioSource(file: path, document: document, positions: positions, baseDirectory: base.isEmpty ? "." : base)
-        source.limits = limits
-        return source
+        return ScenarioSource(file: path, document: document, positions: positions,
+                              baseDirectory: FilePath.folderOrCurrent(of: path), limits: limits)
     }
 
     /// The validated scenario with `overrides` applied in order; an override's bad path or value

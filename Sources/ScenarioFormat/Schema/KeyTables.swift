@@ -61,7 +61,7 @@ public enum KeyTables {
         if case .choice(let choices) = field.type, choices.contains(where: { !$0.doc.isEmpty }) {
             meaning += " " + choices.map { $0.doc.isEmpty ? "`\($0.value)`" : "`\($0.value)`: \($0.doc)" }.joined(separator: "; ") + "."
         }
-        let cells = ["`\(field.key)`"] + (with.map { [$0] } ?? []) + [describe(field.type), defaultText(field), meaning]
+        let cells = ["`\(field.key)`"] + (with.map { [$0] } ?? []) + [field.type.summary, defaultText(field), meaning]
         return "| " + cells.map(cell).joined(separator: " | ") + " |"
     }
 
@@ -71,9 +71,6 @@ public enum KeyTables {
         if let value = field.defaultValue { return "`" + render(SchemaValue(value)) + "`" }
         return field.defaultNote ?? ""
     }
-
-    /// A type in words (`FieldType.summary`).
-    static func describe(_ type: FieldType) -> String { type.summary }
 
     /// A Markdown table cell: bars escaped, no line breaks.
     private static func cell(_ text: String) -> String {

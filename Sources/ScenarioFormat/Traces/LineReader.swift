@@ -40,7 +40,7 @@ enum LineReader {
             var line = bytes
             if line.last == 0x0D { line = line.dropLast() }
             if line.count > maxLineBytes { try tooLong() }
-            if let bad = JSONValue.firstInvalidUTF8(line) {
+            if let bad = UTF8Check.firstInvalidByte(line) {
                 throw InputError([Diagnostic(file: file, path: "", message: "invalid UTF-8", allowed: "UTF-8 text",
                                              position: SourcePosition(line: number, column: String(decoding: line[..<bad], as: UTF8.self).unicodeScalars.count + 1))])
             }

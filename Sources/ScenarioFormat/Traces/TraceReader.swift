@@ -76,17 +76,15 @@ public enum TraceReader {
         let outputNames = format == .azure ? ["num_decode_tokens", "GeneratedTokens"] : ["output_tokens"]
         struct Columns {
             let time: Int, prompt: Int, output: Int, timeName: String, promptName: String, outputName: String, width: Int
-            /// Azure's TIMESTAMP column holds dates, not seconds.
-            var dated: Bool { timeName == "TIMESTAMP" }
+            /// Azure's TIMESTAMP column holds dates, not seconds (decided once, not per row).
+            let dated: Bool
         }
         var columns: Columns?
         var headerWidth = 0
         var records: [TraceRecord] = []
         var origin: AzureTimestamp?
-        var dated = false
         try CSVLines.forEachRow(source, file: file) { row in
             guard let c = columns else {
-                defer { dated = columns?.dated ?? false }
                 // The header.
                 headerWidth = row.fields.count
                 let time = CSVLines.column(timeNames, in: row), prompt = CSVLines.column(promptNames, in: row)
@@ -100,7 +98,7 @@ public enum TraceReader {
                 guard let time, let prompt, let output else { return false }
                 columns = Columns(time: time, prompt: prompt, output: output, timeName: String(row.fields[time]),
                                   promptName: String(row.fields[prompt]), outputName: String(row.fields[output]),
-                                  width: max(time, prompt, output) + 1)
+                                  width: max(time, prompt, output) + 1, dated: row.fields[time] == "TIMESTAMP")
                 return true
             }
             if errors.full || !roomFor(records, line: row.line, errors: errors) { return false }
@@ -110,7 +108,7 @@ public enum TraceReader {
             }
             var time: Double?
             let timeText = row.fields[c.time]
-            if dated {
+            if c.dated {
                 if let stamp = AzureTimestamp(timeText) {
                     let first = origin ?? stamp
                     origin = first

@@ -12,4 +12,10 @@ public enum FilePath {
         while head.count > 1, head.hasSuffix("/") { head = head.dropLast() }
         return head.isEmpty ? "/" : String(head)
     }
+
+    /// `folder(of:)`, or "." for a bare name: the folder to resolve, create or check paths in.
+    public static func folderOrCurrent(of path: String) -> String {
+        let folder = folder(of: path)
+        return folder.isEmpty ? "." : folder
+    }
 }
