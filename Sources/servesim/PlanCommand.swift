@@ -136,7 +136,7 @@ func planCommand(_ raw: [String]) -> Int32 {
 }
 
 /// The product of the given hardware, TP degrees and models as overrides of pool `pool` (empty
-/// when none is given: the pool as it is). New hardware drops an explicit price (the preset's applies).
+/// when none is given: the pool as it is). New hardware brings its own price (`ScenarioSource.scenario`).
 func planOptions(pool: Int, hardware: [String], tensorParallel: [String], models: [String]) -> [PlanOption] {
     if hardware.isEmpty && tensorParallel.isEmpty && models.isEmpty { return [] }
     let p = "\(pool)"
@@ -148,7 +148,6 @@ func planOptions(pool: Int, hardware: [String], tensorParallel: [String], models
                 var name: [String] = []
                 if let hw {
                     overrides.append(ScenarioOverride(path: ["pools", p, "hardware"], value: .string(hw)))
-                    overrides.append(ScenarioOverride(path: ["pools", p, "pricePerGpuHour"], value: .null))
                     name.append(hw)
                 }
                 if let model {

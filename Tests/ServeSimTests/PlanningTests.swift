@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ServeSim
+import Reporting
 
 /// Replications, comparison and capacity search.
 @Suite struct EstimateTests {
@@ -131,6 +132,43 @@ import ServeSim
         // More load needs more servers.
         let peak = try CapacityPlanner.plan(PlanRequest(path: path, maxReplicas: 40, peak: 1.5, recheckSeeds: 0, jobs: 2))
         #expect(try #require(peak.options.first?.replicas) > n)
+    }
+
+    @Test func aSafetyMarginSizesThePoolButCostIsAtTheScenariosLoad() throws {
+        // Issue 15: with --safety 1.5 the pool is sized for 15 req/s, but what a request costs is
+        // the sized pool serving the scenario's 10 req/s (it used to be the 15 req/s figure,
+        // which is a third too cheap for a fixed pool).
+        let dir = try CLI.temporaryDirectory()
+        let path = dir.appendingPathComponent("queue.json5").path
+        try Data("""
+            { version: 1, name: "queue", seed: 3, duration: "20m", warmup: "2m",
+              workload: { classes: [{ name: "c", arrivals: { process: "poisson", rate: 10 },
+                promptTokens: { distribution: "fixed", value: 1 }, outputTokens: { distribution: "fixed", value: 1 } }] },
+              pools: [{ name: "servers", replicas: 1, pricePerGpuHour: 1, routing: "shared-queue",
+                        scheduler: { policy: "fcfs", maxNumSeqs: 1 },
+                        performance: { model: "service", distribution: "exponential", mean: "1s" } }],
+              slos: [{ name: "wait", sli: "queueWait", threshold: "0.5s", objective: 0.95 }] }
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        let plan = try CapacityPlanner.plan(PlanRequest(path: path, maxReplicas: 40, safety: 1.5, recheckSeeds: 0, jobs: 2))
+        let option = try #require(plan.options.first)
+        let n = try #require(option.replicas)
+        let answer = try #require(option.answer)
+        let atLoad = try #require(answer.atScenarioLoad)
+        // Sized at 1.5 x 10 req/s, billed at 10 req/s (Poisson counts over 18 minutes: within 5%).
+        #expect(abs(answer.arrivalRate / 15 - 1) < 0.05 && abs(atLoad.arrivalRate / 10 - 1) < 0.05, "\(answer.arrivalRate) \(atLoad.arrivalRate)")
+        // The billed cost is the answer's size run at the scenario's own load, outside the planner.
+        var s = try ScenarioLoader.load(path: path, overrides: [ScenarioOverride.parse("pools.0.replicas=\(n)")!])
+        s.seed = plan.seed
+        let report = ScenarioRunner.run(s).0
+        #expect(answer.billedCostPerRequest == report.cost.perRequest)
+        #expect(answer.billedCostPerRequest > answer.costPerRequest * 1.3)   // a fixed pool: about 1.5x per request
+        // The Markdown says which load sized the pool and which one the costs are at.
+        let text = ReportRenderer.markdown(plan)
+        #expect(text.contains("Sized at the scenario's arrival rates x 1.5") && text.contains("Costs are at the scenario's own load (x 1, "))
+        #expect(text.contains(NumberFormat.usd(answer.billedCostPerRequest)))
+        // Without a margin there is nothing to re-run: the costs are the sizing run's.
+        let plain = try CapacityPlanner.plan(PlanRequest(path: path, maxReplicas: 40, recheckSeeds: 0, jobs: 2))
+        #expect(plain.options.first?.answer?.atScenarioLoad == nil)
     }
 
     @Test func scalingLoadMultipliesEveryProcessesRate() {

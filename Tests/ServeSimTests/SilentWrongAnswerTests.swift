@@ -120,4 +120,39 @@ import ServeSim
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
     }
+
+    @Test func aPriceGivenForOneHardwareDoesNotFollowAHardwareOverride() throws {
+        // The file prices its H100 at $3.50; an override to A100 must price the A100 at its
+        // preset's $1.80 (it used to keep $3.50 in sweeps), unless the override names a price.
+        let text = CLI.smallScenario.replacingOccurrences(of: "replicas: 1,", with: "replicas: 1, pricePerGpuHour: 3.5,")
+        let dir = try CLI.temporaryDirectory()
+        let file = writeFile(text, "s.json5", in: dir)
+        let source = try ScenarioSource.read(path: file)
+        func price(_ sets: [String]) throws -> Double {
+            try source.scenario(overrides: sets.map { ScenarioOverride.parse($0)! }).pools[0].pricePerGpuHour
+        }
+        let a100 = try #require(HardwareSpec.preset(named: "A100-80GB")).pricePerGpuHour
+        #expect(try price([]) == 3.5)
+        #expect(try price(["pools.0.hardware=A100-80GB"]) == a100)
+        #expect(try price(["pools.0.hardware=H100-SXM-80GB"]) == 3.5)   // the file's own hardware keeps its price
+        #expect(try price(["pools.0.hardware=A100-80GB", "pools.0.pricePerGpuHour=1.2"]) == 1.2)
+        #expect(try price(["pools.0.pricePerGpuHour=1.2", "pools.0.hardware=A100-80GB"]) == 1.2)
+        #expect(try price(["pools.0.replicas=2"]) == 3.5)
+
+        // End to end: the sweep's A100 row costs A100 GPU-hours at the A100 price.
+        let r = try CLI.run(["sweep", file, "--set", "pools.0.hardware=H100-SXM-80GB,A100-80GB", "--quiet"], in: dir)
+        #expect(r.code == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(rows.first)
+        let total = try #require(header.firstIndex(of: "cost.total")), hours = try #require(header.firstIndex(of: "cost.gpuHours"))
+        let perHour = rows.dropFirst().map { Double($0[total])! / Double($0[hours])! }
+        #expect(perHour.count == 2)
+        #expect(abs(perHour[0] - 3.5) < 1e-9 && abs(perHour[1] - a100) < 1e-9, "\(perHour)")
+
+        // compare's variants follow the same rule.
+        let withVariant = text.replacingOccurrences(of: "version: 1,", with:
+            "version: 1, variants: [{ name: \"a100\", set: { \"pools.0.hardware\": \"A100-80GB\" } }],")
+        let both = try ScenarioLoader.loadWithVariants(path: writeFile(withVariant, "v.json5", in: dir))
+        #expect(both.map { $0.pools[0].pricePerGpuHour } == [3.5, a100])
+    }
 }

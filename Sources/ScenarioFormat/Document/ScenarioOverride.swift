@@ -41,6 +41,23 @@ public struct ScenarioOverride: Sendable, Equatable {
         try Self.set(root, path[...], value, done: [], file: file)
     }
 
+    /// `overrides` followed by a `pools.N.pricePerGpuHour = null` for each pool whose hardware they
+    /// change (to a value other than the file's) without naming that pool's price: a price given
+    /// for one GPU must not silently apply to another.
+    public static func pricesFollowHardware(_ overrides: [ScenarioOverride], in document: JSONValue) -> [ScenarioOverride] {
+        var dropped: [ScenarioOverride] = []
+        for o in overrides where o.path.count == 3 && o.path[0] == "pools" && o.path[2] == "hardware" {
+            let pricePath = ["pools", o.path[1], "pricePerGpuHour"]
+            let pricedHere = overrides.contains { $0.path == pricePath || $0.path == ["pools", o.path[1]] || $0.path == ["pools"] }
+            let unchanged = document.value(at: o.path) == o.value
+            let already = dropped.contains { $0.path == pricePath }
+            if !pricedHere && !unchanged && !already && document.value(at: pricePath) != nil {
+                dropped.append(ScenarioOverride(path: pricePath, value: .null))
+            }
+        }
+        return overrides + dropped
+    }
+
     private static func set(_ node: JSONValue, _ rest: ArraySlice<String>, _ value: JSONValue, done: [String],
                             file: String) throws -> JSONValue {
         guard let key = rest.first else { return value }

@@ -45,10 +45,15 @@ public struct ScenarioSource: Sendable {
 
     /// The validated scenario with `overrides` applied in order; an override's bad path or value
     /// is reported like any field error.
+    ///
+    /// A price follows its hardware: an override that changes a pool's `hardware` without also
+    /// setting that pool's `pricePerGpuHour` drops the file's price, so the new hardware's own
+    /// price (the preset's, or the hardware object's) applies. Sweep, plan, compare variants and
+    /// `--set` all come here, so they agree.
     public func scenario(overrides: [ScenarioOverride] = [], seed: UInt64? = nil, perIteration: Bool? = nil) throws -> Scenario {
         var root = document
         var map = positions
-        for o in overrides {
+        for o in ScenarioOverride.pricesFollowHardware(overrides, in: document) {
             root = try o.apply(to: root, file: file)
             map.replace(o.dottedPath)
         }

@@ -32,9 +32,9 @@ public enum PlanHTML {
         for section in plan.sections {
             if section.level == 1 { doc.blocks(section.blocks) } else { doc.section(section) }
         }
-        let points = plan.options.flatMap(\.evaluated).filter { $0.ttftP95 > 0 && $0.costPerRequest > 0 }
+        let points = plan.options.flatMap(\.evaluated).filter { $0.ttftP95 > 0 && $0.billedCostPerRequest > 0 }
         let scatter = points.map { ScatterPoint("\($0.option) x\($0.replicas)\($0.feasible ? "" : " (misses)")",
-                                                x: $0.costPerRequest * 1000, y: $0.ttftP95) }
+                                                x: $0.billedCostPerRequest * 1000, y: $0.ttftP95) }
         let frontier = plan.frontier.compactMap { f in points.firstIndex { $0 == f } }
         doc.heading("Cost vs p95 TTFT")
         doc.figure(svg: ScatterChart(title: "Every evaluated size", x: ChartAxis("USD per 1,000 requests"),

@@ -69,8 +69,30 @@ public struct PlanPoint: Codable, Sendable, Equatable {
     public var costPerRequest: Double
     public var costPerHour: Double
     public var ttftP95: Double
+    /// Requests per second that arrived in the measured span (duration - warmup), mean over the
+    /// replications: the load this point was run at.
+    public var arrivalRate: Double
     /// SLOs missed in some replication, as "name: compliance (objective)" with the worst compliance.
     public var missed: [String]
+    /// The same size run at the scenario's own load (load factor 1, same seeds), for feasible
+    /// points of a plan whose load factor is not 1; nil otherwise (then the point's own figures are
+    /// at the scenario's load).
+    public var atScenarioLoad: PlanLoadRun? = nil
+
+    /// USD per completed request at the scenario's load: what the pool, sized for the planning
+    /// load, costs serving the traffic the scenario describes.
+    public var billedCostPerRequest: Double { atScenarioLoad?.costPerRequest ?? costPerRequest }
+    /// USD per hour at the scenario's load.
+    public var billedCostPerHour: Double { atScenarioLoad?.costPerHour ?? costPerHour }
+}
+
+/// A planned size run at another load than the one that sized it: what it costs and how fast it is
+/// there (means over the replications; USD per request, USD per hour, seconds, requests per second).
+public struct PlanLoadRun: Codable, Sendable, Equatable {
+    public var costPerRequest: Double
+    public var costPerHour: Double
+    public var ttftP95: Double
+    public var arrivalRate: Double
 }
 
 /// The search result of one option.
@@ -102,10 +124,11 @@ public struct CapacityPlan: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var replications: Int
     public var options: [PlanOptionResult]
-    /// Name of the option whose answer costs least per request (nil when none is feasible).
+    /// Name of the option whose answer costs least per request at the scenario's load (nil when
+    /// none is feasible).
     public var cheapest: String?
-    /// Feasible points no other feasible point beats on both cost per request and p95 TTFT, by
-    /// increasing cost: what more money buys in latency.
+    /// Feasible points no other feasible point beats on both cost per request (at the scenario's
+    /// load) and p95 TTFT (at the planning load), by increasing cost: what more money buys in latency.
     public var frontier: [PlanPoint]
 }
 
@@ -157,9 +180,9 @@ public enum CapacityPlanner {
             results.append(search(option, source: source, request: r, sizePath: sizePath, seed: seed))
         }
         let answers = results.compactMap(\.answer)
-        let cheapest = answers.min { ($0.costPerRequest, $0.option) < ($1.costPerRequest, $1.option) }
+        let cheapest = answers.min { ($0.billedCostPerRequest, $0.option) < ($1.billedCostPerRequest, $1.option) }
         let points = results.flatMap(\.evaluated).filter(\.feasible)
-        let frontier = paretoFrontier(x: points.map(\.costPerRequest), y: points.map(\.ttftP95)).map { points[$0] }
+        let frontier = paretoFrontier(x: points.map(\.billedCostPerRequest), y: points.map(\.ttftP95)).map { points[$0] }
         return CapacityPlan(scenario: base.name, pool: poolName, peak: request.peak, growth: request.growth,
                             safety: request.safety, loadFactor: request.loadFactor, seed: seed,
                             replications: request.replications, options: results, cheapest: cheapest?.option,
@@ -173,11 +196,11 @@ public enum CapacityPlanner {
         var cache: [Int: PlanPoint] = [:]
         var loadError: String?
         var gpusPerReplica = 1
-        func scenario(_ n: Int) -> Scenario? {
+        func scenario(_ n: Int, loadFactor: Double) -> Scenario? {
             do {
                 let s = try source.scenario(overrides: option.overrides + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
                 gpusPerReplica = s.pools[request.pool].gpusPerReplica
-                let scaled = s.scalingLoad(by: request.loadFactor)
+                let scaled = s.scalingLoad(by: loadFactor)
                 if let problem = request.limits.problem(scaled) {
                     loadError = "at \(request.loadFactor)x the scenario's load: \(problem)"
                     return nil
@@ -190,12 +213,13 @@ public enum CapacityPlanner {
             }
             return nil
         }
-        func evaluate(_ n: Int, seeds: [UInt64]) -> PlanPoint? {
-            request.progress?("\(n) replicas")
-            guard var s = scenario(n) else { return nil }
+        func evaluate(_ n: Int, seeds: [UInt64], loadFactor: Double = request.loadFactor) -> PlanPoint? {
+            request.progress?("\(n) replicas" + (loadFactor == request.loadFactor ? "" : " at the scenario's load"))
+            guard var s = scenario(n, loadFactor: loadFactor) else { return nil }
             // `seeds` come from `Replications.seeds`: the replications of their first are exactly them.
             s.seed = seeds[0]
-            return point(option.name, replicas: n, reports: Replications.run(s, count: seeds.count, jobs: request.jobs))
+            return point(option.name, replicas: n, reports: Replications.run(s, count: seeds.count, jobs: request.jobs),
+                         measuredSpan: s.duration - s.warmup)
         }
         let searchSeeds = Replications.seeds(base: seed, count: request.replications)
         let found = smallestFeasible(upTo: request.maxReplicas) { n in
@@ -225,6 +249,16 @@ public enum CapacityPlanner {
             for m in [n + 1, n + 2] where m <= request.maxReplicas && cache[m] == nil {
                 if let q = evaluate(m, seeds: searchSeeds) { cache[m] = q }
             }
+            // Sized at the planning load, billed at the scenario's: each feasible size is run once
+            // more at load factor 1 (the same seeds) for its cost there.
+            if request.loadFactor != 1 {
+                for m in cache.keys.sorted() where cache[m]!.feasible {
+                    if let at = evaluate(m, seeds: searchSeeds, loadFactor: 1) {
+                        cache[m]!.atScenarioLoad = PlanLoadRun(costPerRequest: at.costPerRequest, costPerHour: at.costPerHour,
+                                                               ttftP95: at.ttftP95, arrivalRate: at.arrivalRate)
+                    }
+                }
+            }
             result.replicas = n
             result.gpus = n * gpusPerReplica
             result.answer = cache[n]
@@ -237,8 +271,9 @@ public enum CapacityPlanner {
         return result
     }
 
-    /// A point from its replications' reports.
-    static func point(_ option: String, replicas: Int, reports: [Report]) -> PlanPoint {
+    /// A point from its replications' reports; `measuredSpan` (seconds, duration - warmup) turns
+    /// arrivals into a rate.
+    static func point(_ option: String, replicas: Int, reports: [Report], measuredSpan: Double) -> PlanPoint {
         var missed: [String] = []
         for slo in reports[0].slos {
             let all = reports.compactMap { r in r.slos.first { $0.name == slo.name } }
@@ -251,6 +286,8 @@ public enum CapacityPlanner {
         return PlanPoint(option: option, replicas: replicas, feasible: missed.isEmpty,
                          costPerRequest: mean { $0.cost.perRequest },
                          costPerHour: mean { $0.measuredSeconds > 0 ? $0.cost.total / $0.measuredSeconds * 3600 : 0 },
-                         ttftP95: mean { $0.latency.ttft.p95 }, missed: missed)
+                         ttftP95: mean { $0.latency.ttft.p95 },
+                         arrivalRate: measuredSpan > 0 ? mean { Double($0.requests.arrived) } / measuredSpan : 0,
+                         missed: missed)
     }
 }

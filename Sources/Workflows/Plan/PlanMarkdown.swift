@@ -5,20 +5,31 @@ extension CapacityPlan {
     /// why, the frontier, and every evaluated point.
     public var sections: [ReportSection] {
         typealias F = NumberFormat
-        let load = "Load: the scenario's arrival rates x \(F.number(loadFactor)) (peak \(F.number(peak)) x growth "
-            + "\(F.number(growth)) x safety margin \(F.number(safety))). A size is feasible when every SLO is met "
-            + "in each of \(replications) replication\(replications == 1 ? "" : "s") (seed \(seed) on); "
-            + "the answer is re-checked on fresh seeds."
-        let answers = ReportTable(columns: [.init("option", .left), .init("replicas"), .init("GPUs"), .init("cost per request"),
-                                            .init("cost per hour"), .init("TTFT p95"), .init("verdict", .left)],
-                                  rows: options.map { o in
+        let scaled = loadFactor != 1
+        let sample = cheapest.flatMap { c in options.first { $0.option == c }?.answer } ?? options.compactMap(\.answer).first
+        func rate(_ r: Double?) -> String { r.map { ", \(F.number(($0 * 10).rounded() / 10)) req/s arrived" } ?? "" }
+        var load = "Sized at the scenario's arrival rates x \(F.number(loadFactor)) (peak \(F.number(peak)) x growth "
+            + "\(F.number(growth)) x safety margin \(F.number(safety))\(rate(sample?.arrivalRate))). "
+        load += scaled
+            ? "Costs are at the scenario's own load (x 1\(rate(sample?.atScenarioLoad?.arrivalRate))): the pool sized for the "
+              + "planning load serving the scenario's traffic; TTFT p95 is at the planning load unless marked. "
+            : "Costs and TTFT are at that load. "
+        load += "A size is feasible when every SLO is met in each of \(replications) replication\(replications == 1 ? "" : "s") "
+            + "(seed \(seed) on); the answer is re-checked on fresh seeds."
+        var columns: [ReportTable.Column] = [.init("option", .left), .init("replicas"), .init("GPUs"), .init("cost per request"),
+                                       .init("cost per hour"), .init("TTFT p95")]
+        if scaled { columns.append(.init("TTFT p95 at the scenario's load")) }
+        columns.append(.init("verdict", .left))
+        let answers = ReportTable(columns: columns, rows: options.map { o in
             guard let a = o.answer, let n = o.replicas else {
-                return [ReportCell(o.option), "-", "-", "-", "-", "-", ReportCell("rejected")]
+                return [ReportCell(o.option)] + Array(repeating: "-", count: columns.count - 2) + [ReportCell("rejected")]
             }
             let raised = o.raisedByRecheck > 0 ? " (+\(o.raisedByRecheck) after re-check)" : ""
             let verdict = o.option == cheapest ? ReportCell("cheapest", mark: .strong, after: raised) : ReportCell("feasible" + raised)
-            return [ReportCell(o.option), ReportCell("\(n)"), ReportCell("\(o.gpus)"), ReportCell(F.usd(a.costPerRequest)),
-                    ReportCell(F.usd(a.costPerHour)), ReportCell(F.seconds(a.ttftP95)), verdict]
+            var row = [ReportCell(o.option), ReportCell("\(n)"), ReportCell("\(o.gpus)"), ReportCell(F.usd(a.billedCostPerRequest)),
+                       ReportCell(F.usd(a.billedCostPerHour)), ReportCell(F.seconds(a.ttftP95))]
+            if scaled { row.append(ReportCell(a.atScenarioLoad.map { F.seconds($0.ttftP95) } ?? "-")) }
+            return row + [verdict]
         })
         let answer: ReportText
         if let c = cheapest, let o = options.first(where: { $0.option == c }), let n = o.replicas {
@@ -36,16 +47,20 @@ extension CapacityPlan {
         sections.append(ReportSection(id: "frontier", title: "Frontier: cost per request vs p95 TTFT", blocks: [
             .paragraph("Feasible points that no other feasible point beats on both: what more money buys."),
             .table(ReportTable(header: ["option", "replicas", "cost per request", "TTFT p95"], rows: frontier.map { p in
-                [ReportCell(p.option), ReportCell("\(p.replicas)"), ReportCell(F.usd(p.costPerRequest)), ReportCell(F.seconds(p.ttftP95))]
+                [ReportCell(p.option), ReportCell("\(p.replicas)"), ReportCell(F.usd(p.billedCostPerRequest)), ReportCell(F.seconds(p.ttftP95))]
             })),
         ]))
         let points = options.flatMap(\.evaluated).map { p -> [ReportCell] in
-            [ReportCell(p.option), ReportCell("\(p.replicas)"), ReportCell(F.usd(p.costPerRequest)), ReportCell(F.seconds(p.ttftP95)),
-             ReportCell(p.feasible ? "yes" : "no"), ReportCell(p.missed.joined(separator: "; "))]
+            var row = [ReportCell(p.option), ReportCell("\(p.replicas)"), ReportCell(F.usd(p.costPerRequest))]
+            if scaled { row.append(ReportCell(p.atScenarioLoad.map { F.usd($0.costPerRequest) } ?? "-")) }
+            return row + [ReportCell(F.seconds(p.ttftP95)), ReportCell(p.feasible ? "yes" : "no"), ReportCell(p.missed.joined(separator: "; "))]
         }
+        var pointColumns: [ReportTable.Column] = [.init("option", .left), .init("replicas"),
+                                            .init(scaled ? "cost per request at the planning load" : "cost per request")]
+        if scaled { pointColumns.append(.init("at the scenario's load")) }
+        pointColumns += [.init("TTFT p95"), .init("meets SLOs", .left), .init("missed", .left)]
         sections.append(ReportSection(id: "points", title: "Every evaluated point", blocks: [.table(ReportTable(
-            columns: [.init("option", .left), .init("replicas"), .init("cost per request"), .init("TTFT p95"),
-                      .init("meets SLOs", .left), .init("missed", .left)], rows: points))]))
+            columns: pointColumns, rows: points))]))
         return sections
     }
 }
