@@ -178,3 +178,22 @@ func parseCount(_ text: String?, option: String, command: String, default value:
     }
     return n
 }
+
+/// `--set PATH=VALUE`, repeatable: field overrides applied, in order, to every scenario the
+/// command loads (the sweep's syntax with one value). Validated with the scenario, so a bad value
+/// gets the usual field error.
+func parseOverrides(_ texts: [String]?, command: String, problems: inout [String]) -> [ScenarioOverride] {
+    (texts ?? []).compactMap { text in
+        guard let o = ScenarioOverride.parse(text) else {
+            problems.append("servesim \(command): --set: \"\(text)\" is not PATH=VALUE (a dotted field path and a value, e.g. pools.0.replicas=4)")
+            return nil
+        }
+        return o
+    }
+}
+
+/// The help line of `--set`, the same for every command that loads scenarios.
+func setHelp(_ column: Int) -> String {
+    "  " + "--set PATH=VALUE".padding(toLength: column, withPad: " ", startingAt: 0)
+        + "change a scenario field before it runs (dotted path, e.g. pools.0.replicas=4; repeatable)"
+}

@@ -2,8 +2,8 @@ import Foundation
 import ServeSim
 
 let checkHelp = """
-    USAGE: servesim check SCENARIO|DIR... --baseline DIR [--tolerance 5%] [--junit FILE] [--seed N] [--quiet]
-           servesim check SCENARIO|DIR... --baseline DIR --update [--seed N] [--quiet]
+    USAGE: servesim check SCENARIO|DIR... --baseline DIR [--tolerance 5%] [--junit FILE] [--seed N] [--set PATH=VALUE ...] [--quiet]
+           servesim check SCENARIO|DIR... --baseline DIR --update [--seed N] [--set PATH=VALUE ...] [--quiet]
 
     Re-runs each scenario (a folder means every .json5 file in it) and compares its report with the
     baseline DIR/<name>.json: TTFT and E2E p95 and p99, each SLO's met flag and projected error
@@ -21,6 +21,7 @@ let checkHelp = """
       --update           re-record the baselines instead: write DIR/<name>.json, .md and .csv,
                          exactly what `servesim run SCENARIO --out DIR` writes
       --seed N           override the scenarios' seed
+    \(setHelp(19))
     \(raiseLimitsHelp(19))
       --quiet            print only the verdict line (and regressions on stderr); no timing lines
     Exit codes: 0 no regression (or baselines recorded), 1 regression, 2 bad input (nothing is
@@ -30,7 +31,7 @@ let checkHelp = """
 func checkCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "check", options: ["baseline", "tolerance", "junit", "seed", "raise-limits"],
+        args = try Arguments.parse(raw, command: "check", options: ["baseline", "tolerance", "junit", "seed", "set", "raise-limits"],
                                    flags: ["update", "quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
@@ -57,8 +58,9 @@ func checkCommand(_ raw: [String]) -> Int32 {
     }
     let seed = parseSeed(args.options["seed"], command: "check", problems: &problems)
     let limits = parseLimits(args.options["raise-limits"], command: "check", problems: &problems)
+    let overrides = parseOverrides(args.repeated["set"], command: "check", problems: &problems)
     let scenarios = args.positionals.isEmpty ? [] : loadScenarios(args.positionals, seed: seed, perIteration: nil, limits: limits,
-                                                                  problems: &problems)
+                                                                  overrides: overrides, problems: &problems)
 
     // Every baseline is read before anything runs, so all problems come out at once.
     var baselines: [Report] = []

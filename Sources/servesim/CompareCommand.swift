@@ -2,7 +2,8 @@ import Foundation
 import ServeSim
 
 let compareHelp = """
-    USAGE: servesim compare SCENARIO... [--replications N] [--seed N] [--format md,json,html] [--out DIR] [--jobs N] [--raise-limits F]
+    USAGE: servesim compare SCENARIO... [--replications N] [--seed N] [--set PATH=VALUE ...] [--format md,json,html] [--out DIR]
+                            [--jobs N] [--raise-limits F] [--quiet]
 
     Runs several scenarios on common random numbers (the same seed for all, so the same arrivals
     and lengths wherever class names match) and prints a side-by-side table: p50/p95/p99 TTFT and
@@ -15,6 +16,8 @@ let compareHelp = """
                          95% Student-t half-width, and "(n.s.)" marks differences from the best
                          that are not significant (paired over replications) (default 1)
       --seed N           seed of replication 0 for every scenario (default: the first scenario's)
+    \(setHelp(19))
+                         (to every scenario, before a variant's own set)
     \(raiseLimitsHelp(19))
       --format LIST      files to write with --out: md, json, html (default md,json)
       --out DIR          write DIR/compare.<format>; the Markdown table always goes to stdout
@@ -26,7 +29,7 @@ let compareHelp = """
 func compareCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "compare", options: ["replications", "seed", "format", "out", "jobs", "raise-limits"],
+        args = try Arguments.parse(raw, command: "compare", options: ["replications", "seed", "set", "format", "out", "jobs", "raise-limits"],
                                    flags: ["quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
@@ -44,10 +47,11 @@ func compareCommand(_ raw: [String]) -> Int32 {
                           default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
     let formats = parseFormats(args.options["format"] ?? "md,json", allowed: ["md", "json", "html"], command: "compare",
                                problems: &problems)
+    let overrides = parseOverrides(args.repeated["set"], command: "compare", problems: &problems)
     var scenarios: [Scenario] = []
     for path in args.positionals {
         do {
-            scenarios += try ScenarioLoader.loadWithVariants(path: path, limits: limits)
+            scenarios += try ScenarioLoader.loadWithVariants(path: path, overrides: overrides, limits: limits)
         } catch let e as InputError {
             problems += e.diagnostics.map(\.description)
         } catch {

@@ -4,7 +4,7 @@ import ServeSim
 let planHelp = """
     USAGE: servesim plan SCENARIO [--pool NAME] [--hardware A,B] [--tensor-parallel 1,2] [--model M,N]
                          [--peak X] [--growth X] [--safety X] [--max-replicas N] [--replications N]
-                         [--recheck-seeds N] [--seed N] [--format md,json,html] [--out DIR] [--jobs N]
+                         [--recheck-seeds N] [--seed N] [--set PATH=VALUE ...] [--format md,json,html] [--out DIR] [--jobs N]
                          [--raise-limits F]
 
     Capacity search: for each option (the product of --hardware, --tensor-parallel and --model;
@@ -26,6 +26,8 @@ let planHelp = """
       --replications N     seeds per evaluated size; feasible = met on every one (default 1)
       --recheck-seeds N    fresh seeds the answer is re-checked on (default 3; 0: none)
       --seed N             first seed (default: the scenario's)
+    \(setHelp(21))
+                           (before the options' own changes)
     \(raiseLimitsHelp(21))
       --format LIST        files to write with --out: md, json, html (default md,json)
       --out DIR            write DIR/<scenario>.plan.<format>; the Markdown always goes to stdout
@@ -39,7 +41,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     do {
         args = try Arguments.parse(raw, command: "plan", options: [
             "pool", "hardware", "tensor-parallel", "model", "peak", "growth", "safety", "max-replicas",
-            "replications", "recheck-seeds", "seed", "format", "out", "jobs", "raise-limits"], flags: ["quiet"])
+            "replications", "recheck-seeds", "seed", "set", "format", "out", "jobs", "raise-limits"], flags: ["quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
     } catch { return Exit.badInput }
@@ -71,6 +73,7 @@ func planCommand(_ raw: [String]) -> Int32 {
         }
     }
     request.seed = parseSeed(args.options["seed"], command: "plan", problems: &problems)
+    request.overrides = parseOverrides(args.repeated["set"], command: "plan", problems: &problems)
     request.limits = parseLimits(args.options["raise-limits"], command: "plan", problems: &problems)
     checkOutput(args.options["out"], isFile: false, command: "plan", problems: &problems)
     requireOut(forFormat: args.options["format"], out: args.options["out"], command: "plan", problems: &problems)
@@ -83,7 +86,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     }
     var base: Scenario?
     if problems.isEmpty {
-        do { base = try ScenarioLoader.load(path: request.path, limits: request.limits) } catch let e as InputError {
+        do { base = try ScenarioLoader.load(path: request.path, overrides: request.overrides, limits: request.limits) } catch let e as InputError {
             problems += e.diagnostics.map(\.description)
         } catch { problems.append("\(request.path): \(error)") }
     }

@@ -2,8 +2,8 @@ import Foundation
 import ServeSim
 
 let runHelp = """
-    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--format json,md,csv,series,html] [--replications N] [--raise-limits F]
-                        [--jobs N] [--per-iteration] [--quiet]
+    USAGE: servesim run [SCENARIO|DIR ...] [--out DIR] [--seed N] [--set PATH=VALUE ...] [--format json,md,csv,series,html]
+                        [--replications N] [--raise-limits F] [--jobs N] [--per-iteration] [--quiet]
 
     Simulates each scenario (a folder means every .json5 file in it; none means the built-in
     default, scenarios/chat-h100.json5) and writes DIR/<name>.<format> for each format (default
@@ -13,6 +13,7 @@ let runHelp = """
     OPTIONS:
       --out DIR          folder for reports (default: out)
       --seed N           override the scenarios' seed
+    \(setHelp(19))
     \(raiseLimitsHelp(19))
       --format LIST      comma-separated: json, md, csv (per class), series (time series as
                          <name>.series.csv), html (one self-contained page with tables and
@@ -28,7 +29,7 @@ let runHelp = """
 func runCommand(_ raw: [String]) -> Int32 {
     let args: Arguments
     do {
-        args = try Arguments.parse(raw, command: "run", options: ["out", "seed", "format", "replications", "jobs", "raise-limits"],
+        args = try Arguments.parse(raw, command: "run", options: ["out", "seed", "set", "format", "replications", "jobs", "raise-limits"],
                                    flags: ["per-iteration", "quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
@@ -45,8 +46,9 @@ func runCommand(_ raw: [String]) -> Int32 {
                           default: ProcessInfo.processInfo.activeProcessorCount, problems: &problems)
     let limits = parseLimits(args.options["raise-limits"], command: "run", problems: &problems)
     checkOutput(args.options["out"] ?? "out", isFile: false, command: "run", problems: &problems)
+    let overrides = parseOverrides(args.repeated["set"], command: "run", problems: &problems)
     let scenarios = loadScenarios(args.positionals, seed: seed, perIteration: args.flags.contains("per-iteration") ? true : nil,
-                                  limits: limits, problems: &problems)
+                                  limits: limits, overrides: overrides, problems: &problems)
     if !problems.isEmpty {
         problems.forEach(printError)
         return Exit.badInput
@@ -89,10 +91,10 @@ func timingLine(_ name: String, wall: Double, events: Int, requests: Int) -> Str
                   name, wall, events, Double(events) / w, requests, Double(requests) / w)
 }
 
-/// Loads every scenario (files, folders of .json5 files, or the built-in default), collecting
-/// all problems of all files before anything runs.
+/// Loads every scenario (files, folders of .json5 files, or the built-in default) with
+/// `overrides` (`--set`) applied to each, collecting all problems of all files before anything runs.
 func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, limits: RunLimits = .standard,
-                   problems: inout [String]) -> [Scenario] {
+                   overrides: [ScenarioOverride] = [], problems: inout [String]) -> [Scenario] {
     var files: [String] = []
     for path in paths {
         var isDirectory: ObjCBool = false
@@ -109,13 +111,15 @@ func loadScenarios(_ paths: [String], seed: UInt64?, perIteration: Bool?, limits
     var scenarios: [Scenario] = []
     if paths.isEmpty {
         do {
-            scenarios.append(try ScenarioLoader.parse(data: Data(DefaultScenario.text.utf8), file: DefaultScenario.name,
-                                                      baseDirectory: ".", seed: seed, perIteration: perIteration, limits: limits))
+            let source = try ScenarioSource.parse(Data(DefaultScenario.text.utf8), file: DefaultScenario.name, baseDirectory: ".",
+                                                  limits: limits)
+            scenarios.append(try source.scenario(overrides: overrides, seed: seed, perIteration: perIteration))
         } catch let e as InputError { problems += e.diagnostics.map(\.description) } catch { problems.append("\(error)") }
     }
     for file in files {
         do {
-            scenarios.append(try ScenarioLoader.load(path: file, seed: seed, perIteration: perIteration, limits: limits))
+            scenarios.append(try ScenarioLoader.load(path: file, overrides: overrides, seed: seed, perIteration: perIteration,
+                                                     limits: limits))
         } catch let e as InputError {
             problems += e.diagnostics.map(\.description)
         } catch {

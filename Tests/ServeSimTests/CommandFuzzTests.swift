@@ -143,11 +143,11 @@ import ServeSim
         try CLI.smallScenario.write(to: scenario, atomically: true, encoding: .utf8)
         let s = scenario.path
         let commands: [(name: String, base: [String], options: [String])] = [
-            ("run", [s], ["--seed", "--format", "--replications", "--jobs", "--raise-limits", "--out"]),
-            ("compare", [s, s], ["--seed", "--format", "--replications", "--jobs", "--raise-limits"]),
-            ("check", [s, "--baseline", dir.path], ["--seed", "--tolerance", "--junit", "--raise-limits"]),
+            ("run", [s], ["--seed", "--set", "--format", "--replications", "--jobs", "--raise-limits", "--out"]),
+            ("compare", [s, s], ["--seed", "--set", "--format", "--replications", "--jobs", "--raise-limits"]),
+            ("check", [s, "--baseline", dir.path], ["--seed", "--set", "--tolerance", "--junit", "--raise-limits"]),
             ("plan", [s], ["--pool", "--hardware", "--tensor-parallel", "--model", "--peak", "--growth", "--safety",
-                           "--max-replicas", "--replications", "--recheck-seeds", "--seed", "--format", "--jobs", "--raise-limits"]),
+                           "--max-replicas", "--replications", "--recheck-seeds", "--seed", "--set", "--format", "--jobs", "--raise-limits"]),
             ("sweep", [s], ["--set", "--jobs", "--shard", "--format", "--seed", "--raise-limits"]),
             ("bench", [], ["--requests"]),
             ("merge", [s], ["--format"]),

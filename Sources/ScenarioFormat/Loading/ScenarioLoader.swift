@@ -21,9 +21,8 @@ public enum ScenarioLoader {
     /// `baseDirectory`.
     public static func parse(data: Data, file: String, baseDirectory: String, seed: UInt64? = nil,
                              perIteration: Bool? = nil, limits: RunLimits = .standard) throws -> Scenario {
-        let (value, positions) = try document(data, file: file)
-        return try parse(value: value, file: file, positions: positions, baseDirectory: baseDirectory, seed: seed,
-                         perIteration: perIteration, limits: limits)
+        try ScenarioSource.parse(data, file: file, baseDirectory: baseDirectory, limits: limits)
+            .scenario(seed: seed, perIteration: perIteration)
     }
 
     /// Parses scenario text into its value tree and the positions of its values, without

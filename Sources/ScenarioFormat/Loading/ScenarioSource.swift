@@ -38,9 +38,14 @@ public struct ScenarioSource: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, "cannot read the file", allowed: "a readable scenario file")
         }
-        let (document, positions) = try ScenarioLoader.document(data, file: path)
-        return ScenarioSource(file: path, document: document, positions: positions,
-                              baseDirectory: FilePath.folderOrCurrent(of: path), limits: limits)
+        return try parse(data, file: path, baseDirectory: FilePath.folderOrCurrent(of: path), limits: limits)
+    }
+
+    /// Parses scenario text (not yet validated); `file` names it in diagnostics, relative paths in
+    /// it resolve against `baseDirectory`.
+    public static func parse(_ data: Data, file: String, baseDirectory: String, limits: RunLimits = .standard) throws -> ScenarioSource {
+        let (document, positions) = try ScenarioLoader.document(data, file: file)
+        return ScenarioSource(file: file, document: document, positions: positions, baseDirectory: baseDirectory, limits: limits)
     }
 
     /// The validated scenario with `overrides` applied in order; an override's bad path or value

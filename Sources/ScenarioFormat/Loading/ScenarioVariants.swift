@@ -60,17 +60,19 @@ enum VariantParser {
 
 extension ScenarioLoader {
     /// The scenario at `path` followed by each of its variants, all validated; a variant's
-    /// problems name the variant.
-    public static func loadWithVariants(path: String, seed: UInt64? = nil, limits: RunLimits = .standard) throws -> [Scenario] {
+    /// problems name the variant. `overrides` (`--set`) apply to the file first, so to every
+    /// variant too (a variant's own `set` comes after them).
+    public static func loadWithVariants(path: String, overrides: [ScenarioOverride] = [], seed: UInt64? = nil,
+                                        limits: RunLimits = .standard) throws -> [Scenario] {
         let source = try ScenarioSource.read(path: path, limits: limits)
-        let scenario = try source.scenario(seed: seed)
+        let scenario = try source.scenario(overrides: overrides, seed: seed)
         var scenarios = [scenario]
         var problems: [Diagnostic] = []
         for variant in source.variants() {
             do {
                 let renamed = [ScenarioOverride(path: ["name"], value: .string(variant.name)),
                                ScenarioOverride(path: ["variants"], value: .null)]
-                scenarios.append(try source.scenario(overrides: variant.overrides + renamed, seed: seed))
+                scenarios.append(try source.scenario(overrides: overrides + variant.overrides + renamed, seed: seed))
             } catch let e as InputError {
                 problems += e.diagnostics.map { d in
                     var d = d

@@ -38,6 +38,8 @@ public struct PlanRequest: Sendable {
     public var progress: (@Sendable (String) -> Void)?
     /// What each evaluated run may cost (`--raise-limits`).
     public var limits: RunLimits = .standard
+    /// Field changes (`--set`) applied to the file before each option's own.
+    public var overrides: [ScenarioOverride] = []
 
     public init(path: String, pool: Int = 0, options: [PlanOption] = [], maxReplicas: Int = 64, peak: Double = 1,
                 growth: Double = 1, safety: Double = 1, replications: Int = 1, recheckSeeds: Int = 3,
@@ -162,7 +164,7 @@ public enum CapacityPlanner {
     /// whose overrides make it invalid is rejected with the first problem as its reason.
     public static func plan(_ request: PlanRequest) throws -> CapacityPlan {
         let source = try ScenarioSource.read(path: request.path, limits: request.limits)
-        let base = try source.scenario()
+        let base = try source.scenario(overrides: request.overrides)
         guard base.pools.indices.contains(request.pool) else {
             throw InputError(file: request.path, path: "pools", "has no pool \(request.pool)",
                              allowed: "0 to \(base.pools.count - 1), or a pool name")
@@ -198,7 +200,8 @@ public enum CapacityPlanner {
         var gpusPerReplica = 1
         func scenario(_ n: Int, loadFactor: Double) -> Scenario? {
             do {
-                let s = try source.scenario(overrides: option.overrides + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
+                let s = try source.scenario(overrides: request.overrides + option.overrides
+                                                + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
                 gpusPerReplica = s.pools[request.pool].gpusPerReplica
                 let scaled = s.scalingLoad(by: loadFactor)
                 if let problem = request.limits.problem(scaled) {
