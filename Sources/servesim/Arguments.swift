@@ -112,19 +112,19 @@ func parseFormats(_ text: String, allowed: [String], command: String, problems: 
 
 /// Checks, before anything runs, that `--out` can be written: a folder (`isFile` false) that
 /// exists or can be created, or a file whose folder exists; adds a problem otherwise.
-func checkOutput(_ path: String?, isFile: Bool, command: String, problems: inout [String]) {
+func checkOutput(_ path: String?, isFile: Bool, command: String, option: String = "--out", problems: inout [String]) {
     guard let path else { return }
     if path == "-" {
-        problems.append("servesim \(command): --out: \"-\" would be a \(isFile ? "file" : "folder") named - (a path; reports are not written to stdout)")
+        problems.append("servesim \(command): \(option): \"-\" would be a \(isFile ? "file" : "folder") named - (a path; reports are not written to stdout)")
         return
     }
     let fm = FileManager.default
     var isDirectory: ObjCBool = false
     if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
         if isDirectory.boolValue == isFile {
-            problems.append("servesim \(command): --out: \(path) is \(isFile ? "a folder" : "a file") (\(isFile ? "a file path" : "a folder, or a path to create one"))")
+            problems.append("servesim \(command): \(option): \(path) is \(isFile ? "a folder" : "a file") (\(isFile ? "a file path" : "a folder, or a path to create one"))")
         } else if !fm.isWritableFile(atPath: isFile ? FilePath.folderOrCurrent(of: path) : path) {
-            problems.append("servesim \(command): --out: \(path) is not writable (a writable \(isFile ? "file" : "folder"))")
+            problems.append("servesim \(command): \(option): \(path) is not writable (a writable \(isFile ? "file" : "folder"))")
         }
         return
     }
@@ -132,7 +132,7 @@ func checkOutput(_ path: String?, isFile: Bool, command: String, problems: inout
     var ancestor = FilePath.folderOrCurrent(of: path)
     if isFile {
         guard fm.fileExists(atPath: ancestor, isDirectory: &isDirectory), isDirectory.boolValue else {
-            problems.append("servesim \(command): --out: the folder \(ancestor) does not exist (a file in an existing folder)")
+            problems.append("servesim \(command): \(option): the folder \(ancestor) does not exist (a file in an existing folder)")
             return
         }
     }
@@ -140,7 +140,7 @@ func checkOutput(_ path: String?, isFile: Bool, command: String, problems: inout
         ancestor = FilePath.folderOrCurrent(of: ancestor)
     }
     if !isDirectory.boolValue || !fm.isWritableFile(atPath: ancestor) {
-        problems.append("servesim \(command): --out: \(path) cannot be created (\(ancestor) is \(isDirectory.boolValue ? "not writable" : "not a folder"))")
+        problems.append("servesim \(command): \(option): \(path) cannot be created (\(ancestor) is \(isDirectory.boolValue ? "not writable" : "not a folder"))")
     }
 }
 
@@ -196,4 +196,11 @@ func parseOverrides(_ texts: [String]?, command: String, problems: inout [String
 func setHelp(_ column: Int) -> String {
     "  " + "--set PATH=VALUE".padding(toLength: column, withPad: " ", startingAt: 0)
         + "change a scenario field before it runs (dotted path, e.g. pools.0.replicas=4; repeatable)"
+}
+
+/// The problem line for a preset name typed on the command line that matches none (case is
+/// ignored before this): the nearest names first when some are close, then the list.
+func unknownPreset(_ text: String, kind: String, names: [String], option: String, command: String, or more: String? = nil) -> String {
+    "servesim \(command): --\(option): no \(kind) preset \"\(text)\" (\(NameMatch.didYouMean(text, among: names))"
+        + names.joined(separator: ", ") + (more.map { ", " + $0 } ?? "") + ")"
 }

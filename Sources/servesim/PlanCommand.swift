@@ -98,13 +98,21 @@ func planCommand(_ raw: [String]) -> Int32 {
                 problems.append("servesim plan: --pool: no pool \"\(name)\" in \(request.path) (\(base.pools.map(\.name).joined(separator: ", ")))")
             }
         }
-        for name in list("hardware") where HardwareSpec.preset(named: name) == nil {
-            problems.append("servesim plan: --hardware: no hardware preset \"\(name)\" (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
+        // Names typed here match presets ignoring case; the options name them as the presets do.
+        var hardware: [String] = []
+        for name in list("hardware") {
+            if let spec = HardwareSpec.preset(matching: name) { hardware.append(spec.name) } else {
+                problems.append(unknownPreset(name, kind: "hardware", names: HardwareSpec.presets.map(\.name), option: "hardware", command: "plan"))
+            }
         }
-        for name in list("model") where ModelSpec.preset(named: name) == nil && ModelSpec.preset(huggingFace: name) == nil {
-            problems.append("servesim plan: --model: no model preset \"\(name)\" (\(ModelSpec.presets.map(\.name).joined(separator: ", ")), or a Hugging Face id of one)")
+        var models: [PlanModel] = []
+        for name in list("model") {
+            if let spec = ModelSpec.preset(matching: name) { models.append(PlanModel(spec)) } else {
+                problems.append(unknownPreset(name, kind: "model", names: ModelSpec.presets.map(\.name), option: "model", command: "plan",
+                                              or: "or a Hugging Face id of one"))
+            }
         }
-        request.options = planOptions(pool: request.pool, hardware: list("hardware"), tensorParallel: tps, models: list("model"))
+        request.options = planOptions(pool: request.pool, hardware: hardware, tensorParallel: tps, models: models)
     }
     if !problems.isEmpty {
         problems.forEach(printError)
@@ -140,7 +148,7 @@ func planCommand(_ raw: [String]) -> Int32 {
 
 /// The product of the given hardware, TP degrees and models as overrides of pool `pool` (empty
 /// when none is given: the pool as it is). New hardware brings its own price (`ScenarioSource.scenario`).
-func planOptions(pool: Int, hardware: [String], tensorParallel: [String], models: [String]) -> [PlanOption] {
+func planOptions(pool: Int, hardware: [String], tensorParallel: [String], models: [PlanModel]) -> [PlanOption] {
     if hardware.isEmpty && tensorParallel.isEmpty && models.isEmpty { return [] }
     let p = "\(pool)"
     var options: [PlanOption] = []
@@ -154,8 +162,11 @@ func planOptions(pool: Int, hardware: [String], tensorParallel: [String], models
                     name.append(hw)
                 }
                 if let model {
-                    overrides.append(ScenarioOverride(path: ["pools", p, "model"], value: .string(model)))
-                    name.append(model)
+                    overrides.append(ScenarioOverride(path: ["pools", p, "model"], value: .string(model.preset)))
+                    if let q = model.quantization {
+                        overrides.append(ScenarioOverride(path: ["pools", p, "quantization"], value: .string(q)))
+                    }
+                    name.append(model.preset + (model.quantization.map { " \($0)" } ?? ""))
                 }
                 if let tp {
                     overrides.append(ScenarioOverride(path: ["pools", p, "tensorParallel"], value: .number(Double(tp)!)))
@@ -166,4 +177,17 @@ func planOptions(pool: Int, hardware: [String], tensorParallel: [String], models
         }
     }
     return options
+}
+
+/// A model option of a plan: a preset name, and the pool `quantization` a Hugging Face id implies
+/// when it differs from the preset's own weights (an "-FP8" checkpoint); nil keeps the pool's.
+struct PlanModel {
+    var preset: String
+    var quantization: String?
+
+    init(_ spec: ModelSpec) {
+        preset = spec.name
+        let own = ModelSpec.preset(named: spec.name)?.gemmFormat
+        quantization = spec.gemmFormat == own ? nil : (spec.gemmFormat == .bf16 ? "none" : spec.gemmFormat.rawValue)
+    }
 }

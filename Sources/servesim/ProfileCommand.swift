@@ -50,9 +50,11 @@ func profileCommand(_ raw: [String]) -> Int32 {
         if args.options["model"] != nil { problems.append("servesim profile import: --shape and --model: give one") }
         do { model = try ModelShapeArgument.parse(shape) } catch let e as UsageError { problems.append("servesim profile import: --shape: \(e.message)") } catch {}
     } else {
-        model = ModelSpec.preset(named: args.options["model"] ?? "llama-3.1-8b")
+        let name = args.options["model"] ?? "llama-3.1-8b"
+        model = ModelSpec.preset(matching: name)
         if model == nil {
-            problems.append("servesim profile import: --model: unknown model (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
+            problems.append(unknownPreset(name, kind: "model", names: ModelSpec.presets.map(\.name), option: "model", command: "profile import",
+                                          or: "or a Hugging Face id of one"))
         }
     }
     if let text = args.options["layers"] {
@@ -62,9 +64,9 @@ func profileCommand(_ raw: [String]) -> Int32 {
     }
     var hardware: HardwareSpec?
     if let name = args.options["hardware"] {
-        hardware = HardwareSpec.preset(named: name)
+        hardware = HardwareSpec.preset(matching: name)
         if hardware == nil {
-            problems.append("servesim profile import: --hardware: unknown hardware (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
+            problems.append(unknownPreset(name, kind: "hardware", names: HardwareSpec.presets.map(\.name), option: "hardware", command: "profile import"))
         }
     }
     let overhead = args.options["step-overhead"].map { DurationParser.seconds($0) } ?? 0

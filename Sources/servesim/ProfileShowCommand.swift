@@ -20,12 +20,15 @@ func profileShowCommand(_ raw: [String]) -> Int32 {
     var problems: [String] = []
     /// "--NAME: unknown preset "X" (presets)", or "a preset is required" without the option.
     func missingPreset(_ option: String, _ presets: [String]) {
-        let given = args.options[option].map { "unknown preset \"\($0)\"" } ?? "a preset is required"
-        problems.append("servesim profile show: --\(option): \(given) (\(presets.joined(separator: ", ")))")
+        if let given = args.options[option] {
+            problems.append(unknownPreset(given, kind: option, names: presets, option: option, command: "profile show"))
+        } else {
+            problems.append("servesim profile show: --\(option): a preset is required (\(presets.joined(separator: ", ")))")
+        }
     }
-    let hardware = args.options["hardware"].flatMap(HardwareSpec.preset(named:))
+    let hardware = args.options["hardware"].flatMap(HardwareSpec.preset(matching:))
     if hardware == nil { missingPreset("hardware", HardwareSpec.presets.map(\.name)) }
-    var model = args.options["model"].flatMap(ModelSpec.preset(named:))
+    var model = args.options["model"].flatMap(ModelSpec.preset(matching:))
     if model == nil { missingPreset("model", ModelSpec.presets.map(\.name)) }
     let tp = args.options["tp"].map { Int($0) } ?? 1
     if tp == nil || tp! < 1 { problems.append("servesim profile show: --tp: an integer >= 1") }

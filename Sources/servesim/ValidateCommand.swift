@@ -73,15 +73,16 @@ func validateCommand(_ raw: [String]) -> Int32 {
         var overrides = ReplayValidation.Overrides()
         var problems: [String] = []
         if let name = args.options["model"] {
-            overrides.model = ModelSpec.preset(named: name) ?? ModelSpec.preset(huggingFace: name)
+            overrides.model = ModelSpec.preset(matching: name)
             if overrides.model == nil {
-                problems.append("servesim validate: --model: unknown model \"\(name)\" (\(ModelSpec.presets.map(\.name).joined(separator: ", ")))")
+                problems.append(unknownPreset(name, kind: "model", names: ModelSpec.presets.map(\.name), option: "model", command: "validate",
+                                              or: "or a Hugging Face id of one"))
             }
         }
         if let name = args.options["hardware"] {
-            overrides.hardware = HardwareSpec.preset(named: name)
+            overrides.hardware = HardwareSpec.preset(matching: name)
             if overrides.hardware == nil {
-                problems.append("servesim validate: --hardware: unknown hardware \"\(name)\" (\(HardwareSpec.presets.map(\.name).joined(separator: ", ")))")
+                problems.append(unknownPreset(name, kind: "hardware", names: HardwareSpec.presets.map(\.name), option: "hardware", command: "validate"))
             }
         }
         if let text = args.options["tp"] {

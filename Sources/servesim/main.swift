@@ -6,8 +6,10 @@ let usage = """
     servesim: capacity and SLO simulator for LLM serving
 
     USAGE: servesim <command> [options]
+           servesim --version
 
     COMMANDS:
+      init [FILE]           write a commented starter scenario (--template chat, rag, batch, autoscale)
       run [SCENARIO...]     simulate scenarios (none: the built-in default) and write reports
       check SCENARIO...     re-run scenarios and fail on regressions against --baseline DIR
       compare A B ...       side-by-side table of scenarios (or one file's variants) on common random numbers
@@ -22,6 +24,8 @@ let usage = """
 
     Run `servesim <command> --help` for the options of a command.
     """
+
+let commandNames = ["init", "run", "check", "compare", "plan", "sweep", "merge", "schema", "bench", "calibrate", "profile", "validate"]
 
 ServeSimRuntime.start()
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -40,11 +44,15 @@ case "profile": code = profileCommand(rest)
 case "validate": code = validateCommand(rest)
 case "sweep": code = sweepCommand(rest)
 case "merge": code = mergeCommand(rest)
+case "init": code = initCommand(rest)
+case "--version", "version":
+    print("servesim \(ServeSimVersion.current)")
+    code = Exit.ok
 case "--help", "-h", "help":
     print(usage)
     code = Exit.ok
 default:
-    printError("servesim: \(command): unknown command (run, check, compare, plan, sweep, merge, schema, bench, calibrate, profile, validate, --help)")
+    printError("servesim: \(command): unknown command (\(NameMatch.didYouMean(command, among: commandNames))\(commandNames.joined(separator: ", ")), --version, --help)")
     code = Exit.badInput
 }
 exit(code)

@@ -309,7 +309,7 @@ import ServeSim
             == ["s.json5: disaggregation.0.decode: pool \"d70\" serves llama-3.1-70b but pool \"p\" serves llama-3.1-8b (a decode pool serving the prefill pool's model (its KV cache is reused as is))"])
         #expect(errors("{ prefill: \"p\", decode: \"d\", link: { bandwidth: \"fast\", latncy: \"1ms\" } }")
             == ["s.json5: disaggregation.0.link.bandwidth: \"fast\" is not a bandwidth (\(LinkBandwidth.allowed))",
-                "s.json5: disaggregation.0.link.latncy: unknown key (known keys: bandwidth, latency)"])
+                "s.json5: disaggregation.0.link.latncy: unknown key (did you mean latency? known keys: bandwidth, latency)"])
         #expect(errors("{ prefill: \"p\", decode: \"d\", link: { bandwidth: -1, latency: \"-2s\" }, extra: 1 }")
             == ["s.json5: disaggregation.0.link.bandwidth: -1 is out of range (a number greater than 0)",
                 "s.json5: disaggregation.0.link.latency: duration -2s is out of range (at least 0s)",

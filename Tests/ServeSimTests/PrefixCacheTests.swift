@@ -328,7 +328,7 @@ import ServeSim
     @Test func badKeysAreReportedWithTheirPath() {
         #expect(Self.errors(pool: "prefixCaching: { enable: true }") == [
             "s.json5: pools.0.prefixCaching.enabled: is missing (true or false)",
-            "s.json5: pools.0.prefixCaching.enable: unknown key (known keys: enabled)"])
+            "s.json5: pools.0.prefixCaching.enable: unknown key (did you mean enabled? known keys: enabled)"])
         #expect(Self.errors(pool: "prefixCaching: 1") == [
             "s.json5: pools.0.prefixCaching: expected true, false or an object, got a number (true, false or { enabled: true })"])
         #expect(Self.errors(pool: "affinity: { keyBlocks: 2 }") == [

@@ -91,7 +91,7 @@ import ServeSim
     @Test func unknownPresetListsTheKnownOnes() {
         let d = parse("\"H200\"") { _ = ServingParser.hardware($0) }
         #expect(d.count == 1)
-        #expect(d.first?.description.hasPrefix("f.json5: pools.0.hardware: unknown hardware \"H200\" (H100-SXM-80GB, ") == true)
+        #expect(d.first?.description.hasPrefix("f.json5: pools.0.hardware: unknown hardware \"H200\" (did you mean H200-SXM-141GB? H100-SXM-80GB, ") == true)
     }
 
     @Test func explicitHardwareNeedsItsFieldsAndRejectsUnknownKeys() {

@@ -325,7 +325,7 @@ import ServeSim
         #expect(Self.errors(klass: #"sessions: { turns: "4", thinkTime: "30s" }"#) == [
             "s.json5: workload.classes.0.sessions.turns: expected a number or an object, got a string (a mean number of turns >= 1, or a length distribution)"])
         #expect(Self.errors(klass: #"sessions: { turns: 4, thinkTime: "30s", think: 1 }"#) == [
-            "s.json5: workload.classes.0.sessions.think: unknown key (known keys: blockTokens, maxContextTokens, thinkTime, turns)"])
+            "s.json5: workload.classes.0.sessions.think: unknown key (did you mean thinkTime? known keys: blockTokens, maxContextTokens, thinkTime, turns)"])
         #expect(Self.errors(klass: #"sessions: { turns: 4, thinkTime: 0 }"#).count == 1)
         #expect(Self.errors(klass: #"sessions: { turns: 4, thinkTime: "30s", blockTokens: 16 }, sharedPrefix: { tokens: 64, count: 2, blockTokens: 32 }"#) == [
             "s.json5: workload.classes.0.sessions.blockTokens: 16 differs from sharedPrefix.blockTokens 32 (remove it: with a shared prefix, sessions use the prefix's blocks)"])

@@ -108,7 +108,7 @@ import ServeSim
         let scenario = dir.appendingPathComponent("s.json5")
         try CLI.smallScenario.write(to: scenario, atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
-            (["plan", scenario.path, "--hardware", "H100"], "servesim plan: --hardware: no hardware preset \"H100\" (H100-SXM-80GB, "),
+            (["plan", scenario.path, "--hardware", "H100"], "servesim plan: --hardware: no hardware preset \"H100\" (did you mean H100-SXM-80GB? H100-SXM-80GB, "),
             (["plan", scenario.path, "--model", "llama-9"], "servesim plan: --model: no model preset \"llama-9\" (llama-3.1-8b, "),
             (["compare", scenario.path, "--format", "html"], "servesim compare: --format: files are written only with --out DIR"),
             (["plan", scenario.path, "--format", "html"], "servesim plan: --format: files are written only with --out DIR"),

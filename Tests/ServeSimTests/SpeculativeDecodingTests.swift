@@ -358,7 +358,7 @@ import ServeSim
         ("{ draftTokens: 4, acceptance: 0.7, draftCostRatio: 0.1, disableAboveBatch: 0 }",
          "s.json5: pools.0.speculative.disableAboveBatch: 0 is out of range (an integer from 1 to 65536)"),
         ("{ draftTokens: 4, acceptance: 0.7, draftCostRatio: 0.1, draftTokenz: 3 }",
-         "s.json5: pools.0.speculative.draftTokenz: unknown key (known keys: acceptance, disableAboveBatch, draftCostRatio, draftModel, draftStepOverhead, draftTokens)"),
+         "s.json5: pools.0.speculative.draftTokenz: unknown key (did you mean draftTokens? known keys: acceptance, disableAboveBatch, draftCostRatio, draftModel, draftStepOverhead, draftTokens)"),
         ("4", "s.json5: pools.0.speculative: expected an object, got a number (an object)"),
     ])
     func badSpeculativeSectionsAreReported(section: String, message: String) {

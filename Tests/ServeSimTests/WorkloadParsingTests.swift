@@ -81,7 +81,7 @@ private func parseWorkload(_ text: String, base: String = "/") -> ([RequestClass
         #expect(parseWorkload("{ classes: [] }").1 == ["s.json5: workload.classes: has 0 entries (at least 1)"])
         #expect(parseWorkload("{ clases: [] }").1 == [
             "s.json5: workload.classes: is missing (an array of request classes)",
-            "s.json5: workload.clases: unknown key (known keys: classes)",
+            "s.json5: workload.clases: unknown key (did you mean classes? known keys: classes)",
         ])
     }
 

@@ -49,6 +49,9 @@ public struct Report: Codable, Sendable, Equatable {
     /// Per step of each class's rate schedule (requests by the step they were first sent in);
     /// absent when no class has a schedule of two or more steps.
     public var stages: [StageReport]? = nil
+    /// The simulator that wrote the report (`servesim --version`); absent in reports read from
+    /// files written before 0.15.0. Not a metric: `check` does not compare it.
+    public var servesimVersion: String? = ServeSimVersion.current
 }
 
 extension EventCounts {

@@ -123,7 +123,7 @@ public struct FieldNode {
     public func oneOf(_ choices: [String]) -> String? {
         guard let s = string() else { return nil }
         guard choices.contains(s) else {
-            report("\"\(s)\" is not supported", allowed: choices.joined(separator: ", "))
+            report("\"\(s)\" is not supported", allowed: NameMatch.didYouMean(s, among: choices) + choices.joined(separator: ", "))
             return nil
         }
         return s
@@ -256,7 +256,8 @@ public final class ObjectReader {
     public func finish(known: [String] = []) {
         for key in fields.keys.sorted() where !consumed.contains(key) {
             let expected = (Array(consumed) + known).sorted()
-            sink.report(childPath(key), "unknown key", allowed: "known keys: " + expected.joined(separator: ", "))
+            sink.report(childPath(key), "unknown key",
+                        allowed: NameMatch.didYouMean(key, among: expected) + "known keys: " + expected.joined(separator: ", "))
         }
     }
 }

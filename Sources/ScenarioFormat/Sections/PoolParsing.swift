@@ -80,7 +80,8 @@ public enum PoolParser {
         let gpus = tp * dp
         let speculative = obj.node(K.speculative).flatMap { SpeculativeParser.parse($0, performanceKind: kind) }
         let price = obj.read(K.pricePerGpuHour) ?? hardware?.pricePerGpuHour
-        if price == nil && hardware == nil {
+        // A hardware that is given but wrong has its own problem; the price follows from it.
+        if price == nil && hardwareNode == nil {
             sink.report(obj.childPath(K.pricePerGpuHour.name), "is missing", allowed: K.pricePerGpuHour.spec.hint)
         }
 

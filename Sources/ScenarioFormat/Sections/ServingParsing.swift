@@ -6,8 +6,9 @@ public enum ServingParser {
     public static func hardware(_ node: FieldNode) -> HardwareSpec? {
         if case .string(let name) = node.value {
             guard let spec = HardwareSpec.preset(named: name) else {
-                node.report("unknown hardware \"\(name)\"", allowed: HardwareSpec.presets.map(\.name).joined(separator: ", ")
-                            + ", or an object")
+                let names = HardwareSpec.presets.map(\.name)
+                node.report("unknown hardware \"\(name)\"", allowed: NameMatch.didYouMean(name, among: names)
+                            + names.joined(separator: ", ") + ", or an object")
                 return nil
             }
             return spec
@@ -30,8 +31,9 @@ public enum ServingParser {
     public static func model(_ node: FieldNode) -> ModelSpec? {
         if case .string(let name) = node.value {
             guard let spec = ModelSpec.preset(named: name) else {
-                node.report("unknown model \"\(name)\"", allowed: ModelSpec.presets.map(\.name).joined(separator: ", ")
-                            + ", or an object")
+                let names = ModelSpec.presets.map(\.name)
+                node.report("unknown model \"\(name)\"", allowed: NameMatch.didYouMean(name, among: names)
+                            + names.joined(separator: ", ") + ", or an object")
                 return nil
             }
             return spec

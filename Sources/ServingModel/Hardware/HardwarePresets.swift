@@ -73,4 +73,9 @@ extension HardwareSpec {
     public static let presets: [HardwareSpec] = [h100, h200, b200, a100, l40s, l4, a10g, rtxPro6000, rtx4090]
 
     public static func preset(named name: String) -> HardwareSpec? { presets.first { $0.name == name } }
+
+    /// The preset whose name equals `name` ignoring case (for names typed on the command line).
+    public static func preset(matching name: String) -> HardwareSpec? {
+        NameMatch.ignoringCase(name, among: presets.map(\.name)).flatMap(preset(named:))
+    }
 }

@@ -59,6 +59,12 @@ extension ModelSpec {
 
     public static func preset(named name: String) -> ModelSpec? { presets.first { $0.name == name } }
 
+    /// The preset whose name equals `name` ignoring case, else the preset of a Hugging Face id
+    /// (for names typed on the command line).
+    public static func preset(matching name: String) -> ModelSpec? {
+        NameMatch.ignoringCase(name, among: presets.map(\.name)).flatMap(preset(named:)) ?? preset(huggingFace: name)
+    }
+
     /// The preset of a Hugging Face model id ("meta-llama/Llama-3.1-8B-Instruct",
     /// "Qwen/Qwen3-235B-A22B-FP8", "nvidia/Llama-3.1-8B-Instruct-FP8"): the id's last part, lower
     /// case, without "meta-" in front and "-instruct", "-hf", "-v0.1" and an "-fp8" suffix, names

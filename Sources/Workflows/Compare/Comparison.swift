@@ -15,6 +15,8 @@ public struct Comparison: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var replications: Int
     public var rows: [Row]
+    /// The simulator that made the comparison (`servesim --version`).
+    public var servesimVersion: String? = ServeSimVersion.current
 
     public struct Row: Codable, Sendable, Equatable {
         public var key: String

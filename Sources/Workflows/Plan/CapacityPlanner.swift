@@ -132,6 +132,8 @@ public struct CapacityPlan: Codable, Sendable, Equatable {
     /// Feasible points no other feasible point beats on both cost per request (at the scenario's
     /// load) and p95 TTFT (at the planning load), by increasing cost: what more money buys in latency.
     public var frontier: [PlanPoint]
+    /// The simulator that made the plan (`servesim --version`).
+    public var servesimVersion: String? = ServeSimVersion.current
 }
 
 /// Capacity search: for each option, the smallest replica count meeting every SLO at the
