@@ -5,8 +5,8 @@ let mergeHelp = """
     USAGE: servesim merge SHARD... [--out FILE] [--format csv|json]
 
     Combines the shards written by `servesim sweep --shard K/N` (CSV or JSON, mixed is fine) into
-    exactly the table one unsharded sweep writes: rows sorted by point index, the header once,
-    no shard line. Checks that the shards come from one sweep (same scenario, seed and --set),
+    exactly the table one unsharded sweep writes: rows sorted by point index, the header once.
+    A CSV shard is read with FILE.shard.json beside it (sidecars given as SHARDs are skipped). Checks that the shards come from one sweep (same scenario, seed and --set),
     that no point is in two of them and that none is missing (naming the missing points).
 
     OPTIONS:
@@ -31,12 +31,21 @@ func mergeCommand(_ raw: [String]) -> Int32 {
     var shards: [(file: String, table: SweepTable)] = []
     var firstFormat: String?
     for file in args.positionals {
+        // `merge results/*` names the sidecars too: each is read with its CSV.
+        if file.hasSuffix(".shard.json") {
+            let csv = String(file.dropLast(".shard.json".count))
+            if !args.positionals.contains(csv) {
+                problems.append("\(file): is the sidecar of \(csv), which is not given (give the CSV shard; its sidecar is read with it)")
+            }
+            continue
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             problems.append("\(file): cannot read the file (a shard written by servesim sweep --shard K/N)")
             continue
         }
         if firstFormat == nil { firstFormat = SweepTable.format(of: data) }
-        do { shards.append((file, try SweepTable.parse(data, file: file))) } catch {
+        let sidecar = FileManager.default.contents(atPath: SweepTable.sidecarPath(of: file))
+        do { shards.append((file, try SweepTable.parse(data, file: file, sidecar: sidecar))) } catch {
             problems += error.diagnostics.map(\.description)
         }
     }

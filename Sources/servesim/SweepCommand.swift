@@ -17,8 +17,8 @@ let sweepHelp = """
                          Several --set make the cartesian product, the first varying slowest.
       --jobs N           points simulated at once (default: the number of active processors)
       --shard K/N        run only the points whose index modulo N is K-1 (1 <= K <= N) and write
-                         a shard for `servesim merge` (CSV shards start with a `# servesim sweep:`
-                         line naming the grid)
+                         a shard for `servesim merge` (a CSV shard is a plain table; which sweep
+                         it belongs to goes beside it in FILE.shard.json)
       --out FILE         write the table here, atomically (default: stdout)
       --format FORMAT    csv or json (default: from the --out extension, else csv)
       --seed N           override every point's seed
@@ -66,6 +66,10 @@ func sweepCommand(_ raw: [String]) -> Int32 {
         problems.append("servesim sweep: --seed: also swept by --set seed=... (one of the two)")
     }
     let format = tableFormat(args.options["format"], out: args.options["out"], command: "sweep", problems: &problems)
+    if shard != nil && format == "csv" && args.options["out"] == nil {
+        problems.append("servesim sweep: --shard: a CSV shard is written to --out FILE, its identity beside it in FILE.shard.json "
+                        + "(--out FILE, or --format json to stdout)")
+    }
     guard problems.isEmpty, let grid, let path = args.positionals.first else {
         problems.forEach(printError)
         return Exit.badInput
@@ -88,7 +92,11 @@ func sweepCommand(_ raw: [String]) -> Int32 {
     }
     let data = table.render(format: format)
     if let out = args.options["out"] {
-        do { try writeAtomically(data, to: out) } catch {
+        do {
+            // The sidecar first: a shard whose CSV exists is then always complete.
+            if format == "csv", let sidecar = table.sidecar() { try writeAtomically(sidecar, to: SweepTable.sidecarPath(of: out)) }
+            try writeAtomically(data, to: out)
+        } catch {
             printError("servesim sweep: --out: cannot write \(out): \(error.localizedDescription) (a writable file path)")
             return Exit.badInput
         }

@@ -36,6 +36,32 @@ import ServeSim
         #expect(result.endTime >= records.map(\.end).max()!)
     }
 
+    @Test func percentilesOfNoCompletionsAreEmptyCellsNotZeros() throws {
+        // Every request times out: there is no TTFT to rank. The JSON keeps 0 with count 0 (its
+        // documented contract); the CSVs leave the cell empty, which pandas reads as NaN, where a
+        // 0 would read as "instant".
+        let (scenario, errors) = parseScenario(withTimeout("1ms"))
+        #expect(errors.isEmpty, "\(errors)")
+        let (report, _) = ScenarioRunner.run(try #require(scenario))
+        #expect(report.requests.completed == 0 && report.latency.ttft.count == 0 && report.latency.ttft.p95 == 0)
+        let csv = String(decoding: ReportRenderer.render(report, format: "csv"), as: UTF8.self).split(separator: "\n")
+        let header = csv[0].split(separator: ","), row = csv[1].split(separator: ",", omittingEmptySubsequences: false)
+        for column in ["ttft.p50", "ttft.p95", "tpot.p99", "e2e.p99"] {
+            #expect(row[try #require(header.firstIndex(of: Substring(column)))] == "", "\(column): \(row)")
+        }
+        #expect(row[try #require(header.firstIndex(of: "arrived"))] != "")
+        // The sweep's table too (and it reads back as null).
+        let dir = try CLI.temporaryDirectory()
+        let file = writeFile(withTimeout("1ms"), "s.json5", in: dir)
+        let r = try CLI.run(["sweep", file, "--set", "seed=1,2", "--quiet"], in: dir)
+        let lines = r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let p95 = try #require(lines.first?.firstIndex(of: "ttft.p95"))
+        let perRequest = try #require(lines.first?.firstIndex(of: "cost.perRequest"))
+        #expect(r.code == 0 && lines.count == 3 && lines.dropFirst().allSatisfy { $0[p95] == "" && $0[perRequest] == "" }, "\(r.stdout)")
+        let json = try CLI.run(["sweep", file, "--set", "seed=1", "--format", "json", "--quiet"], in: dir)
+        #expect(json.stdout.contains("\"ttft.p95\": null"), "\(json.stdout)")
+    }
+
     @Test(arguments: [
         ("time,prompt_tokens,output_tokens\n0,100,2147483648\n", "output_tokens 2147483648 is out of range"),
         ("time,prompt_tokens,output_tokens\n0,100,4294967306\n", "output_tokens 4294967306 is out of range"),

@@ -123,17 +123,23 @@ import ServeSim
             for format in SweepTable.formats {
                 let data = table.render(format: format)
                 #expect(SweepTable.format(of: data) == format)
-                let back = try SweepTable.parse(data, file: "t.\(format)")
+                let back = try SweepTable.parse(data, file: "t.\(format)", sidecar: format == "csv" ? table.sidecar() : nil)
                 #expect(back == table, "\(format)")
                 #expect(back.render(format: format) == data, "\(format)")
             }
         }
-        // Every CSV cell reads back as its value, strings that look like JSON included.
-        for value in trickyTable(shard: nil).rows.flatMap({ $0 }) {
-            #expect(ScenarioOverride.value(from: SweepTable.cellText(value)) == value, "\(value)")
+        // Every CSV cell reads back as its value, strings that look like JSON included; a null
+        // (a percentile of no completions) is an empty cell and an empty string is quoted.
+        for value in trickyTable(shard: nil).rows.flatMap({ $0 }) + [.null, .string("")] {
+            #expect(SweepTable.cellValue(SweepTable.cellText(value)) == value, "\(value)")
         }
-        let csv = String(decoding: trickyTable(shard: SweepShard(index: 1, count: 2)).render(format: "csv"), as: UTF8.self)
-        #expect(csv.hasPrefix("# servesim sweep: scenario=t points=40 grid=0123456789abcdef shard=1/2\npoint,p,m0,"))
+        #expect(SweepTable.cellText(.null) == "" && SweepTable.cellText(.string("")) == "\"\"")
+        // A shard's CSV is a plain table, header first; its identity is in the sidecar.
+        let half = trickyTable(shard: SweepShard(index: 1, count: 2))
+        let csv = String(decoding: half.render(format: "csv"), as: UTF8.self)
+        #expect(csv.hasPrefix("point,p,m0,"))
+        #expect(half.sidecar() == Data("{\"grid\": \"0123456789abcdef\", \"points\": 40, \"scenario\": \"t\", \"shard\": \"1/2\"}\n".utf8))
+        #expect(trickyTable(shard: nil).sidecar() == nil)
         #expect(csv.contains("\n0,\"\"\"4\"\"\","))
         let whole = String(decoding: trickyTable(shard: nil).render(format: "csv"), as: UTF8.self)
         #expect(whole.hasPrefix("point,p,m0,"))
@@ -169,19 +175,23 @@ import ServeSim
     }
 
     @Test func malformedShardsAreReportedNotTrapped() throws {
-        let good = String(decoding: trickyTable(shard: SweepShard(index: 1, count: 2)).render(format: "csv"), as: UTF8.self)
-        let cases: [(String, String)] = [
-            ("point,a\n0,1\n", "not a sweep shard"),
-            (good.replacingOccurrences(of: "shard=1/2", with: "shard=3/2"), "shard=3/2"),
-            (good.replacingOccurrences(of: "\n2,", with: "\n1,"), "point 1 is not in shard 1/2"),
-            (good.replacingOccurrences(of: "\n2,", with: "\n99,"), "point 99 is not a point of the grid"),
-            (good + "1,2\n", "has 2 fields"),
-            ("{\"columns\": [\"point\"], \"rows\": [{\"point\": 0}]}", "grid: missing"),
-            ("{", "x:1:2: the text ends inside an object (a key, or '}')"),
+        let table = trickyTable(shard: SweepShard(index: 1, count: 2))
+        let good = String(decoding: table.render(format: "csv"), as: UTF8.self)
+        let meta = String(decoding: table.sidecar()!, as: UTF8.self)
+        let cases: [(String, String?, String)] = [
+            ("point,a\n0,1\n", nil, "x: not a sweep shard: no x.shard.json beside it"),
+            (good, meta.replacingOccurrences(of: "1/2", with: "3/2"), "x.shard.json: shard:"),
+            (good, "{\"grid\": 1}", "x.shard.json: grid: missing or not a string"),
+            (good, "{", "x.shard.json:1:2:"),
+            (good.replacingOccurrences(of: "\n2,", with: "\n1,"), meta, "point 1 is not in shard 1/2"),
+            (good.replacingOccurrences(of: "\n2,", with: "\n99,"), meta, "point 99 is not a point of the grid"),
+            (good + "1,2\n", meta, "has 2 fields"),
+            ("{\"columns\": [\"point\"], \"rows\": [{\"point\": 0}]}", nil, "grid: missing"),
+            ("{", nil, "x:1:2: the text ends inside an object (a key, or '}')"),
         ]
-        for (text, expected) in cases {
+        for (text, sidecar, expected) in cases {
             do {
-                _ = try SweepTable.parse(Data(text.utf8), file: "x")
+                _ = try SweepTable.parse(Data(text.utf8), file: "x", sidecar: sidecar.map { Data($0.utf8) })
                 Issue.record("accepted: \(expected)")
             } catch {
                 #expect(error.description.contains(expected), "\(error.description)")
@@ -232,8 +242,22 @@ import ServeSim
         #expect(lines[0].hasSuffix(",slo.avail.budgetConsumed,cost.perRequest,cost.perMillionOutputTokens,cost.total,cost.gpuHours"))
         #expect(lines[4].hasPrefix("3,2,A100-80GB,"))
         let shard = String(decoding: try read(dir.appendingPathComponent("shard2.csv")), as: UTF8.self)
-        #expect(shard.hasPrefix("# servesim sweep: scenario=small points=6 grid="))
-        #expect(shard.split(separator: "\n").map { $0.prefix(2) } == ["# ", "po", "1,", "4,"])
+        #expect(shard.split(separator: "\n").map { $0.prefix(2) } == ["po", "1,", "4,"])   // header first, as pandas reads it
+        let meta = String(decoding: try read(dir.appendingPathComponent("shard2.csv.shard.json")), as: UTF8.self)
+        #expect(meta.hasPrefix("{\"grid\": \"") && meta.hasSuffix("\"points\": 6, \"scenario\": \"small\", \"shard\": \"2/3\"}\n"))
+        // csv.DictReader reads a shard as it is: the header names every column.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
+            let py = try CLI.runProgram("/usr/bin/python3", ["-c", "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), r[0]['point'], r[0]['pools.0.hardware'])",
+                                                             dir.appendingPathComponent("shard2.csv").path])
+            #expect(py.stdout == "2 1 A100-80GB\n", "\(py.stderr)")
+        }
+        // merge given the sidecars too (as `merge results/*` names them) reads each with its CSV.
+        let globbed = try CLI.run(["merge"] + (1...3).flatMap { k in ["shard\(k).csv", "shard\(k).csv.shard.json"].map { dir.appendingPathComponent($0).path } })
+        let wholeCSV = try read(dir.appendingPathComponent("whole.csv"))
+        #expect(globbed.code == 0 && Data(globbed.stdout.utf8) == wholeCSV, "\(globbed.stderr)")
+        // A CSV shard without --out would lose its identity.
+        let stdoutShard = try CLI.run(["sweep", file] + Self.grid + ["--shard", "1/3", "--quiet"])
+        #expect(stdoutShard.code == 2 && stdoutShard.stderr.contains("a CSV shard is written to --out FILE"), "\(stdoutShard.stderr)")
     }
 
     @Test func jobsDoNotChangeTheBytes() throws {

@@ -114,7 +114,11 @@ private func syntheticSeries() -> [TimeSeriesRow] {
         }
         #expect(lines[0] == Substring(header))
         #expect(lines[1].hasPrefix("0.000000,10.000000,3,2,1,0,0,1,2.000000,6.666667,50.000000,2,1,2,0,0,3,4,0.500000,1,0,"))
-        #expect(lines.dropFirst().dropLast().allSatisfy { $0.split(separator: ",").count == 27 })
+        let cells = lines.dropFirst().dropLast().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(cells.allSatisfy { $0.count == 27 })
+        // An interval in which nothing completed has no p95: an empty cell (pandas reads NaN), not 0.
+        for (row, fields) in zip(rows, cells) { #expect((fields[8] == "") == (row.completed == 0), "\(fields)") }
+        #expect(rows.contains { $0.completed == 0 })
         #expect(csv == TimeSeriesCSV.render(rows))
         #expect(TimeSeriesCSV.render([]) == "start,end,arrivals,completed,rejected,timedOut,failed,retries,ttft.p95\n")
     }

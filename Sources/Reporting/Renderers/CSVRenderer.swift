@@ -19,11 +19,14 @@ extension ReportRenderer {
         for c in report.classes {
             let l = c.latency, r = c.requests
             let s = { (x: Double) in NumberFormat.fixed(x, 6) }
+            // A percentile of no samples is an empty cell, not 0 (which would read as instant).
+            let p = { (summary: LatencySummary, x: Double) in summary.count > 0 ? s(x) : "" }
             let fields = [csvField(c.name), csvField(c.tenant),
                           String(r.arrived), String(r.completed), String(r.rejected), String(r.timedOut),
                           String(r.failed), String(r.inFlightAtEnd), String(c.promptTokens), String(c.outputTokens),
-                          s(l.ttft.p50), s(l.ttft.p95), s(l.ttft.p99), s(l.tpot.p50), s(l.tpot.p95), s(l.tpot.p99),
-                          s(l.e2e.p50), s(l.e2e.p95), s(l.e2e.p99), s(l.queueWait.p95), s(c.cost)]
+                          p(l.ttft, l.ttft.p50), p(l.ttft, l.ttft.p95), p(l.ttft, l.ttft.p99),
+                          p(l.tpot, l.tpot.p50), p(l.tpot, l.tpot.p95), p(l.tpot, l.tpot.p99),
+                          p(l.e2e, l.e2e.p50), p(l.e2e, l.e2e.p95), p(l.e2e, l.e2e.p99), p(l.queueWait, l.queueWait.p95), s(c.cost)]
             lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -8,6 +8,7 @@ import SimulationEngine
 /// timedOut,failed,retries,ttft.p95`, then `slo.<slo>.burnRate` per SLO, then per pool
 /// `pool.<pool>.ready`, `.starting`, `.warm`, `.draining`, `.failed`, `.queued`, `.running`,
 /// `.utilization`. SLO and pool names come from the first row; a later row lacking one has zeros there.
+/// `ttft.p95` of an interval in which nothing completed is an empty cell (pandas reads NaN).
 public enum TimeSeriesCSV {
     static let poolColumns = ["ready", "starting", "warm", "draining", "failed", "queued", "running", "utilization"]
 
@@ -21,7 +22,8 @@ public enum TimeSeriesCSV {
         var lines = [header.joined(separator: ",")]
         for r in rows {
             var fields = [s(r.start), s(r.end), String(r.arrivals), String(r.completed), String(r.rejected),
-                          String(r.timedOut), String(r.failed), String(r.retries), s(r.ttftP95)]
+                          String(r.timedOut), String(r.failed), String(r.retries),
+                          r.completed > 0 ? s(r.ttftP95) : ""]   // no completions: no percentile, an empty cell
             fields += sloNames.indices.map { $0 < r.slos.count ? s(r.slos[$0].burnRate) : s(0) }
             for i in poolNames.indices {
                 let p = i < r.pools.count ? r.pools[i] : PoolSample(pool: poolNames[i])

@@ -15,12 +15,17 @@ public struct ReportMetric: Sendable {
     /// True when a smaller value is better (latency, cost); false when larger is (compliance).
     public let lowerIsBetter: Bool
     public let value: @Sendable (Report) -> Double
+    /// Whether the report has the number at all: false for a percentile of no samples or a cost
+    /// per request with none completed, which reports hold as 0 and tables show as an empty cell.
+    public let defined: @Sendable (Report) -> Bool
 
-    public init(key: String, label: String, unit: Unit, lowerIsBetter: Bool, value: @escaping @Sendable (Report) -> Double) {
+    public init(key: String, label: String, unit: Unit, lowerIsBetter: Bool,
+                defined: @escaping @Sendable (Report) -> Bool = { _ in true }, value: @escaping @Sendable (Report) -> Double) {
         self.key = key
         self.label = label
         self.unit = unit
         self.lowerIsBetter = lowerIsBetter
+        self.defined = defined
         self.value = value
     }
 
@@ -31,11 +36,13 @@ public struct ReportMetric: Sendable {
             ("ttft", "TTFT", { $0.latency.ttft }), ("e2e", "E2E", { $0.latency.e2e }),
         ]
         for (key, label, summary) in sets {
-            metrics.append(.init(key: "\(key).p50", label: "\(label) p50", unit: .seconds, lowerIsBetter: true) { summary($0).p50 })
-            metrics.append(.init(key: "\(key).p95", label: "\(label) p95", unit: .seconds, lowerIsBetter: true) { summary($0).p95 })
-            metrics.append(.init(key: "\(key).p99", label: "\(label) p99", unit: .seconds, lowerIsBetter: true) { summary($0).p99 })
+            let sampled: @Sendable (Report) -> Bool = { summary($0).count > 0 }
+            metrics.append(.init(key: "\(key).p50", label: "\(label) p50", unit: .seconds, lowerIsBetter: true, defined: sampled) { summary($0).p50 })
+            metrics.append(.init(key: "\(key).p95", label: "\(label) p95", unit: .seconds, lowerIsBetter: true, defined: sampled) { summary($0).p95 })
+            metrics.append(.init(key: "\(key).p99", label: "\(label) p99", unit: .seconds, lowerIsBetter: true, defined: sampled) { summary($0).p99 })
         }
-        metrics.append(.init(key: "tpot.p95", label: "TPOT p95", unit: .seconds, lowerIsBetter: true) { $0.latency.tpot.p95 })
+        metrics.append(.init(key: "tpot.p95", label: "TPOT p95", unit: .seconds, lowerIsBetter: true,
+                             defined: { $0.latency.tpot.count > 0 }) { $0.latency.tpot.p95 })
         return metrics
     }()
 
@@ -51,10 +58,10 @@ public struct ReportMetric: Sendable {
 
     /// Cost: per request, per million output tokens, total, and GPU-hours.
     public static let cost: [ReportMetric] = [
-        .init(key: "cost.perRequest", label: "cost per request", unit: .usd, lowerIsBetter: true) { $0.cost.perRequest },
-        .init(key: "cost.perMillionOutputTokens", label: "cost per 1M output tokens", unit: .usd, lowerIsBetter: true) {
-            $0.cost.perMillionOutputTokens
-        },
+        .init(key: "cost.perRequest", label: "cost per request", unit: .usd, lowerIsBetter: true,
+              defined: { $0.requests.completed > 0 }) { $0.cost.perRequest },
+        .init(key: "cost.perMillionOutputTokens", label: "cost per 1M output tokens", unit: .usd, lowerIsBetter: true,
+              defined: { $0.requests.completed > 0 }) { $0.cost.perMillionOutputTokens },
         .init(key: "cost.total", label: "cost total", unit: .usd, lowerIsBetter: true) { $0.cost.total },
         .init(key: "cost.gpuHours", label: "GPU-hours", unit: .hours, lowerIsBetter: true) { $0.cost.gpuHours },
     ]

@@ -11,9 +11,10 @@ extension SweepTable {
     }
 
     /// Reads a shard written by `servesim sweep --shard K/N` (CSV or JSON), or a whole JSON table
-    /// (read as shard 1/1). Problems are reported against `file`.
-    public static func parse(_ data: Data, file: String) throws(InputError) -> SweepTable {
-        let table = format(of: data) == "json" ? try parseJSON(data, file: file) : try parseCSV(data, file: file)
+    /// (read as shard 1/1). Problems are reported against `file` (or its sidecar).
+    /// A CSV shard's identity is in `sidecar`, the text of `sidecarPath(of: file)`.
+    public static func parse(_ data: Data, file: String, sidecar: Data? = nil) throws(InputError) -> SweepTable {
+        let table = format(of: data) == "json" ? try parseJSON(data, file: file) : try parseCSV(data, file: file, sidecar: sidecar)
         try table.check(file: file)
         return table
     }
@@ -71,32 +72,40 @@ extension SweepTable {
                           columns: columns!, rows: rows)
     }
 
-    static func parseCSV(_ data: Data, file: String) throws(InputError) -> SweepTable {
-        let text = String(decoding: data, as: UTF8.self)
-        let prefix = "# servesim sweep: "
-        guard text.hasPrefix(prefix), let newline = text.firstIndex(of: "\n") else {
-            throw InputError(file: file, "line 1: not a sweep shard: no \"\(prefix)...\" line",
-                             allowed: "\(shardAllowed), or its JSON (--format json)")
+    static func parseCSV(_ data: Data, file: String, sidecar: Data?) throws(InputError) -> SweepTable {
+        let metaFile = sidecarPath(of: file)
+        guard let sidecar else {
+            throw InputError(file: file, "not a sweep shard: no \(metaFile) beside it",
+                             allowed: "\(shardAllowed): a CSV shard and the .shard.json it writes beside it, or a JSON shard")
         }
+        // The sidecar holds what a JSON shard holds besides its rows.
+        let metaSink = DiagnosticSink(file: metaFile)
         var meta: [String: String] = [:]
-        for token in text[text.index(text.startIndex, offsetBy: prefix.count)..<newline].split(separator: " ") {
-            guard let eq = token.firstIndex(of: "=") else { continue }
-            meta[String(token[..<eq])] = String(token[token.index(after: eq)...])
-        }
-        let sink = DiagnosticSink(file: file)
-        for key in ["scenario", "points", "grid", "shard"] where meta[key] == nil {
-            sink.report("line 1", "no \(key)=", allowed: "# servesim sweep: scenario=NAME points=N grid=ID shard=K/N")
-        }
-        let points = meta["points"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
-        if meta["points"] != nil && points == nil {
-            sink.report("line 1", "points=\(meta["points"]!) is not a point count", allowed: "a non-negative integer")
-        }
+        var points: Int?
         var shard: SweepShard?
-        if let s = meta["shard"] {
-            do { shard = try SweepShard.parse(s) } catch { sink.report("line 1", "shard=\(s): \(error.message)", allowed: error.allowed) }
+        let root: JSONValue
+        do { root = try JSONValue.parse(sidecar) } catch { throw InputError(error.diagnostics(file: metaFile)) }
+        guard case .object(let fields) = root else {
+            throw InputError(file: metaFile, "is not a JSON object", allowed: "{ grid, points, scenario, shard }")
         }
+        for key in fields.keys.sorted() where !["grid", "points", "scenario", "shard"].contains(key) {
+            metaSink.report(key, "unknown key", allowed: "known keys: grid, points, scenario, shard")
+        }
+        for key in ["grid", "scenario", "shard"] {
+            if case .string(let text)? = fields[key] { meta[key] = text } else {
+                metaSink.report(key, "missing or not a string", allowed: shardAllowed)
+            }
+        }
+        if case .number(let n)? = fields["points"], n >= 0, n == n.rounded(), n <= Double(SweepGrid.maxPoints) { points = Int(n) }
+        else { metaSink.report("points", "missing or not a point count", allowed: "a non-negative integer") }
+        if let text = meta["shard"] {
+            do { shard = try SweepShard.parse(text) } catch { metaSink.report("shard", error.message, allowed: error.allowed) }
+        }
+        try metaSink.throwIfAnyInput()
+        let text = String(decoding: data, as: UTF8.self)
+        let sink = DiagnosticSink(file: file)
         let records: [(line: Int, fields: [String])]
-        do { records = try csvRecords(String(text[text.index(after: newline)...]), firstLine: 2) } catch {
+        do { records = try csvRecords(text, firstLine: 1) } catch {
             sink.report("line \(error.line)", error.message, allowed: "RFC 4180 CSV")
             records = []
         }
@@ -109,10 +118,10 @@ extension SweepTable {
                     sink.report("line \(record.line)", "has \(record.fields.count) fields", allowed: "\(columns.count), one per column")
                     continue
                 }
-                rows.append(record.fields.map { ScenarioOverride.value(from: $0) })
+                rows.append(record.fields.map(cellValue))
             }
         } else if !sink.hasErrors {
-            sink.report("line 2", "no header", allowed: shardAllowed)
+            sink.report("line 1", "no header", allowed: shardAllowed)
         }
         try sink.throwIfAnyInput()
         return SweepTable(scenario: meta["scenario"]!, points: points!, grid: meta["grid"]!, shard: shard,

@@ -15,8 +15,9 @@ import Foundation
 /// Numbers are written losslessly and deterministically: integers without decimals, others as
 /// Swift's shortest round-trip text (`0.1234`, `1e-05`), so reading a table back gives the same
 /// doubles and rendering it again gives the same bytes. Two renderings of the same model:
-/// - CSV: header, then one row per point. A shard starts with one comment line,
-///   `# servesim sweep: scenario=NAME points=N grid=ID shard=K/N`; a whole table has none. A
+/// - CSV: header, then one row per point, nothing else; a shard's identity (scenario, points,
+///   grid, shard) goes beside it in `FILE.shard.json` (`sidecar()`). A null (a number the run does
+///   not have, such as a percentile of no completions) is an empty cell. A
 ///   cell is its value's `JSONValue.label`, except a string that would read back as something
 ///   else (`"4"`, `"true"`), which is written as quoted JSON; every cell reads back with
 ///   `ScenarioOverride.value(from:)`.
@@ -71,7 +72,7 @@ public struct SweepTable: Sendable, Equatable {
     /// One row: the point, its parameter values, then `report`'s counts and `metrics`.
     public static func row(point: Int, values: [JSONValue], report: Report, metrics: [ReportMetric]) -> [JSONValue] {
         [.number(Double(point))] + values + requestColumns.map { .number(Double($0.value(report))) }
-            + metrics.map { number($0.value(report)) }
+            + metrics.map { $0.defined(report) ? number($0.value(report)) : .null }
     }
 
     /// A finite number as itself; anything else as null (reports hold only finite numbers).
@@ -87,10 +88,22 @@ public struct SweepTable: Sendable, Equatable {
     /// CSV text, RFC 4180 quoting, `\n` line ends.
     public func csv() -> String {
         var text = ""
-        if let shard { text += "# servesim sweep: scenario=\(scenario) points=\(points) grid=\(grid) shard=\(shard)\n" }
         text += columns.map(Self.csvField).joined(separator: ",") + "\n"
         for row in rows { text += row.map { Self.csvField(Self.cellText($0)) }.joined(separator: ",") + "\n" }
         return text
+    }
+
+    /// Where a CSV shard's identity is kept: beside it, `FILE.shard.json`, so the CSV itself is a
+    /// plain table (header first) that pandas and `csv.DictReader` read as it is.
+    public static func sidecarPath(of file: String) -> String { file + ".shard.json" }
+
+    /// A shard's identity for its sidecar: `{ grid, points, scenario, shard }` (sorted keys, one
+    /// line); nil for a whole table.
+    public func sidecar() -> Data? {
+        guard let shard else { return nil }
+        func key(_ s: String) -> String { JSONValue.string(s).jsonText }
+        return Data(("{\"grid\": \(key(grid)), \"points\": \(points), \"scenario\": \(key(scenario)), "
+                     + "\"shard\": \(key(shard.description))}\n").utf8)
     }
 
     /// JSON text: sorted top-level keys, one row per line.
@@ -114,9 +127,13 @@ public struct SweepTable: Sendable, Equatable {
 
     /// A CSV cell's text: the value's label when it reads back as the same value, else its JSON.
     public static func cellText(_ value: JSONValue) -> String {
-        if case .string = value, ScenarioOverride.value(from: value.label) != value { return value.jsonText }
+        if value == .null { return "" }   // a number the run does not have (no samples): an empty cell
+        if case .string(let s) = value, s.isEmpty || ScenarioOverride.value(from: s) != value { return value.jsonText }
         return value.label
     }
+
+    /// A CSV cell read back: empty is null, else as `ScenarioOverride.value(from:)` reads it.
+    public static func cellValue(_ text: String) -> JSONValue { text.isEmpty ? .null : ScenarioOverride.value(from: text) }
 
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
