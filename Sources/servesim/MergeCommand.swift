@@ -6,8 +6,9 @@ let mergeHelp = """
 
     Combines the shards written by `servesim sweep --shard K/N` (CSV or JSON, mixed is fine) into
     exactly the table one unsharded sweep writes: rows sorted by point index, the header once.
-    A CSV shard is read with FILE.shard.json beside it (sidecars given as SHARDs are skipped). Checks that the shards come from one sweep (same scenario, seed and --set),
-    that no point is in two of them and that none is missing (naming the missing points).
+    A CSV shard is read with FILE.shard.json beside it (sidecars given as SHARDs are skipped).
+    Checks that the shards come from one sweep (same scenario, seed and --set), that no point is
+    in two of them and that none is missing (naming the missing points).
 
     OPTIONS:
       --out FILE         write the table here, atomically (default: stdout)
