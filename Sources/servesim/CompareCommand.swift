@@ -72,11 +72,13 @@ func compareCommand(_ raw: [String]) -> Int32 {
 
     let base = seed ?? scenarios[0].seed
     let line = ProgressLine.make(name: "compare", quiet: args.flags.contains("quiet"))
+    line?.expect(scenarios.count * replications, "runs")
+    let tick: (@Sendable () -> Void)? = line.map { l in { @Sendable in l.tick() } }
     let runs = scenarios.enumerated().map { k, s -> [Report] in
         line?.update(status: "\(s.name) (\(k + 1) of \(scenarios.count))")
         var s = s
         s.seed = base
-        return Replications.run(s, count: replications, jobs: jobs)
+        return Replications.run(s, count: replications, jobs: jobs, finished: tick)
     }
     line?.finish()
     let metrics = ReportMetric.standard(for: runs.flatMap { $0 }) + ReportMetric.outcomes

@@ -123,6 +123,8 @@ func planCommand(_ raw: [String]) -> Int32 {
         final class Box: @unchecked Sendable { let line: ProgressLine; init(_ l: ProgressLine) { line = l } }
         let box = Box(line)
         request.progress = { box.line.update(status: $0) }
+        request.optionFinished = { box.line.tick() }
+        line.expect(max(1, request.options.count), "options")
     }
     defer { line?.finish() }
     let plan: CapacityPlan

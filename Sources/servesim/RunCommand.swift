@@ -73,7 +73,7 @@ func runCommand(_ raw: [String]) -> Int32 {
         }
         print(String(decoding: ReportRenderer.render(report, format: "md"), as: UTF8.self))
         if replications > 1 {
-            do { try runReplications(scenario, count: replications, jobs: jobs, outDir: outDir) } catch {
+            do { try runReplications(scenario, count: replications, jobs: jobs, outDir: outDir, quiet: args.flags.contains("quiet")) } catch {
                 printError("servesim run: \(outDir): cannot write reports: \(error.localizedDescription)")
                 return Exit.badInput
             }

@@ -80,10 +80,20 @@ func sweepCommand(_ raw: [String]) -> Int32 {
     do {
         let plan = try SweepPlan.prepare(path: path, grid: grid, seed: seed, jobs: jobs, limits: limits)
         let quiet = args.flags.contains("quiet")
+        // k of N and the time left at the pace so far, on every point's line.
+        let total = shard.map { s in (0..<grid.count).filter(s.contains).count } ?? grid.count
+        final class Done: @unchecked Sendable { let lock = NSLock(); var count = 0 }
+        let done = Done()
         table = try plan.run(shard: shard, jobs: jobs) { point, wall in
             if !quiet {
-                printError(String(format: "servesim sweep: point %d (%@): %.3f s wall", point,
-                                  grid.assignment(at: point), wall))
+                done.lock.lock()
+                done.count += 1
+                let k = done.count
+                let elapsed = Date().timeIntervalSince(started)
+                let left = ProgressText.timeLeft(elapsed: elapsed, fractionDone: Double(k) / Double(max(total, 1)))
+                printError(String(format: "servesim sweep: point %d (%@): %.3f s wall; %d of %d points%@", point,
+                                  grid.assignment(at: point), wall, k, total, left.map { ", about \($0) left" } ?? ""))
+                done.lock.unlock()
             }
         }
     } catch {

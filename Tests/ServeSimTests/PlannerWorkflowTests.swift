@@ -174,4 +174,39 @@ import ServeSim
         let unknown = try CLI.run(["rn"])
         #expect(unknown.code == 2 && unknown.stderr.contains("unknown command (did you mean run? init, run, "))
     }
+
+    @Test func progressSaysKOfNAndTheTimeLeft() throws {
+        #expect(ProgressText.line(context: "bursty (2 of 3)", status: "", done: 5, total: 9, units: "runs", fraction: nil, elapsed: 4)
+                == "bursty (2 of 3), 5 of 9 runs, 4.0 s, about 3 s left")
+        #expect(ProgressText.line(context: "", status: "43% of simulated time", done: 0, total: 0, units: "", fraction: 0.43, elapsed: 1.2)
+                == "43% of simulated time, 1.2 s, about 2 s left")
+        // Nothing done yet, or all done: no guess.
+        #expect(ProgressText.line(context: "x", status: "", done: 0, total: 9, units: "runs", fraction: nil, elapsed: 2) == "x, 0 of 9 runs, 2.0 s")
+        #expect(ProgressText.timeLeft(elapsed: 10, fractionDone: 1) == nil)
+        #expect(ProgressText.timeLeft(elapsed: 60, fractionDone: 0.25) == "3 min")
+        #expect(ProgressText.timeLeft(elapsed: 3600, fractionDone: 0.5) == "1.0 h")
+        // The sweep's per-point lines count points (of the shard when sharded).
+        let dir = try CLI.temporaryDirectory()
+        let file = writeFile(CLI.smallScenario, "s.json5", in: dir)
+        let r = try CLI.run(["sweep", file, "--set", "pools.0.replicas=1..4", "--shard", "1/2", "--format", "json"], in: dir)
+        let lines = r.stderr.split(separator: "\n").filter { $0.contains(" points") && $0.contains("point ") }
+        #expect(r.code == 0 && lines.count == 2, "\(r.stderr)")
+        #expect(lines.contains { $0.hasSuffix("; 1 of 2 points, about 1 s left") || $0.contains("; 1 of 2 points") })
+        #expect(lines.contains { $0.hasSuffix("; 2 of 2 points") })
+    }
+
+    @Test func theProgressLineShowsOnATerminalAndIsErased() throws {
+        // `script` gives the command a pseudo-terminal (util-linux; skipped where it is missing).
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let dir = try CLI.temporaryDirectory()
+        let file = writeFile(CLI.smallScenario, "s.json5", in: dir)
+        let log = dir.appendingPathComponent("tty.log").path
+        let copy = writeFile(CLI.smallScenario.replacingOccurrences(of: "name: \"small\"", with: "name: \"copy\""), "c.json5", in: dir)
+        let command = "SERVESIM_PROGRESS_DELAY=0 \(CLI.binary.path) compare \(file) \(copy) --replications 3 --jobs 1 > /dev/null"
+        let r = try CLI.runProgram("/usr/bin/script", ["-qfc", command, log], in: dir)
+        #expect(r.code == 0, "\(r.stderr)")
+        let tty = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(tty.contains("\rcompare: small (1 of 2), ") && tty.contains(" of 6 runs, "), "\(tty)")
+        #expect(tty.contains("\r\u{1B}[K"))   // erased at the end
+    }
 }

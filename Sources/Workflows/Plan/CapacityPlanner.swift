@@ -34,8 +34,10 @@ public struct PlanRequest: Sendable {
     public var seed: UInt64?
     /// Simulations run in parallel.
     public var jobs: Int
-    /// Told after each evaluated size, e.g. "A100-80GB (2 of 3): 12 replicas" (for a progress line).
+    /// Told before each evaluated size, e.g. "A100-80GB (2 of 3): 12 replicas" (for a progress line).
     public var progress: (@Sendable (String) -> Void)?
+    /// Told as each option's search ends (for a progress count of options).
+    public var optionFinished: (@Sendable () -> Void)?
     /// What each evaluated run may cost (`--raise-limits`).
     public var limits: RunLimits = .standard
     /// Field changes (`--set`) applied to the file before each option's own.
@@ -182,6 +184,7 @@ public enum CapacityPlanner {
             var r = request
             r.progress = request.progress.map { report in { @Sendable in report("\(option.name) (\(k + 1) of \(options.count)): \($0)") } }
             results.append(search(option, source: source, request: r, sizePath: sizePath, seed: seed))
+            request.optionFinished?()
         }
         let answers = results.compactMap(\.answer)
         let cheapest = answers.min { ($0.billedCostPerRequest, $0.option) < ($1.billedCostPerRequest, $1.option) }

@@ -12,13 +12,17 @@ public enum Replications {
         (0..<UInt64(max(count, 1))).map { base &+ $0 }
     }
 
-    /// Runs `scenario` once per seed of `seeds(base: scenario.seed, count:)`, on up to `jobs` threads.
-    public static func run(_ scenario: Scenario, count: Int, jobs: Int = 1) -> [Report] {
+    /// Runs `scenario` once per seed of `seeds(base: scenario.seed, count:)`, on up to `jobs` threads;
+    /// `finished` is told (from the worker thread) as each replication ends, for a progress count.
+    public static func run(_ scenario: Scenario, count: Int, jobs: Int = 1,
+                           finished: (@Sendable () -> Void)? = nil) -> [Report] {
         let seeds = seeds(base: scenario.seed, count: count)
         return parallelMap(seeds.count, jobs: jobs) { r in
             var s = scenario
             s.seed = seeds[r]
-            return ScenarioRunner.run(s).0
+            let report = ScenarioRunner.run(s).0
+            finished?()
+            return report
         }
     }
 }
