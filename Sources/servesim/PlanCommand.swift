@@ -4,7 +4,7 @@ import ServeSim
 let planHelp = """
     USAGE: servesim plan SCENARIO [--pool NAME] [--hardware A,B] [--tensor-parallel 1,2] [--model M,N]
                          [--peak X] [--growth X] [--safety X] [--max-replicas N] [--replications N]
-                         [--recheck-seeds N] [--seed N] [--set PATH=VALUE ...] [--format md,json,html] [--out DIR] [--jobs N]
+                         [--recheck-seeds N] [--seed N] [--slo A,B] [--set PATH=VALUE ...] [--format md,json,html] [--out DIR] [--jobs N]
                          [--raise-limits F]
 
     Capacity search: for each option (the product of --hardware, --tensor-parallel and --model;
@@ -26,6 +26,8 @@ let planHelp = """
       --replications N     seeds per evaluated size; feasible = met on every one (default 1)
       --recheck-seeds N    fresh seeds the answer is re-checked on (default 3; 0: none)
       --seed N             first seed (default: the scenario's)
+      --slo LIST           only these SLOs decide feasibility (default: every SLO; the others
+                           are still reported)
     \(setHelp(21))
                            (before the options' own changes)
     \(raiseLimitsHelp(21))
@@ -41,7 +43,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     do {
         args = try Arguments.parse(raw, command: "plan", options: [
             "pool", "hardware", "tensor-parallel", "model", "peak", "growth", "safety", "max-replicas",
-            "replications", "recheck-seeds", "seed", "set", "format", "out", "jobs", "raise-limits"], flags: ["quiet"])
+            "replications", "recheck-seeds", "seed", "set", "slo", "format", "out", "jobs", "raise-limits"], flags: ["quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
     } catch { return Exit.badInput }
@@ -74,6 +76,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     }
     request.seed = parseSeed(args.options["seed"], command: "plan", problems: &problems)
     request.overrides = parseOverrides(args.repeated["set"], command: "plan", problems: &problems)
+    if args.options["slo"] != nil { request.slos = list("slo") }
     request.limits = parseLimits(args.options["raise-limits"], command: "plan", problems: &problems)
     checkOutput(args.options["out"], isFile: false, command: "plan", problems: &problems)
     requireOut(forFormat: args.options["format"], out: args.options["out"], command: "plan", problems: &problems)
@@ -113,6 +116,11 @@ func planCommand(_ raw: [String]) -> Int32 {
             }
         }
         request.options = planOptions(pool: request.pool, hardware: hardware, tensorParallel: tps, models: models)
+        let sloNames = base.slos.map(\.name)
+        for name in request.slos ?? [] where !sloNames.contains(name) {
+            problems.append("servesim plan: --slo: no SLO \"\(name)\" in \(request.path) (\(NameMatch.didYouMean(name, among: sloNames))"
+                            + sloNames.joined(separator: ", ") + ")")
+        }
     }
     if !problems.isEmpty {
         problems.forEach(printError)

@@ -171,6 +171,48 @@ import Reporting
         #expect(plain.options.first?.answer?.atScenarioLoad == nil)
     }
 
+    @Test func anSLOFilterIntervalsAndAutoscalingLabels() throws {
+        let dir = try CLI.temporaryDirectory()
+        let path = dir.appendingPathComponent("queue.json5").path
+        try Data("""
+            { version: 1, name: "queue", seed: 3, duration: "20m", warmup: "2m",
+              workload: { classes: [{ name: "c", arrivals: { process: "poisson", rate: 10 },
+                promptTokens: { distribution: "fixed", value: 1 }, outputTokens: { distribution: "fixed", value: 1 } }] },
+              pools: [{ name: "servers", replicas: 1, pricePerGpuHour: 1, routing: "shared-queue",
+                        scheduler: { policy: "fcfs", maxNumSeqs: 1 },
+                        performance: { model: "service", distribution: "exponential", mean: "1s" } }],
+              slos: [{ name: "strict", sli: "queueWait", threshold: "0.1s", objective: 0.99 },
+                     { name: "loose", sli: "queueWait", threshold: "5s", objective: 0.9 }] }
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        var request = PlanRequest(path: path, maxReplicas: 40, replications: 3, recheckSeeds: 0, jobs: 2)
+        let both = try CapacityPlanner.plan(request)
+        request.slos = ["loose"]
+        let loose = try CapacityPlanner.plan(request)
+        let nBoth = try #require(both.options.first?.replicas), nLoose = try #require(loose.options.first?.replicas)
+        // Only the loose SLO decides: fewer servers, and the strict one is then missed but not held against it.
+        #expect(nLoose < nBoth, "\(nLoose) vs \(nBoth)")
+        #expect(loose.requiredSLOs == ["loose"] && both.requiredSLOs == ["strict", "loose"])
+        #expect(loose.options.first?.answer?.missed.isEmpty == true)
+        // Means over 3 replications carry their interval, in the JSON and the Markdown.
+        let answer = try #require(loose.options.first?.answer)
+        #expect(answer.costPerRequestHalfWidth > 0 && answer.ttftP95HalfWidth >= 0)
+        #expect(ReportRenderer.markdown(loose).contains(" ± "))
+        #expect(ReportRenderer.markdown(loose).contains("the SLO loose is met in each of 3 replications"))
+        // An unknown SLO is bad input with the nearest name.
+        request.slos = ["lose"]
+        #expect(throws: InputError.self) { try CapacityPlanner.plan(request) }
+        let r = try CLI.run(["plan", path, "--slo", "lose", "--quiet"])
+        #expect(r.code == 2 && r.stderr.contains("--slo: no SLO \"lose\" in \(path) (did you mean loose? strict, loose)"), "\(r.stderr)")
+
+        // An autoscaling pool is sized by its ceiling, and the plan says so.
+        let scaled = try CapacityPlanner.plan(PlanRequest(path: CLI.repoRoot.appendingPathComponent("scenarios/morning-ramp-warm-pool.json5").path,
+                                                          maxReplicas: 8, recheckSeeds: 0, jobs: 2))
+        #expect(scaled.sizedField == "autoscaling.maxReplicas")
+        let text = ReportRenderer.markdown(scaled)
+        #expect(text.contains("| option | max replicas | GPUs at max |") && text.contains("autoscaling up to"), "\(text)")
+        #expect(!ReportRenderer.markdown(both).contains("max replicas"))
+    }
+
     @Test func scalingLoadMultipliesEveryProcessesRate() {
         #expect(ArrivalSpec.poisson(rate: 2).scaled(by: 1.5) == .poisson(rate: 3))
         #expect(ArrivalSpec.gamma(rate: 2, cv: 3).scaled(by: 2) == .gamma(rate: 4, cv: 3))

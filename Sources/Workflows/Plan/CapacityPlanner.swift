@@ -42,6 +42,9 @@ public struct PlanRequest: Sendable {
     public var limits: RunLimits = .standard
     /// Field changes (`--set`) applied to the file before each option's own.
     public var overrides: [ScenarioOverride] = []
+    /// The SLOs that decide feasibility (`--slo`); nil: every SLO of the scenario. The others
+    /// are still run and reported, but a size may miss them.
+    public var slos: [String]? = nil
 
     public init(path: String, pool: Int = 0, options: [PlanOption] = [], maxReplicas: Int = 64, peak: Double = 1,
                 growth: Double = 1, safety: Double = 1, replications: Int = 1, recheckSeeds: Int = 3,
@@ -73,6 +76,10 @@ public struct PlanPoint: Codable, Sendable, Equatable {
     public var costPerRequest: Double
     public var costPerHour: Double
     public var ttftP95: Double
+    /// Half-widths of the 95% Student-t intervals of `costPerRequest` and `ttftP95` over the
+    /// replications (0 with one replication).
+    public var costPerRequestHalfWidth: Double = 0
+    public var ttftP95HalfWidth: Double = 0
     /// Requests per second that arrived in the measured span (duration - warmup), mean over the
     /// replications: the load this point was run at.
     public var arrivalRate: Double
@@ -86,6 +93,8 @@ public struct PlanPoint: Codable, Sendable, Equatable {
     /// USD per completed request at the scenario's load: what the pool, sized for the planning
     /// load, costs serving the traffic the scenario describes.
     public var billedCostPerRequest: Double { atScenarioLoad?.costPerRequest ?? costPerRequest }
+    /// The half-width of its interval.
+    public var billedCostPerRequestHalfWidth: Double { atScenarioLoad?.costPerRequestHalfWidth ?? costPerRequestHalfWidth }
     /// USD per hour at the scenario's load.
     public var billedCostPerHour: Double { atScenarioLoad?.costPerHour ?? costPerHour }
 }
@@ -97,6 +106,9 @@ public struct PlanLoadRun: Codable, Sendable, Equatable {
     public var costPerHour: Double
     public var ttftP95: Double
     public var arrivalRate: Double
+    /// Half-widths of the 95% intervals over the replications (0 with one).
+    public var costPerRequestHalfWidth: Double = 0
+    public var ttftP95HalfWidth: Double = 0
 }
 
 /// The search result of one option.
@@ -122,6 +134,11 @@ public struct PlanOptionResult: Codable, Sendable, Equatable {
 public struct CapacityPlan: Codable, Sendable, Equatable {
     public var scenario: String
     public var pool: String
+    /// The field a plan sizes: `replicas`, or `autoscaling.maxReplicas` when the pool autoscales
+    /// (then an answer is the autoscaler's ceiling, not a fixed count).
+    public var sizedField: String = "replicas"
+    /// The SLOs that decided feasibility (`--slo`; every SLO of the scenario when not given).
+    public var requiredSLOs: [String] = []
     public var peak: Double, growth: Double, safety: Double
     /// peak x growth x safety: the factor applied to arrival rates.
     public var loadFactor: Double
@@ -174,6 +191,11 @@ public enum CapacityPlanner {
                              allowed: "0 to \(base.pools.count - 1), or a pool name")
         }
         let poolName = base.pools[request.pool].name
+        let sloNames = base.slos.map(\.name)
+        for name in request.slos ?? [] where !sloNames.contains(name) {
+            throw InputError(file: request.path, path: "slos", "has no SLO \"\(name)\"",
+                             allowed: NameMatch.didYouMean(name, among: sloNames) + sloNames.joined(separator: ", "))
+        }
         let seed = request.seed ?? base.seed
         let sizePath = base.pools[request.pool].autoscaler == nil ? ["pools", "\(request.pool)", "replicas"]
                                                                   : ["pools", "\(request.pool)", "autoscaling", "maxReplicas"]
@@ -190,10 +212,13 @@ public enum CapacityPlanner {
         let cheapest = answers.min { ($0.billedCostPerRequest, $0.option) < ($1.billedCostPerRequest, $1.option) }
         let points = results.flatMap(\.evaluated).filter(\.feasible)
         let frontier = paretoFrontier(x: points.map(\.billedCostPerRequest), y: points.map(\.ttftP95)).map { points[$0] }
-        return CapacityPlan(scenario: base.name, pool: poolName, peak: request.peak, growth: request.growth,
-                            safety: request.safety, loadFactor: request.loadFactor, seed: seed,
-                            replications: request.replications, options: results, cheapest: cheapest?.option,
-                            frontier: frontier)
+        var plan = CapacityPlan(scenario: base.name, pool: poolName, peak: request.peak, growth: request.growth,
+                                safety: request.safety, loadFactor: request.loadFactor, seed: seed,
+                                replications: request.replications, options: results, cheapest: cheapest?.option,
+                                frontier: frontier)
+        plan.sizedField = sizePath.dropFirst(2).joined(separator: ".")
+        plan.requiredSLOs = request.slos ?? sloNames
+        return plan
     }
 
     static func search(_ option: PlanOption, source: ScenarioSource, request: PlanRequest, sizePath: [String],
@@ -227,7 +252,7 @@ public enum CapacityPlanner {
             // `seeds` come from `Replications.seeds`: the replications of their first are exactly them.
             s.seed = seeds[0]
             return point(option.name, replicas: n, reports: Replications.run(s, count: seeds.count, jobs: request.jobs),
-                         measuredSpan: s.duration - s.warmup)
+                         measuredSpan: s.duration - s.warmup, required: request.slos)
         }
         let searchSeeds = Replications.seeds(base: seed, count: request.replications)
         let found = smallestFeasible(upTo: request.maxReplicas) { n in
@@ -263,7 +288,9 @@ public enum CapacityPlanner {
                 for m in cache.keys.sorted() where cache[m]!.feasible {
                     if let at = evaluate(m, seeds: searchSeeds, loadFactor: 1) {
                         cache[m]!.atScenarioLoad = PlanLoadRun(costPerRequest: at.costPerRequest, costPerHour: at.costPerHour,
-                                                               ttftP95: at.ttftP95, arrivalRate: at.arrivalRate)
+                                                               ttftP95: at.ttftP95, arrivalRate: at.arrivalRate,
+                                                               costPerRequestHalfWidth: at.costPerRequestHalfWidth,
+                                                               ttftP95HalfWidth: at.ttftP95HalfWidth)
                     }
                 }
             }
@@ -281,9 +308,10 @@ public enum CapacityPlanner {
 
     /// A point from its replications' reports; `measuredSpan` (seconds, duration - warmup) turns
     /// arrivals into a rate.
-    static func point(_ option: String, replicas: Int, reports: [Report], measuredSpan: Double) -> PlanPoint {
+    static func point(_ option: String, replicas: Int, reports: [Report], measuredSpan: Double,
+                      required: [String]? = nil) -> PlanPoint {
         var missed: [String] = []
-        for slo in reports[0].slos {
+        for slo in reports[0].slos where required?.contains(slo.name) ?? true {
             let all = reports.compactMap { r in r.slos.first { $0.name == slo.name } }
             if all.contains(where: { !$0.met }) {
                 let worst = all.map(\.compliance).min()!
@@ -291,11 +319,15 @@ public enum CapacityPlanner {
             }
         }
         func mean(_ f: (Report) -> Double) -> Double { reports.map(f).reduce(0, +) / Double(reports.count) }
-        return PlanPoint(option: option, replicas: replicas, feasible: missed.isEmpty,
-                         costPerRequest: mean { $0.cost.perRequest },
-                         costPerHour: mean { $0.measuredSeconds > 0 ? $0.cost.total / $0.measuredSeconds * 3600 : 0 },
-                         ttftP95: mean { $0.latency.ttft.p95 },
-                         arrivalRate: measuredSpan > 0 ? mean { Double($0.requests.arrived) } / measuredSpan : 0,
-                         missed: missed)
+        let cost = Estimate.of(reports.map { $0.cost.perRequest }), ttft = Estimate.of(reports.map { $0.latency.ttft.p95 })
+        var p = PlanPoint(option: option, replicas: replicas, feasible: missed.isEmpty,
+                          costPerRequest: cost.mean,
+                          costPerHour: mean { $0.measuredSeconds > 0 ? $0.cost.total / $0.measuredSeconds * 3600 : 0 },
+                          ttftP95: ttft.mean,
+                          arrivalRate: measuredSpan > 0 ? mean { Double($0.requests.arrived) } / measuredSpan : 0,
+                          missed: missed)
+        p.costPerRequestHalfWidth = cost.halfWidth
+        p.ttftP95HalfWidth = ttft.halfWidth
+        return p
     }
 }

@@ -6,6 +6,9 @@ extension CapacityPlan {
     public var sections: [ReportSection] {
         typealias F = NumberFormat
         let scaled = loadFactor != 1
+        // With replications every mean carries its interval.
+        func usd(_ x: Double, _ h: Double) -> String { replications > 1 ? F.usd(x) + " ± " + F.usd(h) : F.usd(x) }
+        func seconds(_ x: Double, _ h: Double) -> String { replications > 1 ? F.seconds(x) + " ± " + F.seconds(h) : F.seconds(x) }
         let sample = cheapest.flatMap { c in options.first { $0.option == c }?.answer } ?? options.compactMap(\.answer).first
         func rate(_ r: Double?) -> String { r.map { ", \(F.number(($0 * 10).rounded() / 10)) req/s arrived" } ?? "" }
         var load = "Sized at the scenario's arrival rates x \(F.number(loadFactor)) (peak \(F.number(peak)) x growth "
@@ -14,10 +17,17 @@ extension CapacityPlan {
             ? "Costs are at the scenario's own load (x 1\(rate(sample?.atScenarioLoad?.arrivalRate))): the pool sized for the "
               + "planning load serving the scenario's traffic; TTFT p95 is at the planning load unless marked. "
             : "Costs and TTFT are at that load. "
-        load += "A size is feasible when every SLO is met in each of \(replications) replication\(replications == 1 ? "" : "s") "
-            + "(seed \(seed) on); the answer is re-checked on fresh seeds."
-        var columns: [ReportTable.Column] = [.init("option", .left), .init("replicas"), .init("GPUs"), .init("cost per request"),
-                                       .init("cost per hour"), .init("TTFT p95")]
+        let slos = requiredSLOs.isEmpty ? "every SLO" : (requiredSLOs.count == 1 ? "the SLO " : "the SLOs ") + requiredSLOs.joined(separator: ", ")
+        load += "A size is feasible when \(slos) \(requiredSLOs.count == 1 ? "is" : "are") met in each of \(replications) "
+            + "replication\(replications == 1 ? "" : "s") (seed \(seed) on); the answer is re-checked on fresh seeds."
+        if replications > 1 { load += " Costs and TTFT are means with their 95% Student-t half-widths (±)." }
+        let autoscaled = sizedField != "replicas"
+        if autoscaled {
+            load += " The pool autoscales: a size is its autoscaling.maxReplicas, the most replicas it may run (GPUs at that ceiling)."
+        }
+        let countTitle = autoscaled ? "max replicas" : "replicas"
+        var columns: [ReportTable.Column] = [.init("option", .left), .init(countTitle), .init(autoscaled ? "GPUs at max" : "GPUs"),
+                                             .init("cost per request"), .init("cost per hour"), .init("TTFT p95")]
         if scaled { columns.append(.init("TTFT p95 at the scenario's load")) }
         columns.append(.init("verdict", .left))
         let answers = ReportTable(columns: columns, rows: options.map { o in
@@ -26,14 +36,16 @@ extension CapacityPlan {
             }
             let raised = o.raisedByRecheck > 0 ? " (+\(o.raisedByRecheck) after re-check)" : ""
             let verdict = o.option == cheapest ? ReportCell("cheapest", mark: .strong, after: raised) : ReportCell("feasible" + raised)
-            var row = [ReportCell(o.option), ReportCell("\(n)"), ReportCell("\(o.gpus)"), ReportCell(F.usd(a.billedCostPerRequest)),
-                       ReportCell(F.usd(a.billedCostPerHour)), ReportCell(F.seconds(a.ttftP95))]
-            if scaled { row.append(ReportCell(a.atScenarioLoad.map { F.seconds($0.ttftP95) } ?? "-")) }
+            var row = [ReportCell(o.option), ReportCell("\(n)"), ReportCell("\(o.gpus)"),
+                       ReportCell(usd(a.billedCostPerRequest, a.billedCostPerRequestHalfWidth)),
+                       ReportCell(F.usd(a.billedCostPerHour)), ReportCell(seconds(a.ttftP95, a.ttftP95HalfWidth))]
+            if scaled { row.append(ReportCell(a.atScenarioLoad.map { seconds($0.ttftP95, $0.ttftP95HalfWidth) } ?? "-")) }
             return row + [verdict]
         })
         let answer: ReportText
         if let c = cheapest, let o = options.first(where: { $0.option == c }), let n = o.replicas {
-            answer = ReportText("Cheapest feasible plan: ", strong: c, " with \(n) replicas (\(o.gpus) GPUs).")
+            answer = ReportText("Cheapest feasible plan: ", strong: c,
+                                autoscaled ? " autoscaling up to \(n) replicas (\(o.gpus) GPUs at most)." : " with \(n) replicas (\(o.gpus) GPUs).")
         } else {
             answer = "No option meets every SLO."
         }
@@ -46,16 +58,18 @@ extension CapacityPlan {
         }
         sections.append(ReportSection(id: "frontier", title: "Frontier: cost per request vs p95 TTFT", blocks: [
             .paragraph("Feasible points that no other feasible point beats on both: what more money buys."),
-            .table(ReportTable(header: ["option", "replicas", "cost per request", "TTFT p95"], rows: frontier.map { p in
-                [ReportCell(p.option), ReportCell("\(p.replicas)"), ReportCell(F.usd(p.billedCostPerRequest)), ReportCell(F.seconds(p.ttftP95))]
+            .table(ReportTable(header: ["option", countTitle, "cost per request", "TTFT p95"], rows: frontier.map { p in
+                [ReportCell(p.option), ReportCell("\(p.replicas)"), ReportCell(usd(p.billedCostPerRequest, p.billedCostPerRequestHalfWidth)),
+                 ReportCell(seconds(p.ttftP95, p.ttftP95HalfWidth))]
             })),
         ]))
         let points = options.flatMap(\.evaluated).map { p -> [ReportCell] in
-            var row = [ReportCell(p.option), ReportCell("\(p.replicas)"), ReportCell(F.usd(p.costPerRequest))]
-            if scaled { row.append(ReportCell(p.atScenarioLoad.map { F.usd($0.costPerRequest) } ?? "-")) }
-            return row + [ReportCell(F.seconds(p.ttftP95)), ReportCell(p.feasible ? "yes" : "no"), ReportCell(p.missed.joined(separator: "; "))]
+            var row = [ReportCell(p.option), ReportCell("\(p.replicas)"), ReportCell(usd(p.costPerRequest, p.costPerRequestHalfWidth))]
+            if scaled { row.append(ReportCell(p.atScenarioLoad.map { usd($0.costPerRequest, $0.costPerRequestHalfWidth) } ?? "-")) }
+            return row + [ReportCell(seconds(p.ttftP95, p.ttftP95HalfWidth)), ReportCell(p.feasible ? "yes" : "no"),
+                          ReportCell(p.missed.joined(separator: "; "))]
         }
-        var pointColumns: [ReportTable.Column] = [.init("option", .left), .init("replicas"),
+        var pointColumns: [ReportTable.Column] = [.init("option", .left), .init(countTitle),
                                             .init(scaled ? "cost per request at the planning load" : "cost per request")]
         if scaled { pointColumns.append(.init("at the scenario's load")) }
         pointColumns += [.init("TTFT p95"), .init("meets SLOs", .left), .init("missed", .left)]
