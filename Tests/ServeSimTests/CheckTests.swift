@@ -311,3 +311,74 @@ struct JUnitShape {
         #expect(r.stderr.isEmpty)
     }
 }
+
+/// Issue 15: replications with significance, the absolute gate, and parallel runs.
+extension CheckTests {
+    @Suite struct Gates {
+        static let metric = ReportMetric.latency.first { $0.key == "ttft.p95" }!
+
+        @Test func welchIntervalOfADifference() {
+            let a = Estimate.of([1, 2, 3, 4]), b = Estimate.of([2, 4, 6, 8])
+            let d = b.welchDifference(from: a)
+            #expect(d.mean == 2.5)
+            // se = sqrt(1.667/4 + 6.667/4) = 1.443 on about 4.4 degrees of freedom: between the
+            // t quantiles of 5 and 4 degrees (2.571 and 2.776) times se.
+            #expect(d.halfWidth > 2.571 * 1.4433 && d.halfWidth < 2.776 * 1.4434, "\(d.halfWidth)")
+            #expect(!d.excludes(0))
+            #expect(Estimate.of([5, 5.1, 4.9]).welchDifference(from: Estimate.of([1, 1.1, 0.9])).excludes(0))
+            #expect(!Estimate.of([5]).welchDifference(from: Estimate.of([1, 2])).excludes(0))   // one run: no interval
+        }
+
+        func judge(_ old: [Double], _ new: [Double], requireSLOs: Bool = false) -> RegressionCheck.Status {
+            let g = RegressionCheck.Guarded(metric: Self.metric, rule: .relative, slo: nil)
+            return RegressionCheck.compare(scenario: "s", baselineSeed: 1, currentSeed: 1, guarded: [g], baseline: { _ in old },
+                                           current: { _ in new }, tolerance: 0.05).metrics[0].status
+        }
+
+        @Test func replicationsFailOnlyOnSignificantRegressions() {
+            // +8% on average but within the noise of 4 replications: reported, passes.
+            #expect(judge([1.0, 1.2, 0.8, 1.1], [1.1, 1.4, 0.85, 1.2]) == .notSignificant)
+            // +50% with little spread: a regression.
+            #expect(judge([1.0, 1.01, 0.99, 1.0], [1.5, 1.52, 1.49, 1.5]) == .regressed)
+            // One value per side: the tolerance alone decides, as without replications.
+            #expect(judge([1.0], [1.1]) == .regressed)
+            #expect(!RegressionCheck.Status.notSignificant.fails && !RegressionCheck.Status.unmet.fails && RegressionCheck.Status.required.fails)
+        }
+
+        @Test func anSLOTheBaselineMissesIsReportedAndFailsWhenRequired() throws {
+            let dir = try CLI.temporaryDirectory()
+            let text = CLI.smallScenario.replacingOccurrences(of: "{ name: \"avail\",",
+                                                              with: "{ name: \"impossible\", sli: \"ttft\", threshold: \"1ms\", objective: 0.99 },\n { name: \"avail\",")
+            let file = writeFile(text, "s.json5", in: dir)
+            let baseline = dir.appendingPathComponent("base").path
+            #expect(try CLI.run(["check", file, "--baseline", baseline, "--update", "--quiet"]).code == 0)
+            let plain = try CLI.run(["check", file, "--baseline", baseline])
+            #expect(plain.code == 0, "\(plain.stderr)")
+            #expect(plain.stdout.contains("1 SLO is not met, as in the baseline (--require-slos fails on them)"), "\(plain.stdout)")
+            #expect(plain.stdout.contains("| impossible met | not met | not met | - | - | **not met (as in the baseline)** |"), "\(plain.stdout)")
+            let required = try CLI.run(["check", file, "--baseline", baseline, "--require-slos", "--quiet"])
+            #expect(required.code == 1 && required.stderr.contains("impossible met is not met (--require-slos)"), "\(required.stderr)")
+            // The met SLOs still pass under --require-slos: only the missed one is named.
+            #expect(!required.stderr.contains("avail met"))
+        }
+
+        @Test func replicationsAreRecordedComparedAndTheSameWhateverTheJobs() throws {
+            let dir = try CLI.temporaryDirectory()
+            let file = writeFile(CLI.smallScenario, "s.json5", in: dir)
+            let baseline = dir.appendingPathComponent("base").path
+            let missing = try CLI.run(["check", file, "--baseline", baseline, "--replications", "3", "--quiet"])
+            #expect(missing.code == 2 && missing.stderr.contains("small.replications.json (record it with --update --replications N)"))
+            #expect(try CLI.run(["check", file, "--baseline", baseline, "--update", "--replications", "3", "--quiet"]).code == 0)
+            #expect(FileManager.default.fileExists(atPath: baseline + "/small.replications.json"))
+            // The single-run baseline is what `run` writes, so a plain check passes too.
+            #expect(try CLI.run(["check", file, "--baseline", baseline, "--quiet"]).code == 0)
+            let one = try CLI.run(["check", file, "--baseline", baseline, "--replications", "3", "--jobs", "1"])
+            let two = try CLI.run(["check", file, "--baseline", baseline, "--replications", "3", "--jobs", "2"])
+            #expect(one.code == 0 && one.stdout == two.stdout && one.stdout.contains(" ± "), "\(one.stdout)")
+            // Much more load: significantly worse tails.
+            let worse = try CLI.run(["check", file, "--baseline", baseline, "--replications", "3",
+                                     "--set", "workload.classes.0.arrivals.rate=12", "--quiet"])
+            #expect(worse.code == 1 && worse.stderr.contains("regressed"), "\(worse.stderr)")
+        }
+    }
+}

@@ -22,6 +22,9 @@ public enum JUnitXML {
                     out += [open + ">",
                             "      <failure message=\"\(message)\" type=\"regression\">\(message)</failure>",
                             "    </testcase>"]
+                } else if metric.status == .unmet || metric.status == .notSignificant {
+                    // Passing, but worth reading: an SLO still missed, a change within the noise.
+                    out += [open + ">", "      <system-out>\(escape(metric.message))</system-out>", "    </testcase>"]
                 } else {
                     out.append(open + "/>")
                 }

@@ -36,9 +36,17 @@ public enum RegressionCheck {
         case added
         /// Only in the baseline (an SLO that is gone). Fails.
         case removed
+        /// An SLO not met now that the baseline did not meet either: not a regression, but
+        /// reported (the absolute gate). Passes unless SLOs are required.
+        case unmet
+        /// An SLO not met now, with `--require-slos`. Fails.
+        case required
+        /// Worse beyond the tolerance on average over replications, but not significantly (the
+        /// 95% Welch interval of the difference holds 0). Passes.
+        case notSignificant
 
         /// Whether this status fails the check.
-        public var fails: Bool { self == .regressed || self == .removed }
+        public var fails: Bool { self == .regressed || self == .removed || self == .required }
     }
 
     /// How a metric is judged: by relative tolerance, or (SLO met, as 1 or 0) must stay met.
@@ -64,6 +72,9 @@ public enum RegressionCheck {
         /// when the baseline was met; nil when there is nothing to hold to.
         public var limit: Double?
         public var status: Status
+        /// With replications: the 95% half-widths of the baseline's and the current mean (0 with one run).
+        public var baselineHalfWidth: Double = 0
+        public var currentHalfWidth: Double = 0
 
         public init(key: String, label: String, unit: ReportMetric.Unit, lowerIsBetter: Bool, rule: Rule,
                     baseline: Double?, current: Double?, limit: Double?, status: Status) {
@@ -100,6 +111,9 @@ public enum RegressionCheck {
             case .regressed: verb = "regressed"
             case .added: verb = "is new (no baseline value)"
             case .removed: verb = "is in the baseline but not in the scenario"
+            case .unmet: verb = "is not met, and was not in the baseline either"
+            case .required: verb = "is not met (--require-slos)"
+            case .notSignificant: verb = "is worse but not significantly"
             }
             return "\(label) \(verb): \(old) -> \(new)" + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))")
         }
@@ -165,18 +179,29 @@ public enum RegressionCheck {
         public var metric: ReportMetric
         public var rule: Rule
         public var slo: String?
+
+        public init(metric: ReportMetric, rule: Rule, slo: String? = nil) {
+            self.metric = metric
+            self.rule = rule
+            self.slo = slo
+        }
     }
 
     /// The guarded metrics of a baseline and a current report, with their rules: TTFT and E2E p95
     /// and p99; per SLO (baseline's first, then new ones) met and projected budget consumed; cost
     /// per request.
     public static func metrics(baseline: Report, current: Report) -> [Guarded] {
+        metrics(sloNames: baseline.slos.map(\.name) + current.slos.map(\.name))
+    }
+
+    /// The guarded metrics for these SLO names (duplicates dropped, first seen first).
+    public static func metrics(sloNames: [String]) -> [Guarded] {
         let latencyKeys = ["ttft.p95", "ttft.p99", "e2e.p95", "e2e.p99"]
         var result: [Guarded] = latencyKeys.compactMap { key in
             ReportMetric.latency.first { $0.key == key }.map { Guarded(metric: $0, rule: .relative) }
         }
         var names: [String] = []
-        for slo in baseline.slos + current.slos where !names.contains(slo.name) { names.append(slo.name) }
+        for name in sloNames where !names.contains(name) { names.append(name) }
         for name in names {
             for metric in ReportMetric.slo(name) {
                 if metric.key.hasSuffix(".met") { result.append(Guarded(metric: metric, rule: .mustStayMet, slo: name)) }
@@ -190,29 +215,51 @@ public enum RegressionCheck {
     }
 
     /// Compares a fresh report with its baseline under a relative `tolerance` (a fraction).
-    public static func compare(baseline: Report, current: Report, tolerance: Double) -> ScenarioResult {
-        let baselineSLOs = Set(baseline.slos.map(\.name)), currentSLOs = Set(current.slos.map(\.name))
+    public static func compare(baseline: Report, current: Report, tolerance: Double, requireSLOs: Bool = false) -> ScenarioResult {
+        compare(scenario: current.scenario, baselineSeed: baseline.seed, currentSeed: current.seed,
+                guarded: metrics(baseline: baseline, current: current),
+                baseline: { g in g.slo.map { name in baseline.slos.contains { $0.name == name } } ?? true ? [g.metric.value(baseline)] : nil },
+                current: { g in g.slo.map { name in current.slos.contains { $0.name == name } } ?? true ? [g.metric.value(current)] : nil },
+                tolerance: tolerance, requireSLOs: requireSLOs)
+    }
+
+    /// Compares replications: each side gives, per guarded metric, one value per replication (nil
+    /// when it lacks the metric). Means are judged as single values are; with two or more values
+    /// on both sides, a relative metric worse beyond the tolerance regresses only when the
+    /// difference is significant (`Estimate.welchDifference` excludes 0), else it is
+    /// `.notSignificant`. An SLO counts as met when it was met in at least half the replications.
+    public static func compare(scenario: String, baselineSeed: UInt64, currentSeed: UInt64, guarded: [Guarded],
+                               baseline: (Guarded) -> [Double]?, current: (Guarded) -> [Double]?,
+                               tolerance: Double, requireSLOs: Bool = false) -> ScenarioResult {
         var results: [MetricResult] = []
-        for guarded in metrics(baseline: baseline, current: current) {
-            let metric = guarded.metric, rule = guarded.rule
-            let inBaseline = guarded.slo.map(baselineSLOs.contains) ?? true
-            let inCurrent = guarded.slo.map(currentSLOs.contains) ?? true
-            let old = inBaseline ? metric.value(baseline) : nil
-            let new = inCurrent ? metric.value(current) : nil
+        for g in guarded {
+            let metric = g.metric, rule = g.rule
+            let oldValues = baseline(g).flatMap { $0.isEmpty ? nil : $0 }, newValues = current(g).flatMap { $0.isEmpty ? nil : $0 }
+            let oldEstimate = oldValues.map { Estimate.of($0) }, newEstimate = newValues.map { Estimate.of($0) }
+            let old = oldEstimate?.mean, new = newEstimate?.mean
             var status: Status, limit: Double?
-            if let old, let new {
+            if let old, let new, let oldEstimate, let newEstimate {
                 (status, limit) = judge(baseline: old, current: new, lowerIsBetter: metric.lowerIsBetter,
                                         tolerance: tolerance, rule: rule)
+                if status == .regressed, rule == .relative, oldEstimate.n >= 2, newEstimate.n >= 2,
+                   !newEstimate.welchDifference(from: oldEstimate).excludes(0) {
+                    status = .notSignificant
+                }
+                if rule == .mustStayMet, new < 0.5, status == .ok { status = .unmet }
+                if rule == .mustStayMet, new < 0.5, requireSLOs { status = .required }
             } else {
                 status = old == nil ? .added : .removed
                 limit = nil
+                if rule == .mustStayMet, let new, new < 0.5, requireSLOs { status = .required }
             }
-            results.append(MetricResult(key: metric.key, label: metric.label, unit: metric.unit,
-                                        lowerIsBetter: metric.lowerIsBetter, rule: rule, baseline: old, current: new,
-                                        limit: limit, status: status))
+            var result = MetricResult(key: metric.key, label: metric.label, unit: metric.unit,
+                                      lowerIsBetter: metric.lowerIsBetter, rule: rule, baseline: old, current: new,
+                                      limit: limit, status: status)
+            result.baselineHalfWidth = oldEstimate?.halfWidth ?? 0
+            result.currentHalfWidth = newEstimate?.halfWidth ?? 0
+            results.append(result)
         }
-        return ScenarioResult(scenario: current.scenario, baselineSeed: baseline.seed, currentSeed: current.seed,
-                              metrics: results)
+        return ScenarioResult(scenario: scenario, baselineSeed: baselineSeed, currentSeed: currentSeed, metrics: results)
     }
 
     /// Decodes a baseline report (the JSON `servesim run --format json` writes). Throws an
@@ -260,13 +307,15 @@ public enum RegressionCheck {
         let improved = results.reduce(0) { $0 + $1.improvements.count }
         let scenarios = results.count == 1 ? "1 scenario" : "\(results.count) scenarios"
         let tol = NumberFormat.number(tolerance * 100) + "%"
+        let unmet = results.reduce(0) { $0 + $1.metrics.filter { $0.status == .unmet }.count }
+        let unmetText = unmet == 0 ? "" : "; \(unmet) SLO\(unmet == 1 ? " is" : "s are") not met, as in the baseline (--require-slos fails on them)"
         if regressions == 0 {
             return ReportText("", strong: "servesim check: passed", ": no regression in \(scenarios) (\(metrics) metrics, "
-                + "tolerance \(tol)" + (improved > 0 ? ", \(improved) improved)" : ")"))
+                + "tolerance \(tol)" + (improved > 0 ? ", \(improved) improved)" : ")") + unmetText)
         }
         let failing = results.filter { !$0.passed }.count
         return ReportText("", strong: "servesim check: failed", ": \(regressions) regression\(regressions == 1 ? "" : "s") in "
-            + "\(failing) of \(scenarios) (\(metrics) metrics, tolerance \(tol))")
+            + "\(failing) of \(scenarios) (\(metrics) metrics, tolerance \(tol))" + unmetText)
     }
 
     /// A Markdown summary for a pull-request comment: the verdict line, then per scenario a table
@@ -287,10 +336,10 @@ public enum RegressionCheck {
             blocks.append(.table(ReportTable(columns: [.init("metric", .left), .init("baseline"), .init("current"),
                                                        .init("change"), .init("limit"), .init("status", .left)],
                                              rows: result.metrics.map { m in
-                [ReportCell(m.label), ReportCell(m.baseline.map { format($0, m.unit, m.rule) } ?? "-"),
-                 ReportCell(m.current.map { format($0, m.unit, m.rule) } ?? "-"), ReportCell(m.change.map(changeText) ?? "-"),
+                [ReportCell(m.label), ReportCell(m.baseline.map { interval($0, m.baselineHalfWidth, m) } ?? "-"),
+                 ReportCell(m.current.map { interval($0, m.currentHalfWidth, m) } ?? "-"), ReportCell(m.change.map(changeText) ?? "-"),
                  ReportCell(m.limit.map { limitText($0, m) } ?? "-"),
-                 ReportCell(m.status.rawValue, mark: m.status.fails ? .warning : .none)]
+                 ReportCell(statusText(m.status), mark: m.status.fails || m.status == .unmet ? .warning : .none)]
             })))
             sections.append(ReportSection(id: "scenario.\(result.scenario)",
                                           title: result.scenario + (result.passed ? "" : " (regressed)"), level: 3, blocks: blocks))
@@ -313,6 +362,23 @@ public enum RegressionCheck {
             return NumberFormat.percent(value)
         case .hours: return NumberFormat.fixed(value, 3) + " h"
         case .count, .perSecond: return NumberFormat.number(value)
+        }
+    }
+
+    /// A mean with its half-width when there is one; an SLO's met share over replications as a
+    /// share when it is neither all nor none.
+    static func interval(_ value: Double, _ halfWidth: Double, _ m: MetricResult) -> String {
+        if m.rule == .mustStayMet && value > 0 && value < 1 { return "met in " + NumberFormat.percent(value, 0) }
+        let text = format(value, m.unit, m.rule)
+        return halfWidth > 0 && m.rule == .relative ? text + " ± " + format(halfWidth, m.unit, m.rule) : text
+    }
+
+    static func statusText(_ status: Status) -> String {
+        switch status {
+        case .unmet: "not met (as in the baseline)"
+        case .required: "not met (required)"
+        case .notSignificant: "worse (n.s.)"
+        default: status.rawValue
         }
     }
 

@@ -39,6 +39,25 @@ public struct Estimate: Codable, Sendable, Equatable {
                         standardDeviation: finite(sd), n: n, confidence: confidence)
     }
 
+    /// The difference `self.mean - other.mean` of two independent estimates, with Welch's 95%
+    /// interval: standard error sqrt(s1^2/n1 + s2^2/n2), degrees of freedom by Welch-Satterthwaite,
+    /// the t quantile from `gsl_cdf_tdist_Pinv`. `n` is the smaller count (an interval needs both
+    /// at 2 or more; otherwise the half-width is 0 and `excludes` is false).
+    public func welchDifference(from other: Estimate) -> Estimate {
+        let diff = mean - other.mean
+        let n = min(self.n, other.n)
+        guard self.n >= 2, other.n >= 2 else { return Estimate(mean: diff, halfWidth: 0, standardDeviation: 0, n: 1, confidence: confidence) }
+        let a = standardDeviation * standardDeviation / Double(self.n), b = other.standardDeviation * other.standardDeviation / Double(other.n)
+        let se = (a + b).squareRoot()
+        guard se > 0 else {
+            // No spread on either side: any difference is real.
+            return Estimate(mean: diff, halfWidth: 0, standardDeviation: 0, n: n, confidence: confidence)
+        }
+        let df = (a + b) * (a + b) / (a * a / Double(self.n - 1) + b * b / Double(other.n - 1))
+        let t = gsl_cdf_tdist_Pinv(1 - (1 - confidence) / 2, df)
+        return Estimate(mean: diff, halfWidth: finite(t * se), standardDeviation: finite(se), n: n, confidence: confidence)
+    }
+
     /// Whether the interval excludes `value` (a difference estimate excluding 0 is significant).
     public func excludes(_ value: Double) -> Bool { n >= 2 && (value < low || value > high) }
 }
