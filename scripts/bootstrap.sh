@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ServeSim needs when it is missing: the two system libraries it links (GSL and
 # OpenBLAS), and with --test the test-only packages (python3-jsonschema, the reference JSON Schema
-# validator the schema test runs). Idempotent; uses sudo only when not root. Debian/Ubuntu (apt-get).
+# validator the schema test runs; chromium, the headless browser that renders every HTML page).
+# Idempotent; uses sudo only when not root. Debian/Ubuntu (apt-get).
 set -euo pipefail
 missing=()
 for pkg in libgsl-dev libopenblas-dev; do
@@ -10,6 +11,7 @@ done
 if [ "${1:-}" = "--test" ]; then
   python3 -c 'import jsonschema' 2>/dev/null || /usr/bin/python3 -c 'import jsonschema' 2>/dev/null \
     || missing+=(python3-jsonschema)
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "bootstrap: installing ${missing[*]}" >&2

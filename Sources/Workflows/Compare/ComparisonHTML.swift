@@ -32,15 +32,29 @@ public enum PlanHTML {
         for section in plan.sections {
             if section.level == 1 { doc.blocks(section.blocks) } else { doc.section(section) }
         }
-        let points = plan.options.flatMap(\.evaluated).filter { $0.ttftP95 > 0 && $0.billedCostPerRequest > 0 }
-        let scatter = points.map { ScatterPoint("\($0.option) x\($0.replicas)\($0.feasible ? "" : " (misses)")",
-                                                x: $0.billedCostPerRequest * 1000, y: $0.ttftP95) }
-        let frontier = plan.frontier.compactMap { f in points.firstIndex { $0 == f } }
+        let options = plan.options.map(\.option)
+        let evaluated = plan.options.flatMap(\.evaluated).filter { $0.ttftP95 > 0 && $0.billedCostPerRequest > 0 }
+        // One marker shape per option, hollow where a size misses an SLO; the label is the size.
+        let scatter = evaluated.map { p in
+            ScatterPoint("x\(p.replicas)", x: p.billedCostPerRequest * 1000, y: p.ttftP95,
+                         group: options.firstIndex(of: p.option) ?? 0, hollow: !p.feasible)
+        }
+        let frontier = plan.frontier.compactMap { f in evaluated.firstIndex { $0 == f } }
+        // Sizes far above every threshold and every feasible size go to a band at the top, so the
+        // sizes that matter keep the scale.
+        let relevant = plan.ttftThresholds.map(\.seconds) + evaluated.filter(\.feasible).map(\.ttftP95)
+        let clip = relevant.max().map { $0 * 10 }
+        let lines = plan.ttftThresholds.map { t in
+            ReferenceLine(.horizontal, at: t.seconds, label: "\(t.name): \(F.seconds(t.seconds)) at \(F.percent(t.objective, 0))")
+        }
         doc.heading("Cost vs p95 TTFT")
         doc.figure(svg: ScatterChart(title: "Every evaluated size", x: ChartAxis("USD per 1,000 requests"),
                                      y: ChartAxis("p95 TTFT, seconds", scale: .log), points: scatter, frontier: frontier,
-                                     frontierName: "frontier of feasible sizes", pointsName: "evaluated sizes").svg(),
-                   caption: "Each point is an option at a replica count; labels say which and whether it misses an SLO.")
+                                     frontierName: "frontier of feasible sizes", groups: options,
+                                     hollowName: "hollow: misses an SLO", yClip: clip, references: lines, width: 960, height: 420).svg(),
+                   caption: "Each point is an option (marker shape) at a replica count (label, x replicas); hollow markers miss "
+                       + "an SLO, ringed ones are on the frontier. Sizes far above the thresholds sit in the band at the top. "
+                       + "A label without room is left out; the tables above list every point.")
         return doc.render()
     }
 }

@@ -99,6 +99,13 @@ public struct PlanPoint: Codable, Sendable, Equatable {
     public var billedCostPerHour: Double { atScenarioLoad?.costPerHour ?? costPerHour }
 }
 
+/// An SLO threshold a plan's chart draws: name, seconds, objective (a fraction).
+public struct PlanThreshold: Codable, Sendable, Equatable {
+    public var name: String
+    public var seconds: Double
+    public var objective: Double
+}
+
 /// A planned size run at another load than the one that sized it: what it costs and how fast it is
 /// there (means over the replications; USD per request, USD per hour, seconds, requests per second).
 public struct PlanLoadRun: Codable, Sendable, Equatable {
@@ -139,6 +146,8 @@ public struct CapacityPlan: Codable, Sendable, Equatable {
     public var sizedField: String = "replicas"
     /// The SLOs that decided feasibility (`--slo`; every SLO of the scenario when not given).
     public var requiredSLOs: [String] = []
+    /// The scenario's TTFT SLOs (name, threshold in seconds, objective), drawn on the plan's chart.
+    public var ttftThresholds: [PlanThreshold] = []
     public var peak: Double, growth: Double, safety: Double
     /// peak x growth x safety: the factor applied to arrival rates.
     public var loadFactor: Double
@@ -218,6 +227,7 @@ public enum CapacityPlanner {
                                 frontier: frontier)
         plan.sizedField = sizePath.dropFirst(2).joined(separator: ".")
         plan.requiredSLOs = request.slos ?? sloNames
+        plan.ttftThresholds = base.slos.filter { $0.sli == .ttft }.map { PlanThreshold(name: $0.name, seconds: $0.threshold, objective: $0.objective) }
         return plan
     }
 
