@@ -81,7 +81,39 @@ public enum HTMLReport {
             doc.figure(svg: chart.svg(), caption: "Share of completed requests (after warmup) with \(short) at or "
                 + "below each value, from the run's latency histograms (1% buckets). A curve that crosses an SLO's "
                 + "threshold line above its objective line meets that SLO on completed requests.")
+            doc.figure(svg: tailChart(short: short, sli: sli, sets: sets, path: path, report: report).svg(),
+                       caption: "The tail the CDF squeezes into its top edge: the share of completed requests slower "
+                           + "than each value, on a log axis, so p90, p99 and p99.9 are evenly spaced lines. A curve "
+                           + "that crosses an SLO's threshold below its budget line (1 - objective) meets that SLO.")
         }
+    }
+
+    /// The complementary CDF (share slower than x) on log-log axes, with the p90/p99/p99.9 levels
+    /// and each SLO's threshold and error budget (1 - objective) drawn.
+    static func tailChart(short: String, sli: String, sets: [(String, LatencyHistograms)],
+                          path: KeyPath<LatencyHistograms, LogHistogram>, report: Report) -> LineChart {
+        let series = sets.map { name, h in
+            ChartSeries(name, points: h[keyPath: path].cdfPoints().compactMap { p in
+                let slower = 1 - p.fraction
+                return slower > 1e-9 ? ChartPoint(x: p.seconds, y: slower) : nil
+            })
+        }
+        var levels: [(Double, String)] = [(0.1, "p90"), (0.01, "p99"), (0.001, "p99.9")]
+        for objective in uniqueSorted(report.slos.filter { $0.sli == sli }.map(\.objective)) {
+            let budget = 1 - objective
+            if let k = levels.firstIndex(where: { abs($0.0 / budget - 1) < 0.2 }) {
+                levels[k].1 += " = budget of \(F.percent(objective, 1))"
+            } else {
+                levels.append((budget, "budget of \(F.percent(objective, 1))"))
+            }
+        }
+        var references = levels.map { ReferenceLine(.horizontal, at: $0.0, label: $0.1) }
+        for s in report.slos where s.sli == sli {
+            references.append(ReferenceLine(.vertical, at: s.threshold, label: "SLO \(s.name): \(F.seconds(s.threshold))"))
+        }
+        return LineChart(title: "\(short): the tail", x: ChartAxis("\(short) (seconds, log scale)", scale: .log),
+                         y: ChartAxis("share slower (log)", scale: .log, max: 1),
+                         series: series, references: references, markerLimit: 0)
     }
 
     // MARK: - Time series

@@ -182,23 +182,36 @@ struct SVGCanvas {
     /// Reference lines with their labels (positions outside the range are clamped to the edge):
     /// horizontal ones labelled at the right end above the line, vertical ones near the bottom,
     /// stacked upwards, on the side with more room.
+    /// Reference lines with their labels. Each label takes the first of its candidate spots whose
+    /// box meets no label placed before it (horizontal: right end above the line, left end
+    /// above, right end below, left end below; vertical: beside the line from the bottom up, then
+    /// from the top down), so labels never overlap one another.
     mutating func references(_ lines: [ReferenceLine], x: ChartScale, y: ChartScale, area: PlotArea) {
-        var verticals = 0
+        var placed: [TextBox] = []
+        func put(_ label: String, _ spots: [(x: Double, y: Double, anchor: String)]) {
+            let boxes = spots.map { TextBox(label, x: $0.x, y: $0.y, anchor: $0.anchor, size: 11) }
+            let k = boxes.firstIndex { b in !placed.contains(where: b.intersects) } ?? 0
+            placed.append(boxes[k])
+            text(label, spots[k].x, spots[k].y, anchor: spots[k].anchor, size: 11, color: Self.referenceColor, halo: true)
+        }
         for r in lines {
             switch r.orientation {
             case .horizontal:
                 guard let p = y.position(r.value) else { continue }
                 let yy = area.y(p)
                 line(area.x0, yy, area.x1, yy, stroke: Self.referenceColor, width: 1, dash: "1 2")
-                text(r.label, area.x1 - 4, yy - 4, anchor: "end", size: 11, color: Self.referenceColor, halo: true)
+                put(r.label, [(area.x1 - 4, yy - 4, "end"), (area.x0 + 4, yy - 4, "start"),
+                              (area.x1 - 4, yy + 13, "end"), (area.x0 + 4, yy + 13, "start")])
             case .vertical:
                 guard let p = x.position(r.value) else { continue }
                 let xx = area.x(p)
                 line(xx, area.y0, xx, area.y1, stroke: Self.referenceColor, width: 1, dash: "1 2")
                 let right = p < 0.6
-                text(r.label, right ? xx + 4 : xx - 4, area.y1 - 8 - 15 * Double(verticals), anchor: right ? "start" : "end",
-                     size: 11, color: Self.referenceColor, halo: true)
-                verticals += 1
+                let (lx, anchor) = right ? (xx + 4, "start") : (xx - 4, "end")
+                var spots: [(x: Double, y: Double, anchor: String)] = []
+                for k in 0..<4 { spots.append((x: lx, y: area.y1 - 8 - 15 * Double(k), anchor: anchor)) }
+                for k in 0..<4 { spots.append((x: lx, y: area.y0 + 14 + 15 * Double(k), anchor: anchor)) }
+                put(r.label, spots)
             }
         }
     }
