@@ -82,6 +82,22 @@ import Reporting
 }
 
 @Suite struct CapacityPlanTests {
+    /// An M/M/c queue at 10 Erlangs (10 req/s, 1 s exponential service, one request per server,
+    /// $1 per server-hour) as a scenario file; `slos` replaces its one queue-wait SLO.
+    static func queueScenario(slos: String = #"[{ name: "wait", sli: "queueWait", threshold: "0.5s", objective: 0.95 }]"#) throws -> String {
+        let path = try CLI.temporaryDirectory().appendingPathComponent("queue.json5").path
+        try Data("""
+            { version: 1, name: "queue", seed: 3, duration: "20m", warmup: "2m",
+              workload: { classes: [{ name: "c", arrivals: { process: "poisson", rate: 10 },
+                promptTokens: { distribution: "fixed", value: 1 }, outputTokens: { distribution: "fixed", value: 1 } }] },
+              pools: [{ name: "servers", replicas: 1, pricePerGpuHour: 1, routing: "shared-queue",
+                        scheduler: { policy: "fcfs", maxNumSeqs: 1 },
+                        performance: { model: "service", distribution: "exponential", mean: "1s" } }],
+              slos: \(slos) }
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     @Test func bisectionFindsTheThresholdInLogarithmicProbes() {
         for k in [1, 2, 3, 7, 8, 9, 33, 64] {
             var probes = 0
@@ -101,17 +117,7 @@ import Reporting
     }
 
     @Test func theAnswerMeetsEverySLOAndOneFewerDoesNot() throws {
-        let dir = try CLI.temporaryDirectory()
-        let path = dir.appendingPathComponent("queue.json5").path
-        try Data("""
-            { version: 1, name: "queue", seed: 3, duration: "20m", warmup: "2m",
-              workload: { classes: [{ name: "c", arrivals: { process: "poisson", rate: 10 },
-                promptTokens: { distribution: "fixed", value: 1 }, outputTokens: { distribution: "fixed", value: 1 } }] },
-              pools: [{ name: "servers", replicas: 1, pricePerGpuHour: 1, routing: "shared-queue",
-                        scheduler: { policy: "fcfs", maxNumSeqs: 1 },
-                        performance: { model: "service", distribution: "exponential", mean: "1s" } }],
-              slos: [{ name: "wait", sli: "queueWait", threshold: "0.5s", objective: 0.95 }] }
-            """.utf8).write(to: URL(fileURLWithPath: path))
+        let path = try Self.queueScenario()
         let plan = try CapacityPlanner.plan(PlanRequest(path: path, maxReplicas: 40, recheckSeeds: 2, jobs: 2))
         let option = try #require(plan.options.first)
         let n = try #require(option.replicas)
@@ -138,17 +144,7 @@ import Reporting
         // Issue 15: with --safety 1.5 the pool is sized for 15 req/s, but what a request costs is
         // the sized pool serving the scenario's 10 req/s (it used to be the 15 req/s figure,
         // which is a third too cheap for a fixed pool).
-        let dir = try CLI.temporaryDirectory()
-        let path = dir.appendingPathComponent("queue.json5").path
-        try Data("""
-            { version: 1, name: "queue", seed: 3, duration: "20m", warmup: "2m",
-              workload: { classes: [{ name: "c", arrivals: { process: "poisson", rate: 10 },
-                promptTokens: { distribution: "fixed", value: 1 }, outputTokens: { distribution: "fixed", value: 1 } }] },
-              pools: [{ name: "servers", replicas: 1, pricePerGpuHour: 1, routing: "shared-queue",
-                        scheduler: { policy: "fcfs", maxNumSeqs: 1 },
-                        performance: { model: "service", distribution: "exponential", mean: "1s" } }],
-              slos: [{ name: "wait", sli: "queueWait", threshold: "0.5s", objective: 0.95 }] }
-            """.utf8).write(to: URL(fileURLWithPath: path))
+        let path = try Self.queueScenario()
         let plan = try CapacityPlanner.plan(PlanRequest(path: path, maxReplicas: 40, safety: 1.5, recheckSeeds: 0, jobs: 2))
         let option = try #require(plan.options.first)
         let n = try #require(option.replicas)
@@ -172,18 +168,10 @@ import Reporting
     }
 
     @Test func anSLOFilterIntervalsAndAutoscalingLabels() throws {
-        let dir = try CLI.temporaryDirectory()
-        let path = dir.appendingPathComponent("queue.json5").path
-        try Data("""
-            { version: 1, name: "queue", seed: 3, duration: "20m", warmup: "2m",
-              workload: { classes: [{ name: "c", arrivals: { process: "poisson", rate: 10 },
-                promptTokens: { distribution: "fixed", value: 1 }, outputTokens: { distribution: "fixed", value: 1 } }] },
-              pools: [{ name: "servers", replicas: 1, pricePerGpuHour: 1, routing: "shared-queue",
-                        scheduler: { policy: "fcfs", maxNumSeqs: 1 },
-                        performance: { model: "service", distribution: "exponential", mean: "1s" } }],
-              slos: [{ name: "strict", sli: "queueWait", threshold: "0.1s", objective: 0.99 },
-                     { name: "loose", sli: "queueWait", threshold: "5s", objective: 0.9 }] }
-            """.utf8).write(to: URL(fileURLWithPath: path))
+        let path = try Self.queueScenario(slos: """
+            [{ name: "strict", sli: "queueWait", threshold: "0.1s", objective: 0.99 },
+             { name: "loose", sli: "queueWait", threshold: "5s", objective: 0.9 }]
+            """)
         var request = PlanRequest(path: path, maxReplicas: 40, replications: 3, recheckSeeds: 0, jobs: 2)
         let both = try CapacityPlanner.plan(request)
         request.slos = ["loose"]
