@@ -145,13 +145,14 @@ import ServeSim
         let commands: [(name: String, base: [String], options: [String])] = [
             ("run", [s], ["--seed", "--set", "--format", "--replications", "--jobs", "--raise-limits", "--out"]),
             ("compare", [s, s], ["--seed", "--set", "--format", "--replications", "--jobs", "--raise-limits"]),
-            ("check", [s, "--baseline", dir.path], ["--seed", "--set", "--tolerance", "--junit", "--raise-limits"]),
+            ("check", [s, "--baseline", dir.path], ["--seed", "--set", "--replications", "--jobs", "--tolerance", "--junit", "--raise-limits"]),
             ("plan", [s], ["--pool", "--hardware", "--tensor-parallel", "--model", "--peak", "--growth", "--safety",
-                           "--max-replicas", "--replications", "--recheck-seeds", "--seed", "--set", "--format", "--jobs", "--raise-limits"]),
+                           "--max-replicas", "--replications", "--recheck-seeds", "--seed", "--set", "--slo", "--format", "--jobs", "--raise-limits"]),
             ("sweep", [s], ["--set", "--jobs", "--shard", "--format", "--seed", "--raise-limits"]),
             ("bench", [], ["--requests"]),
             ("merge", [s], ["--format"]),
             ("schema", [], []),
+            ("init", [], ["--template"]),
         ]
         let hostile = ["-1", "1e999", "NaN", "\u{1b}[31mx", String(repeating: "9", count: 3_000), "0x10", "1/0", "a=b=c"]
         var cases = 0
