@@ -209,4 +209,22 @@ import ServeSim
         #expect(tty.contains("\rcompare: ") && tty.contains(" of 6 runs, "), "\(tty)")
         #expect(tty.contains("\r\u{1B}[K"))   // erased at the end
     }
+
+    @Test func comparePagesDrawIntervalsAndThresholdsInTheTablesUnits() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = writeFile(CLI.smallScenario, "s.json5", in: dir)
+        let copy = writeFile(CLI.smallScenario.replacingOccurrences(of: "name: \"small\"", with: "name: \"copy\"")
+            .replacingOccurrences(of: "rate: 5 }", with: "rate: 8 }"), "c.json5", in: dir)
+        let r = try CLI.run(["compare", file, copy, "--replications", "3", "--out", dir.path, "--format", "html,json"], in: dir)
+        #expect(r.code == 0, "\(r.stderr)")
+        let html = try String(contentsOf: dir.appendingPathComponent("compare.html"), encoding: .utf8)
+        #expect(html.contains(">SLO ttft: 500.0 ms</text>"))                      // the TTFT SLO's threshold line
+        #expect(html.contains("whiskers are the 95% intervals over 3 replications"))
+        #expect(html.contains("USD per request") && !html.contains("USD per 1,000 requests"))   // the table's unit
+        let comparison = try JSONDecoder().decode(Comparison.self, from: Data(contentsOf: dir.appendingPathComponent("compare.json")))
+        #expect(comparison.thresholds == [ComparisonThreshold(name: "ttft", sli: "ttft", seconds: 0.5)])
+        // One whisker (three lines) per bar with an interval: 2 scenarios x 3 percentiles x 2 charts + 2 cost bars.
+        let whiskers = html.components(separatedBy: "stroke=\"#444444\" stroke-width=\"1.5\"").count - 1
+        #expect(whiskers >= 3 * 12, "\(whiskers)")
+    }
 }

@@ -8,11 +8,18 @@ public struct BarSeries: Sendable, Equatable {
     public var name: String
     /// Indexed like the chart's categories; a missing or non-finite value draws no bar.
     public var values: [Double]
+    /// Half-widths of each value's interval (e.g. 95% over replications), drawn as error bars;
+    /// empty or 0 for none.
+    public var errors: [Double]
 
-    public init(_ name: String, values: [Double]) {
+    public init(_ name: String, values: [Double], errors: [Double] = []) {
         self.name = name
         self.values = values
+        self.errors = errors
     }
+
+    /// The half-width at category `c` (0 when none).
+    func error(_ c: Int) -> Double { c < errors.count && errors[c].isFinite ? max(0, errors[c]) : 0 }
 }
 
 /// A grouped bar chart (categories along x, one bar per series in each group; for side-by-side
@@ -56,7 +63,8 @@ public struct BarChart: Sendable, Equatable {
         var axis = y
         axis.scale = .linear
         let values = series.flatMap { s in s.values.prefix(categories.count) }
-        let yScale = ChartScale(values: values + references.filter { $0.orientation == .horizontal }.map(\.value),
+        let ends = series.flatMap { s in s.values.prefix(categories.count).enumerated().map { $0.element + s.error($0.offset) } }
+        let yScale = ChartScale(values: values + ends + references.filter { $0.orientation == .horizontal }.map(\.value),
                                 axis: axis, forceZero: true)
         let area = PlotArea(x0: 70, x1: w - 20, y0: 32, y1: h - 46)
         var canvas = SVGCanvas(width: w)
@@ -77,9 +85,22 @@ public struct BarChart: Sendable, Equatable {
                 let top = area.y(p)
                 let x = left + band * 0.1 + Double(i) * barWidth
                 canvas.hatchedRect(x + 1, min(top, zero), barWidth - 2, abs(zero - top), style: SeriesStyle(i))
+                var labelTop = top
+                let e = s.error(c)
+                if e > 0, let hi = yScale.position(v + e), let lo = yScale.position(v - e) ?? yScale.position(0) {
+                    // The interval as a whisker with caps.
+                    let mid = x + barWidth / 2, cap = min(6, barWidth / 4)
+                    let yHi = area.y(hi), yLo = area.y(lo)
+                    canvas.line(mid, yHi, mid, yLo, stroke: SVGCanvas.axisColor, width: 1.5)
+                    canvas.line(mid - cap, yHi, mid + cap, yHi, stroke: SVGCanvas.axisColor, width: 1.5)
+                    canvas.line(mid - cap, yLo, mid + cap, yLo, stroke: SVGCanvas.axisColor, width: 1.5)
+                    if v >= 0 { labelTop = min(top, yHi) }
+                }
                 if labelValues {
-                    let ty = v >= 0 ? top - 4 : top + 13
-                    canvas.text(HTMLText.compact(v), x + barWidth / 2, ty, anchor: "middle", size: 10)
+                    let ty = v >= 0 ? labelTop - 4 : top + 13
+                    let text = HTMLText.compact(v)
+                    canvas.text(text, x + barWidth / 2, ty, anchor: "middle", size: 10)
+                    canvas.occupied.append(TextBox(text, x: x + barWidth / 2, y: ty, anchor: "middle", size: 10))
                 }
             }
         }

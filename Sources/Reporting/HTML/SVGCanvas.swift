@@ -50,6 +50,8 @@ struct SVGCanvas {
 
     let width: Double
     var elements: [String] = []
+    /// Boxes of texts already drawn that reference labels must not cover (bar values, notes).
+    var occupied: [TextBox] = []
 
     init(width: Double) { self.width = width }
 
@@ -187,7 +189,7 @@ struct SVGCanvas {
     /// above, right end below, left end below; vertical: beside the line from the bottom up, then
     /// from the top down), so labels never overlap one another.
     mutating func references(_ lines: [ReferenceLine], x: ChartScale, y: ChartScale, area: PlotArea) {
-        var placed: [TextBox] = []
+        var placed: [TextBox] = occupied
         func put(_ label: String, _ spots: [(x: Double, y: Double, anchor: String)]) {
             let boxes = spots.map { TextBox(label, x: $0.x, y: $0.y, anchor: $0.anchor, size: 11) }
             let k = boxes.firstIndex { b in !placed.contains(where: b.intersects) } ?? 0

@@ -15,6 +15,9 @@ public struct Comparison: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var replications: Int
     public var rows: [Row]
+    /// The SLO thresholds of the compared scenarios (name, SLI, seconds; first seen first, each
+    /// name and threshold once), drawn on the comparison's charts.
+    public var thresholds: [ComparisonThreshold] = []
     /// The simulator that made the comparison (`servesim --version`).
     public var servesimVersion: String? = ServeSimVersion.current
 
@@ -51,6 +54,24 @@ public struct Comparison: Codable, Sendable, Equatable {
             return Row(key: m.key, label: m.label, unit: m.unit.rawValue, lowerIsBetter: m.lowerIsBetter,
                        values: values, best: best, significant: significant)
         }
-        return Comparison(scenarios: names, seed: seed, replications: n, rows: rows)
+        var comparison = Comparison(scenarios: names, seed: seed, replications: n, rows: rows)
+        for slo in runs.compactMap(\.first).flatMap(\.slos) where slo.sli != "availability" {
+            let t = ComparisonThreshold(name: slo.name, sli: slo.sli, seconds: slo.threshold)
+            if !comparison.thresholds.contains(t) { comparison.thresholds.append(t) }
+        }
+        return comparison
+    }
+}
+
+/// An SLO's latency threshold in a comparison: name, SLI (`ttft`, `e2e`, ...) and seconds.
+public struct ComparisonThreshold: Codable, Sendable, Equatable {
+    public var name: String
+    public var sli: String
+    public var seconds: Double
+
+    public init(name: String, sli: String, seconds: Double) {
+        self.name = name
+        self.sli = sli
+        self.seconds = seconds
     }
 }

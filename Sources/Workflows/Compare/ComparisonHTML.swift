@@ -8,17 +8,28 @@ public enum ComparisonHTML {
         for section in c.sections {
             if section.level == 1 { doc.blocks(section.blocks) } else { doc.section(section) }
         }
-        func bars(_ keys: [String], title: String, axis: String, scale: Double) {
+        // With replications each bar carries its 95% interval, as the table's ± does.
+        let intervals = c.replications >= 2
+        func bars(_ keys: [String], title: String, axis: String, sli: String?) {
             let picked = keys.compactMap { k in c.rows.first { $0.key == k } }
             guard !picked.isEmpty else { return }
-            let series = c.scenarios.indices.map { i in BarSeries(c.scenarios[i], values: picked.map { $0.values[i].mean * scale }) }
-            doc.figure(svg: BarChart(title: title, categories: picked.map(\.label), series: series, y: ChartAxis(axis)).svg(),
-                       caption: title + "; bars in scenario order, hatched differently, named in the legend.")
+            let series = c.scenarios.indices.map { i in
+                BarSeries(c.scenarios[i], values: picked.map { $0.values[i].mean },
+                          errors: intervals ? picked.map { $0.values[i].halfWidth } : [])
+            }
+            let lines = c.thresholds.filter { $0.sli == sli }.map {
+                ReferenceLine(.horizontal, at: $0.seconds, label: "SLO \($0.name): \(NumberFormat.seconds($0.seconds))")
+            }
+            doc.figure(svg: BarChart(title: title, categories: picked.map(\.label), series: series, y: ChartAxis(axis),
+                                     references: lines, width: 960).svg(),
+                       caption: title + " in the table's units; bars in scenario order, hatched differently, named in the legend"
+                           + (intervals ? "; whiskers are the 95% intervals over \(c.replications) replications" : "")
+                           + (lines.isEmpty ? "." : "; dotted lines are the SLO thresholds."))
         }
         doc.heading("Charts")
-        bars(["ttft.p50", "ttft.p95", "ttft.p99"], title: "TTFT percentiles", axis: "seconds", scale: 1)
-        bars(["e2e.p50", "e2e.p95", "e2e.p99"], title: "E2E percentiles", axis: "seconds", scale: 1)
-        bars(["cost.perRequest"], title: "Cost per request", axis: "USD per 1,000 requests", scale: 1000)
+        bars(["ttft.p50", "ttft.p95", "ttft.p99"], title: "TTFT percentiles", axis: "seconds", sli: "ttft")
+        bars(["e2e.p50", "e2e.p95", "e2e.p99"], title: "E2E percentiles", axis: "seconds", sli: "e2e")
+        bars(["cost.perRequest"], title: "Cost per request", axis: "USD per request", sli: nil)
         return doc.render()
     }
 }
