@@ -35,9 +35,10 @@ struct HTMLReportTests {
                         "SLO burn rate over time"] {
             #expect(probe.headings.contains(heading), "missing heading \(heading)")
         }
-        // TTFT and E2E CDFs and their tails, arrivals, queue, replicas, burn rate.
-        #expect(probe.elements.filter { $0 == "svg" }.count == 8)
-        #expect(html.components(separatedBy: "<svg").count - 1 == 8)
+        // TTFT and E2E CDFs and their tails, arrivals, queue, p95 TTFT per interval, replicas, burn rate.
+        #expect(probe.elements.filter { $0 == "svg" }.count == 9)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 9)
+        #expect(html.contains("<title>p95 TTFT per interval</title>") && html.contains(">SLO ttft: 500.0 ms</text>"))
         #expect(html.contains("TTFT: the tail") && html.contains(">p99.9</text>"))
         #expect(probe.elements.filter { $0 == "table" }.count >= 5)
 

@@ -186,10 +186,21 @@ public enum HTMLReport {
         let queue = pools.enumerated().map { p, name in
             sampled("pool \(name)") { p < $0.pools.count ? Double($0.pools[p].queued) : 0 }
         }
+        // The three a warm pool or an autoscaler is judged by, one above the other on one wide time
+        // axis: the queue builds, p95 TTFT follows, replicas catch up (or not).
         doc.figure(svg: LineChart(title: "Queued requests", x: timeAxis,
                                   y: ChartAxis("requests waiting (count)", includesZero: true), series: queue,
-                                  references: warmup).svg(),
+                                  references: warmup, width: 960).svg(),
                    caption: "Requests waiting in each pool's queues, sampled at the end of each interval.")
+        // An interval with no completions has no p95: no point (the line breaks), as its CSV cell is empty.
+        let ttft = perInterval("p95 TTFT of requests completed in the interval") { $0.completed > 0 ? $0.ttftP95 : .nan }
+        let thresholds = report.slos.filter { $0.sli == "ttft" }.map {
+            ReferenceLine(.horizontal, at: $0.threshold, label: "SLO \($0.name): \(F.seconds($0.threshold))")
+        }
+        doc.figure(svg: LineChart(title: "p95 TTFT per interval", x: timeAxis, y: ChartAxis("p95 TTFT (seconds)", includesZero: true),
+                                  series: [ttft], references: warmup + thresholds, interpolation: .stepAfter, width: 960).svg(),
+                   caption: "p95 time to first token of the requests that completed in each \(interval) s interval (exact, "
+                       + "nearest rank), with each TTFT SLO's threshold; read it against the queue above and the replicas below.")
 
         var replicas: [ChartSeries] = []
         for (p, name) in pools.enumerated() {
@@ -199,7 +210,7 @@ public enum HTMLReport {
             }
         }
         doc.figure(svg: LineChart(title: "Replicas", x: timeAxis, y: ChartAxis("replicas (count)", includesZero: true),
-                                  series: replicas, references: warmup).svg(),
+                                  series: replicas, references: warmup, width: 960).svg(),
                    caption: "Replicas ready to serve (and starting, when any cold start happened), sampled at the end "
                        + "of each interval.")
     }

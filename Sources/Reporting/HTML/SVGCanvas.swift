@@ -192,11 +192,21 @@ struct SVGCanvas {
         var placed: [TextBox] = occupied
         func put(_ label: String, _ spots: [(x: Double, y: Double, anchor: String)]) {
             let boxes = spots.map { TextBox(label, x: $0.x, y: $0.y, anchor: $0.anchor, size: 11) }
-            let k = boxes.firstIndex { b in !placed.contains(where: b.intersects) } ?? 0
+            // Inside the plot (a little room above it for a line at the top), clear of the x-axis ticks.
+            let k = boxes.firstIndex { b in b.bottom <= area.y1 && b.top >= area.y0 - 16 && !placed.contains(where: b.intersects) } ?? 0
             placed.append(boxes[k])
             text(label, spots[k].x, spots[k].y, anchor: spots[k].anchor, size: 11, color: Self.referenceColor, halo: true)
         }
+        // Lines at the same place are one line with their labels joined ("SLO a: 2 s; SLO b: 2 s").
+        var merged: [ReferenceLine] = []
         for r in lines {
+            if let k = merged.firstIndex(where: { $0.orientation == r.orientation && $0.value == r.value }) {
+                if !merged[k].label.contains(r.label) { merged[k].label += "; " + r.label }
+            } else {
+                merged.append(r)
+            }
+        }
+        for r in merged {
             switch r.orientation {
             case .horizontal:
                 guard let p = y.position(r.value) else { continue }
