@@ -211,9 +211,6 @@ func compareReplications(baseline: ReplicationSummary, current: [Report], tolera
     return RegressionCheck.compare(
         scenario: current[0].scenario, baselineSeed: baseline.seeds.first ?? 0, currentSeed: current[0].seed, guarded: guarded,
         baseline: { g in baseline.metrics.first { $0.key == g.metric.key }?.values },
-        current: { g in
-            if let slo = g.slo, !current[0].slos.contains(where: { $0.name == slo }) { return nil }
-            return current.map(g.metric.value)
-        },
+        current: { RegressionCheck.values(current, $0) },
         tolerance: tolerance, requireSLOs: requireSLOs)
 }

@@ -218,9 +218,15 @@ public enum RegressionCheck {
     public static func compare(baseline: Report, current: Report, tolerance: Double, requireSLOs: Bool = false) -> ScenarioResult {
         compare(scenario: current.scenario, baselineSeed: baseline.seed, currentSeed: current.seed,
                 guarded: metrics(baseline: baseline, current: current),
-                baseline: { g in g.slo.map { name in baseline.slos.contains { $0.name == name } } ?? true ? [g.metric.value(baseline)] : nil },
-                current: { g in g.slo.map { name in current.slos.contains { $0.name == name } } ?? true ? [g.metric.value(current)] : nil },
+                baseline: { values([baseline], $0) }, current: { values([current], $0) },
                 tolerance: tolerance, requireSLOs: requireSLOs)
+    }
+
+    /// `g`'s value in each report, or nil when the reports lack its SLO (they are replications of
+    /// one scenario, so the first speaks for all).
+    public static func values(_ reports: [Report], _ g: Guarded) -> [Double]? {
+        if let slo = g.slo, reports.first?.slos.contains(where: { $0.name == slo }) != true { return nil }
+        return reports.map(g.metric.value)
     }
 
     /// Compares replications: each side gives, per guarded metric, one value per replication (nil

@@ -21,15 +21,11 @@ extension SweepTable {
 
     static let shardAllowed = "a shard written by servesim sweep --shard K/N"
 
-    static func parseJSON(_ data: Data, file: String) throws(InputError) -> SweepTable {
-        let root: JSONValue
-        do { root = try JSONValue.parse(data) } catch { throw InputError(error.diagnostics(file: file)) }
-        guard case .object(let fields) = root else { throw InputError(file: file, "is not a JSON object", allowed: shardAllowed) }
-        let sink = DiagnosticSink(file: file)
-        let known = ["columns", "grid", "points", "rows", "scenario", "shard"]
-        for key in fields.keys.sorted() where !known.contains(key) {
-            sink.report(key, "unknown key", allowed: "known keys: " + known.joined(separator: ", "))
-        }
+    /// Which sweep a table belongs to, from a JSON shard or a CSV shard's sidecar: `scenario` and
+    /// `grid` (strings), `points` (a count) and `shard` ("K/N"; a JSON table without it is the
+    /// whole grid, a sidecar must have it). Each problem goes to `sink`; its field is then nil.
+    static func identity(_ fields: [String: JSONValue], sink: DiagnosticSink, shardRequired: Bool)
+        -> (scenario: String?, grid: String?, points: Int?, shard: SweepShard?) {
         func string(_ key: String) -> String? {
             guard case .string(let s)? = fields[key] else { sink.report(key, "missing or not a string", allowed: shardAllowed); return nil }
             return s
@@ -39,9 +35,22 @@ extension SweepTable {
         if case .number(let n)? = fields["points"], n >= 0, n == n.rounded(), n <= Double(SweepGrid.maxPoints) { points = Int(n) }
         else { sink.report("points", "missing or not a point count", allowed: "a non-negative integer") }
         var shard: SweepShard?
-        if fields["shard"] != nil, let text = string("shard") {
+        if shardRequired || fields["shard"] != nil, let text = string("shard") {
             do { shard = try SweepShard.parse(text) } catch { sink.report("shard", error.message, allowed: error.allowed) }
         }
+        return (scenario, grid, points, shard)
+    }
+
+    static func parseJSON(_ data: Data, file: String) throws(InputError) -> SweepTable {
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch { throw InputError(error.diagnostics(file: file)) }
+        guard case .object(let fields) = root else { throw InputError(file: file, "is not a JSON object", allowed: shardAllowed) }
+        let sink = DiagnosticSink(file: file)
+        let known = ["columns", "grid", "points", "rows", "scenario", "shard"]
+        for key in fields.keys.sorted() where !known.contains(key) {
+            sink.report(key, "unknown key", allowed: "known keys: " + known.joined(separator: ", "))
+        }
+        let (scenario, grid, points, shard) = identity(fields, sink: sink, shardRequired: false)
         var columns: [String]?
         if case .array(let items)? = fields["columns"] {
             let names = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
@@ -80,27 +89,16 @@ extension SweepTable {
         }
         // The sidecar holds what a JSON shard holds besides its rows.
         let metaSink = DiagnosticSink(file: metaFile)
-        var meta: [String: String] = [:]
-        var points: Int?
-        var shard: SweepShard?
         let root: JSONValue
         do { root = try JSONValue.parse(sidecar) } catch { throw InputError(error.diagnostics(file: metaFile)) }
         guard case .object(let fields) = root else {
             throw InputError(file: metaFile, "is not a JSON object", allowed: "{ grid, points, scenario, shard }")
         }
-        for key in fields.keys.sorted() where !["grid", "points", "scenario", "shard"].contains(key) {
-            metaSink.report(key, "unknown key", allowed: "known keys: grid, points, scenario, shard")
+        let known = ["grid", "points", "scenario", "shard"]
+        for key in fields.keys.sorted() where !known.contains(key) {
+            metaSink.report(key, "unknown key", allowed: "known keys: " + known.joined(separator: ", "))
         }
-        for key in ["grid", "scenario", "shard"] {
-            if case .string(let text)? = fields[key] { meta[key] = text } else {
-                metaSink.report(key, "missing or not a string", allowed: shardAllowed)
-            }
-        }
-        if case .number(let n)? = fields["points"], n >= 0, n == n.rounded(), n <= Double(SweepGrid.maxPoints) { points = Int(n) }
-        else { metaSink.report("points", "missing or not a point count", allowed: "a non-negative integer") }
-        if let text = meta["shard"] {
-            do { shard = try SweepShard.parse(text) } catch { metaSink.report("shard", error.message, allowed: error.allowed) }
-        }
+        let (scenario, grid, points, shard) = identity(fields, sink: metaSink, shardRequired: true)
         try metaSink.throwIfAnyInput()
         let text = String(decoding: data, as: UTF8.self)
         let sink = DiagnosticSink(file: file)
@@ -124,7 +122,7 @@ extension SweepTable {
             sink.report("line 1", "no header", allowed: shardAllowed)
         }
         try sink.throwIfAnyInput()
-        return SweepTable(scenario: meta["scenario"]!, points: points!, grid: meta["grid"]!, shard: shard,
+        return SweepTable(scenario: scenario!, points: points!, grid: grid!, shard: shard,
                           columns: columns, rows: rows)
     }
 
