@@ -154,7 +154,7 @@ import ServeSim
             #expect(errors.contains(message), "\(errors)")
         }
         var (_, errors) = parseScenario(scenario(analysis: ""))
-        #expect(errors.contains("s.json5: releases.0.analysis.maxErrorRate: is missing (maxTtftP95, maxErrorRate or both)"), "\(errors)")
+        #expect(errors.contains("s.json5: releases.0.analysis.maxErrorRate: is missing (at least one of maxTtftP95, maxErrorRate, minSchemaAdherence, maxSafetyFlagRate)"), "\(errors)")
         (_, errors) = parseScenario(scenario(strategy: "blue-green", release: ", canary: { fraction: 0.5 }"))
         #expect(errors.contains("s.json5: releases.0.canary: applies only to strategy \"canary\" (remove it, or set strategy: \"canary\")"), "\(errors)")
         (_, errors) = parseScenario(scenario(release: ", rollout: 1"))

@@ -116,7 +116,7 @@ public func makeReport(scenario: String, description: String, seed: UInt64, coll
         let burn = finite(ErrorBudget.burnRate(compliance: compliance, objective: spec.objective))
         let projected = ErrorBudget.projectedBudgetConsumed(burnRate: burn)
         return SLOReport(name: spec.name, sli: spec.sli.rawValue,
-                         threshold: spec.sli == .availability ? 0 : finite(spec.threshold),
+                         threshold: spec.sli.isLatency ? finite(spec.threshold) : 0,
                          objective: spec.objective, target: spec.objective, window: spec.window,
                          classes: spec.classes, good: tally.good, total: tally.total, compliance: compliance,
                          burnRate: burn,

@@ -44,6 +44,9 @@ public struct Report: Codable, Sendable, Equatable {
     public var routers: [RouterReport]? = nil
     /// What each release did and cost; absent without releases.
     public var releases: [ReleaseReport]? = nil
+    /// Per pool with `quality`: its answers' schema adherence and safety flags; absent when no
+    /// pool models quality.
+    public var quality: [QualityReport]? = nil
     /// Per region, in the scenario's order; absent when the scenario has no regions.
     public var regions: [RegionReport]? = nil
     /// Per step of each class's rate schedule (requests by the step they were first sent in);

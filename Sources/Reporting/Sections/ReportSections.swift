@@ -13,6 +13,7 @@ public enum ReportSections {
         SummarySections.stages,
         SummarySections.slos,
         SummarySections.cost,
+        QualitySections.quality,
         TrafficSections.gateway,
         TrafficSections.disaggregation,
         TrafficSections.regions,

@@ -59,7 +59,7 @@ enum SummarySections {
         guard !report.slos.isEmpty else { return [] }
         let rows = report.slos.map { s -> [ReportCell] in
             let fired = s.alerts.filter(\.fired).map { "\($0.name) at \(F.fixed($0.firstFiredAt ?? 0, 0)) s" }
-            return [ReportCell(s.name), ReportCell(s.sli), ReportCell(s.sli == "availability" ? "-" : F.seconds(s.threshold)),
+            return [ReportCell(s.name), ReportCell(s.sli), ReportCell(SLOSpec.SLI(rawValue: s.sli)?.isLatency == true ? F.seconds(s.threshold) : "-"),
                     ReportCell(F.percent(s.objective, 3)), ReportCell(F.percent(s.compliance, 3)),
                     ReportCell(F.fixed(s.burnRate, 2)), ReportCell(F.percent(s.errorBudgetConsumed)),
                     ReportCell(F.percent(s.errorBudgetConsumedProjected)), s.met ? "yes" : ReportCell("no", mark: .warning),

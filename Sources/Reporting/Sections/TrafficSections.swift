@@ -110,9 +110,11 @@ enum TrafficSections {
             let share = r.strategy == "canary" ? " \(F.percent(r.fraction, 1))" : ""
             var after = ""
             if let at = r.rolledBackAt, let why = r.reason {
-                let observed = why.metric == "errorRate" ? F.percent(why.observed) : F.seconds(why.observed)
-                let limit = why.metric == "errorRate" ? F.percent(why.threshold) : F.seconds(why.threshold)
-                after += " at \(F.seconds(at)): \(why.metric) \(observed) > \(limit) over \(why.attempts) attempts"
+                let seconds = why.metric == "ttftP95"
+                let observed = seconds ? F.seconds(why.observed) : F.percent(why.observed)
+                let limit = seconds ? F.seconds(why.threshold) : F.percent(why.threshold)
+                let crossed = why.metric == "schemaAdherence" ? "<" : ">"
+                after += " at \(F.seconds(at)): \(why.metric) \(observed) \(crossed) \(limit) over \(why.attempts) attempts"
             }
             if let at = r.promotedAt { after += " at \(F.seconds(at))" }
             let analyses = r.analyses == 1 ? "1 analysis" : "\(r.analyses) analyses"

@@ -113,7 +113,7 @@ public enum ScenarioLoader {
         let routing = top.node(K.routers).flatMap {
             RouterParser.parse($0, pools: pools.map(\.name), classes: classes.map(\.name), claimedByPools: claimed)
         }
-        let releases = top.node(K.releases).flatMap { ReleaseParser.parse($0, pools: pools.map(\.name)) }
+        let releases = top.node(K.releases).flatMap { ReleaseParser.parse($0, pools: pools.map(\.name), modelsQuality: pools.map { $0.quality != nil }) }
         // Variants are validated here (a bad one is a problem of the file); `ScenarioSource.variants`
         // hands them out.
         _ = top.node(K.variants).flatMap { VariantParser.parse($0, baseName: name) }

@@ -50,6 +50,8 @@ enum PoolFields {
                                             doc: "Arrivals beyond this many waiting are rejected.")
     static let errorRate = Key.fraction("errorRate", exclusive: false, default: 0,
                                         doc: "Share of attempts that fail at completion, after using their GPU time (stream errors/<pool>).")
+    static let quality = Key.raw("quality", .object(QualityFields.section),
+                                 doc: "Quality proxies of its completed answers, for the schemaAdherence and safety SLIs and release quality triggers (default: not modelled, every answer good).")
     static let gpuMemoryUtilization = Key.fraction("gpuMemoryUtilization", exclusive: false,
                                                    default: PoolParser.defaultGpuMemoryUtilization,
                                                    doc: "vLLM's share of GPU memory for weights, activations and KV cache.")
@@ -69,9 +71,20 @@ enum PoolFields {
         name.spec, classes.spec, region.spec, hardware.spec, model.spec, tensorParallel.spec, dataParallel.spec,
         expertParallel.spec, quantization.spec, kvCacheDtype.spec, replicas.spec,
         pricePerGpuHour.spec, routing.spec, routingWeights.spec, prefixCaching.spec, affinity.spec, maxQueueLength.spec,
-        errorRate.spec, gpuMemoryUtilization.spec, kvCacheTokens.spec, autoscaling.spec, circuitBreaker.spec,
+        errorRate.spec, quality.spec, gpuMemoryUtilization.spec, kvCacheTokens.spec, autoscaling.spec, circuitBreaker.spec,
         coldStart.spec, warmPool.spec, speculative.spec, scheduler.spec, servingEngine.spec, performance.spec,
     ])
+}
+
+/// `pools[].quality`: the probabilities behind the quality SLIs (`AnswerQuality`).
+enum QualityFields {
+    static let schemaAdherence = Key.fraction("schemaAdherence", exclusive: false, default: 1,
+                                              doc: "Probability that a completed answer follows its output schema (stream quality/<pool>).")
+    static let safetyFlagRate = Key.fraction("safetyFlagRate", exclusive: false, default: 0,
+                                             doc: "Probability that the safety classifier flags a completed answer.")
+    static let section = Section("quality", title: "pools[].quality",
+                                 doc: "Quality proxies of the pool's answers: each completed attempt draws both from stream quality/<pool>.",
+                                 fields: [schemaAdherence.spec, safetyFlagRate.spec])
 }
 
 enum ServingEngineFields {

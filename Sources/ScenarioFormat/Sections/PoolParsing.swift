@@ -49,6 +49,12 @@ public enum PoolParser {
         let affinity = affinityNode.flatMap { PrefixCachingParser.affinity($0, routing: routing) }
         let maxQueue = obj.read(K.maxQueueLength)
         let errorRate = obj.value(K.errorRate)
+        var quality: AnswerQuality?
+        if let q = obj.node(K.quality)?.object(QualityFields.section) {
+            quality = AnswerQuality(schemaAdherence: q.value(QualityFields.schemaAdherence),
+                                    safetyFlagRate: q.value(QualityFields.safetyFlagRate))
+            q.finish()
+        }
         let scheduler = obj.node(K.scheduler).flatMap(parseScheduler) ?? SchedulerConfig()
         let memoryUtilization = obj.value(K.gpuMemoryUtilization)
         let kvTokensOverride = obj.read(K.kvCacheTokens)
@@ -142,6 +148,7 @@ public enum PoolParser {
         spec.kvBytesPerToken = model?.kvBytesPerToken
         spec.circuitBreaker = breaker
         spec.errorRate = errorRate
+        spec.quality = quality
         spec.prefixCaching = prefixCaching
         if let affinity { spec.affinity = affinity } else if affinityNode != nil { return nil }
         if let weights = routingWeights {

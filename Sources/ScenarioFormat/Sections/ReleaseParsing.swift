@@ -14,13 +14,19 @@ import ServingModel
 /// ```
 /// Each pool takes part in at most one release.
 enum ReleaseParser {
-    static func parse(_ node: FieldNode, pools: [String]) -> [ReleaseSpec]? {
+    /// `modelsQuality`: per pool, whether it has `quality` (a quality threshold on a candidate
+    /// without it could never fire).
+    static func parse(_ node: FieldNode, pools: [String], modelsQuality: [Bool]) -> [ReleaseSpec]? {
         guard let items = node.array() else { return nil }
         let sink = node.sink
         let before = sink.reportedCount
         var releases: [ReleaseSpec] = []
         for item in items {
             guard let release = release(item, pools: pools) else { continue }
+            if release.analysis.checksQuality && !modelsQuality[release.candidate] {
+                sink.report("\(item.path).analysis", "a quality threshold on candidate \"\(pools[release.candidate])\", which has no quality",
+                            allowed: "set pools[\(release.candidate)].quality (schemaAdherence, safetyFlagRate), or remove minSchemaAdherence and maxSafetyFlagRate")
+            }
             if releases.contains(where: { $0.name == release.name }) {
                 sink.report("\(item.path).name", "duplicate release name \"\(release.name)\"", allowed: "unique names")
             }
@@ -77,11 +83,13 @@ enum ReleaseParser {
         let minRequests = obj.value(K.minRequests)
         let maxTtft = obj.read(K.maxTtftP95)
         let maxErrors = obj.read(K.maxErrorRate)
-        if !obj.has(K.maxTtftP95) && !obj.has(K.maxErrorRate) {
-            obj.sink.report(obj.childPath(K.maxErrorRate.name), "is missing", allowed: K.maxErrorRate.spec.hint)
+        let minAdherence = obj.read(K.minSchemaAdherence)
+        let maxFlags = obj.read(K.maxSafetyFlagRate)
+        if !obj.has(K.maxTtftP95) && !obj.has(K.maxErrorRate) && !obj.has(K.minSchemaAdherence) && !obj.has(K.maxSafetyFlagRate) {
+            obj.sink.report(obj.childPath(K.maxErrorRate.name), "is missing", allowed: K.thresholdsHint)
         }
         guard obj.sink.reportedCount == before, let window else { return nil }
         return ReleaseAnalysis(window: window, interval: interval, minRequests: minRequests, maxTtftP95: maxTtft,
-                               maxErrorRate: maxErrors)
+                               maxErrorRate: maxErrors, minSchemaAdherence: minAdherence, maxSafetyFlagRate: maxFlags)
     }
 }

@@ -3,7 +3,7 @@ import ServingModel
 /// `[{ name, sli, threshold, objective, window, classes }]`.
 ///
 /// - `name`: non-empty string, unique among the SLOs.
-/// - `sli`: `ttft`, `tpot`, `e2e`, `queueWait` or `availability`.
+/// - `sli`: `ttft`, `tpot`, `e2e`, `queueWait`, `availability`, `schemaAdherence` or `safety`.
 /// - `threshold`: a duration > 0 (seconds or "1.5s"); required for latency SLIs, not allowed for
 ///   `availability` (which has no threshold: a stray one is a mistake, not a default).
 /// - `objective`: strictly between 0 and 1, as a number (0.95) or a percentage ("95%").
@@ -36,9 +36,10 @@ public enum SLOParser {
             let sli = object.read(SLOFields.sli)
             var threshold: Double? = 0
             let thresholdNode = object.node(SLOFields.threshold)
-            if sli == .availability {
-                thresholdNode?.report("not allowed for sli \"availability\"",
-                                      allowed: "remove it; availability counts completed requests as good")
+            if let sli, !sli.isLatency {
+                thresholdNode?.report("not allowed for sli \"\(sli.rawValue)\"",
+                                      allowed: sli == .availability ? "remove it; availability counts completed requests as good"
+                                          : "remove it; \(sli.rawValue) counts each completed answer as good or bad")
             } else if sli != nil {
                 threshold = object.read(SLOFields.threshold, required: true)
             }

@@ -121,7 +121,7 @@ enum ReleaseFields {
     static let canary = Key.raw("canary", .object(CanaryFields.section), hint: "{ fraction } of the stable pool's traffic",
                                 doc: "canary only (required there): the candidate's share.")
     static let analysis = Key.raw("analysis", .object(AnalysisFields.section),
-                                  required: "{ window, interval, minRequests, maxTtftP95, maxErrorRate }",
+                                  required: "{ window, interval, minRequests, and thresholds: maxTtftP95, maxErrorRate, minSchemaAdherence, maxSafetyFlagRate }",
                                   doc: "The candidate's health check.")
     static let promoteAfter = Key.duration("promoteAfter", min: 0, exclusiveMin: true, defaultNote: "never",
                                            doc: "Promote (all traffic to the candidate) this long after start if healthy.")
@@ -144,10 +144,16 @@ enum AnalysisFields {
     static let minRequests = Key.integer("minRequests", min: 1, default: 20, doc: "Fewer attempts in the window pass.")
     static let maxTtftP95 = Key.duration("maxTtftP95", min: 0, exclusiveMin: true,
                                          doc: "Roll back above this p95 TTFT of completed attempts.")
-    static let maxErrorRate = Key.fraction("maxErrorRate", exclusive: false, hint: "maxTtftP95, maxErrorRate or both",
+    static let maxErrorRate = Key.fraction("maxErrorRate", exclusive: false, hint: thresholdsHint,
                                            doc: "Roll back above this share of attempts not completed.")
-    static let section = Section("analysis", title: "releases[].analysis", doc: "Give maxTtftP95, maxErrorRate or both.",
-                                 fields: [window.spec, interval.spec, minRequests.spec, maxTtftP95.spec, maxErrorRate.spec])
+    static let minSchemaAdherence = Key.fraction("minSchemaAdherence", exclusive: false,
+                                                 doc: "Roll back below this share of completed attempts whose answer followed its schema (needs the candidate pool's quality).")
+    static let maxSafetyFlagRate = Key.fraction("maxSafetyFlagRate", exclusive: false,
+                                                doc: "Roll back above this share of completed attempts whose answer was flagged (needs the candidate pool's quality).")
+    static let thresholdsHint = "at least one of maxTtftP95, maxErrorRate, minSchemaAdherence, maxSafetyFlagRate"
+    static let section = Section("analysis", title: "releases[].analysis", doc: "Give at least one threshold.",
+                                 fields: [window.spec, interval.spec, minRequests.spec, maxTtftP95.spec, maxErrorRate.spec,
+                                          minSchemaAdherence.spec, maxSafetyFlagRate.spec])
 }
 
 enum RegionFields {

@@ -54,8 +54,14 @@ public struct ReleaseSpec: Sendable, Equatable {
 /// - TTFT p95 = nearest-rank 95th percentile, over the completed attempts, of each attempt's time
 ///   from its send to its first token (seconds).
 ///
-/// With at least `minRequests` attempts in the window, an error rate above `maxErrorRate` or a p95
-/// above `maxTtftP95` (strictly) fails the analysis. At least one threshold is set.
+/// - schema adherence = completed attempts whose answer followed its schema / completed attempts;
+/// - safety flag rate = completed attempts whose answer was flagged / completed attempts (both from
+///   the candidate pool's `AnswerQuality`).
+///
+/// With at least `minRequests` attempts in the window, an error rate above `maxErrorRate`, a p95
+/// above `maxTtftP95`, a schema adherence below `minSchemaAdherence` or a flag rate above
+/// `maxSafetyFlagRate` (all strictly) fails the analysis, checked in that order (the quality
+/// checks need a completed attempt). At least one threshold is set.
 public struct ReleaseAnalysis: Sendable, Equatable {
     /// Seconds.
     public var window: Double
@@ -66,14 +72,23 @@ public struct ReleaseAnalysis: Sendable, Equatable {
     public var maxTtftP95: Double?
     /// Fraction in [0, 1]; nil: not checked.
     public var maxErrorRate: Double?
+    /// Fractions in [0, 1] of the completed attempts; nil: not checked.
+    public var minSchemaAdherence: Double?
+    public var maxSafetyFlagRate: Double?
 
-    public init(window: Double, interval: Double, minRequests: Int, maxTtftP95: Double? = nil, maxErrorRate: Double? = nil) {
+    public init(window: Double, interval: Double, minRequests: Int, maxTtftP95: Double? = nil, maxErrorRate: Double? = nil,
+                minSchemaAdherence: Double? = nil, maxSafetyFlagRate: Double? = nil) {
         self.window = window
         self.interval = interval
         self.minRequests = minRequests
         self.maxTtftP95 = maxTtftP95
         self.maxErrorRate = maxErrorRate
+        self.minSchemaAdherence = minSchemaAdherence
+        self.maxSafetyFlagRate = maxSafetyFlagRate
     }
+
+    /// Whether a threshold reads the answers' quality.
+    public var checksQuality: Bool { minSchemaAdherence != nil || maxSafetyFlagRate != nil }
 
     /// Why the window fails the analysis, or nil when it passes (too few attempts pass). The error
     /// rate is checked first. Pure.
@@ -88,6 +103,18 @@ public struct ReleaseAnalysis: Sendable, Equatable {
             return RollbackReason(metric: "ttftP95", observed: p95, threshold: limit,
                                   attempts: stats.attempts, errors: stats.errors)
         }
+        let completed = stats.attempts - stats.errors
+        guard completed > 0 else { return nil }
+        let adherence = Double(completed - stats.schemaViolations) / Double(completed)
+        if let limit = minSchemaAdherence, adherence < limit {
+            return RollbackReason(metric: "schemaAdherence", observed: adherence, threshold: limit,
+                                  attempts: stats.attempts, errors: stats.errors)
+        }
+        let flagRate = Double(stats.safetyFlags) / Double(completed)
+        if let limit = maxSafetyFlagRate, flagRate > limit {
+            return RollbackReason(metric: "safetyFlagRate", observed: flagRate, threshold: limit,
+                                  attempts: stats.attempts, errors: stats.errors)
+        }
         return nil
     }
 }
@@ -99,15 +126,21 @@ public struct WindowStats: Sendable, Equatable {
     public var errors: Int
     /// Seconds; nil when none completed.
     public var ttftP95: Double?
+    /// Completed attempts whose answer broke its schema, and whose answer was flagged.
+    public var schemaViolations: Int
+    public var safetyFlags: Int
 
-    public init(attempts: Int, errors: Int, ttftP95: Double?) {
+    public init(attempts: Int, errors: Int, ttftP95: Double?, schemaViolations: Int = 0, safetyFlags: Int = 0) {
         self.attempts = attempts
         self.errors = errors
         self.ttftP95 = ttftP95
+        self.schemaViolations = schemaViolations
+        self.safetyFlags = safetyFlags
     }
 }
 
-/// Why an analysis rolled a release back: the metric (`errorRate` or `ttftP95`), its observed
+/// Why an analysis rolled a release back: the metric (`errorRate`, `ttftP95`, `schemaAdherence`
+/// or `safetyFlagRate`), its observed
 /// value and the threshold it crossed (a fraction, or seconds), and the window's counts.
 public struct RollbackReason: Codable, Sendable, Equatable {
     public var metric: String

@@ -110,6 +110,9 @@ public struct PoolSpec: Sendable {
     /// Fraction of the attempts that would complete on the pool that fail instead, at completion
     /// (after using their GPU time), drawn from the stream `errors/<pool>` (0: none, no stream).
     public var errorRate: Double = 0
+    /// Quality of its completed answers (schema adherence, safety flags); nil: not modelled, every
+    /// answer adheres and none is flagged, and nothing is drawn.
+    public var quality: AnswerQuality?
     /// Replicas keep prompt prefixes' KV blocks for reuse (automatic prefix caching; default off).
     public var prefixCaching = false
     /// Settings of `prefix-affinity` and `session-affinity` routing (ignored by other policies).

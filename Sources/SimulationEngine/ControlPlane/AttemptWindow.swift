@@ -7,11 +7,14 @@ struct AttemptWindow {
     /// End times, and TTFT of each (NaN: the attempt did not complete).
     private var ends: [Double] = []
     private var ttfts: [Double] = []
+    /// Per attempt: bit 0 its answer broke its schema, bit 1 it was flagged (completed ones only).
+    private var quality: [UInt8] = []
     private var head = 0
 
-    mutating func add(end: Double, ttft: Double?) {
+    mutating func add(end: Double, ttft: Double?, schemaViolation: Bool = false, safetyFlag: Bool = false) {
         ends.append(end)
         ttfts.append(ttft ?? .nan)
+        quality.append((schemaViolation ? 1 : 0) | (safetyFlag ? 2 : 0))
     }
 
     /// Counts of attempts that ended in `(time - window, time]`.
@@ -20,12 +23,16 @@ struct AttemptWindow {
         if head > 4096 && head * 2 > ends.count {
             ends.removeFirst(head)
             ttfts.removeFirst(head)
+            quality.removeFirst(head)
             head = 0
         }
         let live = ttfts[head...]
         let completed = live.filter { !$0.isNaN }.sorted()
         // Exact nearest rank over the window's values (`LogHistogram`'s rank rule, no buckets).
         let p95 = completed.isEmpty ? nil : completed[LogHistogram.nearestRank(0.95, count: completed.count) - 1]
-        return WindowStats(attempts: live.count, errors: live.count - completed.count, ttftP95: p95)
+        let marks = quality[head...]
+        return WindowStats(attempts: live.count, errors: live.count - completed.count, ttftP95: p95,
+                           schemaViolations: marks.reduce(0) { $0 + Int($1 & 1) },
+                           safetyFlags: marks.reduce(0) { $0 + Int($1 >> 1) })
     }
 }

@@ -123,7 +123,7 @@ final class Ladders: Controller, AdmissionStage, RecordSink {
     /// Feeds an ended request to the burn-rate ladders whose SLO covers its class.
     func record(_ record: RequestRecord, of request: RequestState, _ sim: Simulation) {
         for run in runs {
-            guard let slo = run.slo, run.covers[record.classIndex] else { continue }
+            guard let slo = run.slo, run.covers[record.classIndex], slo.counts(record) else { continue }
             run.window!.add(good: slo.isGood(record), at: record.end)
         }
     }

@@ -89,7 +89,9 @@ final class Releases: Controller, AdmissionStage, AttemptObserver, RecordSink {
         run.ended[outcome.rawValue] += 1
         let now = sim.events.now
         if run.state == .running && now >= run.spec.start {
-            run.window.add(end: now, ttft: outcome == .completed ? r.firstToken - r.arrival : nil)
+            let completed = outcome == .completed
+            run.window.add(end: now, ttft: completed ? r.firstToken - r.arrival : nil,
+                           schemaViolation: completed && r.schemaViolation, safetyFlag: completed && r.safetyFlag)
         }
         return outcome
     }
@@ -120,7 +122,7 @@ final class Releases: Controller, AdmissionStage, AttemptObserver, RecordSink {
         guard record.arrival >= sim.scenario.warmup else { return }
         for run in runs where record.pool == run.spec.candidate || record.pool == run.spec.stable {
             let candidate = record.pool == run.spec.candidate
-            for s in run.tallies.indices where run.covers[s][record.classIndex] {
+            for s in run.tallies.indices where run.covers[s][record.classIndex] && run.tallies[s].counts(record) {
                 let bad = !run.tallies[s].isGood(record)
                 if candidate {
                     run.candidateTotal[s] += 1

@@ -10,7 +10,8 @@ import ServingModel
 ///   same order: the admission limits (token budget, then the tenant's bucket), then the circuit
 ///   breaker last (so a half-open probe is taken only by an attempt that is then sent); the
 ///   gateway's overflow takes what is still rejected.
-/// - `attemptObservers`: injected errors first (they change the outcome the release sees).
+/// - `attemptObservers`: injected errors first (they change the outcome the release sees), then
+///   the answers' quality (drawn for completed attempts only; the release's analysis reads it).
 /// - `controllers`: their first events, in this order (event order breaks ties by insertion);
 ///   closed-loop clients' first sends come first, right after the open-loop classes' arrivals.
 /// - `sinks`: the closed-loop clients last, so every other sink has seen a record before the
@@ -26,6 +27,7 @@ struct Features {
     let tiers: TierRouting?
     let releases: Releases?
     let errors: ErrorInjection?
+    let quality: QualityOutcomes?
     let ladders: Ladders?
     let autoscaling: Autoscaling?
     let faults: Faults?
@@ -55,6 +57,7 @@ struct Features {
         tiers = TierRouting(scenario: scenario)
         releases = Releases(scenario: scenario)
         errors = ErrorInjection(scenario: scenario)
+        quality = QualityOutcomes(scenario: scenario)
         ladders = Ladders(scenario: scenario)
         autoscaling = Autoscaling(scenario: scenario)
         faults = Faults(scenario: scenario)
@@ -68,9 +71,9 @@ struct Features {
 
         let admission: [(any AdmissionStage)?] = [regions, tiers, releases, ladders, limits, breakers, gateway]
         stages = admission.compactMap { $0 }
-        let observers: [(any AttemptObserver)?] = [errors, releases]
+        let observers: [(any AttemptObserver)?] = [errors, quality, releases]
         attemptObservers = observers.compactMap { $0 }
-        let recordSinks: [(any RecordSink)?] = [ladders, releases, chains, regions, loadStages, closedLoop]
+        let recordSinks: [(any RecordSink)?] = [quality, ladders, releases, chains, regions, loadStages, closedLoop]
         sinks = recordSinks.compactMap { $0 }
         let drivers: [(any Controller)?] = [closedLoop, autoscaling, sampler, faults, ladders, releases]
         controllers = drivers.compactMap { $0 }

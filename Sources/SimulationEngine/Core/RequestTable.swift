@@ -41,6 +41,10 @@ struct RequestState {
     /// The client gave up (timeout) or the replica failed: the outcome is recorded; the slot is
     /// freed when the queue or batch holding it drops it.
     var cancelled = false
+    /// Quality of a completed attempt's answer (drawn by `QualityOutcomes`; false when the pool's
+    /// quality is not modelled or the attempt did not complete).
+    var schemaViolation = false
+    var safetyFlag = false
     var arrival: Double
     var firstScheduled: Double = -1
     var firstToken: Double = -1

@@ -37,6 +37,8 @@ extension Simulation {
                 record.queueWait = r.firstScheduled - r.arrival - reachDelay(r)
                 record.ttft = r.firstToken - r.firstArrival
                 record.tpot = r.outputTokens > 1 ? (record.e2e - record.ttft) / Double(r.outputTokens - 1) : 0
+                record.schemaViolation = r.schemaViolation
+                record.safetyFlag = r.safetyFlag
             }
             metrics.record(record)
             series.record(record)

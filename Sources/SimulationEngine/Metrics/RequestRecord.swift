@@ -29,6 +29,10 @@ public struct RequestRecord: Sendable, Equatable {
     /// Index of the pool that ended its final attempt (a degradation ladder may have moved it off
     /// its class's pool).
     public var pool: Int
+    /// A completed answer that broke its output schema, or that the safety classifier flagged
+    /// (`AnswerQuality`; always false for other outcomes and for pools without quality).
+    public var schemaViolation = false
+    public var safetyFlag = false
 
     public init(classIndex: Int, outcome: Outcome, arrival: Double, end: Double, queueWait: Double,
                 ttft: Double, tpot: Double, e2e: Double, promptTokens: Int, outputTokens: Int, pool: Int = 0) {

@@ -5,7 +5,9 @@ import ServingModel
 /// (ttft, tpot, e2e, queueWait) counts it good iff it completed and its value is `<= threshold`;
 /// a request that was rejected, timed out or failed counts as bad for latency SLIs too (it did not
 /// get its first token, or its answer, in time), so shedding load never improves a latency SLO.
-/// A completed request with one output token has TPOT 0 and is good for a TPOT SLI.
+/// A completed request with one output token has TPOT 0 and is good for a TPOT SLI. The quality
+/// SLIs count completed requests only (`counts`): schemaAdherence is good iff the answer followed
+/// its schema, safety iff it was not flagged; a request with no answer is not counted at all.
 public struct SLOTally: Sendable, Equatable {
     public let spec: SLOSpec
     public private(set) var good = 0
@@ -17,12 +19,19 @@ public struct SLOTally: Sendable, Equatable {
 
     public init(spec: SLOSpec) { self.spec = spec }
 
+    /// Whether the request counts for this SLO at all (class filter not applied here): every
+    /// request, except that the quality SLIs count completed ones only.
+    @inline(__always)
+    public func counts(_ r: RequestRecord) -> Bool { !spec.sli.isQuality || r.outcome == .completed }
+
     /// Whether the request is good for this SLO's SLI (class filter not applied here).
     @inline(__always)
     public func isGood(_ r: RequestRecord) -> Bool {
         guard r.outcome == .completed else { return false }
         switch spec.sli {
         case .availability: return true
+        case .schemaAdherence: return !r.schemaViolation
+        case .safety: return !r.safetyFlag
         case .ttft: return r.ttft <= spec.threshold
         case .tpot: return r.tpot <= spec.threshold
         case .e2e: return r.e2e <= spec.threshold
@@ -32,6 +41,7 @@ public struct SLOTally: Sendable, Equatable {
 
     @inline(__always)
     mutating func add(_ r: RequestRecord, bucket k: Int) {
+        guard counts(r) else { return }
         let ok = isGood(r)
         total += 1
         if goodBuckets.count <= k {

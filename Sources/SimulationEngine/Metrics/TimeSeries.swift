@@ -149,7 +149,7 @@ public final class TimeSeriesCollector {
         for i in tallies.indices {
             let covered = r.classIndex >= 0 && r.classIndex < covers[i].count
                 ? covers[i][r.classIndex] : tallies[i].spec.classes.isEmpty
-            guard covered else { continue }
+            guard covered, tallies[i].counts(r) else { continue }
             sloTotal[i] += 1
             if !tallies[i].isGood(r) { sloBad[i] += 1 }
         }

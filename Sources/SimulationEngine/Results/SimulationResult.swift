@@ -39,6 +39,8 @@ public struct SimulationResult {
     /// What each request router did, and each release (nil: the scenario has none).
     public var routers: [RouterReport]? = nil
     public var releases: [ReleaseReport]? = nil
+    /// Per pool with `quality`, its answers' quality (nil: no pool models quality).
+    public var quality: [QualityReport]? = nil
     /// Per step of each class's rate schedule (nil: no class has one of two or more steps).
     public var stages: [StageReport]? = nil
 }
@@ -97,6 +99,7 @@ extension Simulation {
         }
         result.routers = f.tiers?.reports(self)
         result.releases = f.releases?.reports(self)
+        result.quality = f.quality?.reports(self)
         return result
     }
 

@@ -19,6 +19,7 @@ public enum ScenarioRunner {
         report.disaggregation = result.disaggregation
         report.routers = result.routers
         report.releases = result.releases
+        report.quality = result.quality
         report.regions = result.regions
         report.stages = result.stages
         for (i, sessions) in result.sessions.enumerated() where i < report.classes.count {
