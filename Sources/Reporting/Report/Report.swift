@@ -47,6 +47,8 @@ public struct Report: Codable, Sendable, Equatable {
     /// Per pool with `quality`: its answers' schema adherence and safety flags; absent when no
     /// pool models quality.
     public var quality: [QualityReport]? = nil
+    /// What the enforced error-budget policy did; absent when the scenario only reports it.
+    public var budgetPolicy: BudgetPolicyReport? = nil
     /// Per region, in the scenario's order; absent when the scenario has no regions.
     public var regions: [RegionReport]? = nil
     /// Per step of each class's rate schedule (requests by the step they were first sent in);

@@ -12,6 +12,7 @@ public enum ReportSections {
         SummarySections.latency,
         SummarySections.stages,
         SummarySections.slos,
+        BudgetPolicySections.budgetPolicy,
         SummarySections.cost,
         QualitySections.quality,
         TrafficSections.gateway,

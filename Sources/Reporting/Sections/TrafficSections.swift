@@ -117,6 +117,9 @@ enum TrafficSections {
                 after += " at \(F.seconds(at)): \(why.metric) \(observed) \(crossed) \(limit) over \(why.attempts) attempts"
             }
             if let at = r.promotedAt { after += " at \(F.seconds(at))" }
+            if let deferred = r.promotionsDeferred, deferred > 0, let first = r.firstDeferredAt {
+                after += "; the error-budget policy held its promotion back \(deferred == 1 ? "once" : "\(deferred) times") from \(F.seconds(first))"
+            }
             let analyses = r.analyses == 1 ? "1 analysis" : "\(r.analyses) analyses"
             after += ". \(analyses); \(r.candidateAttempts) attempts sent to the candidate, "
                 + "\(r.candidateEnded) ended there, \(r.candidateFailures) not completed (\(r.injectedErrors) injected errors)."

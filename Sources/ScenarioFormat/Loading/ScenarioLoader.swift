@@ -105,8 +105,10 @@ public enum ScenarioLoader {
         if let sloNode = top.node(K.slos) { slos = SLOParser.parse(sloNode, knownClasses: classes.map(\.name)) ?? [] }
         let faults = top.node(K.faults).flatMap { ControlPlaneParser.faults($0, knownPools: pools.map(\.name)) }
         let admission = top.node(K.admission).flatMap { parseAdmission($0, tenants: Set(classes.map(\.tenant))) }
+        let budgetPolicy = top.node(K.errorBudgetPolicy).flatMap { parseBudgetPolicy($0, slos: slos) }
         let degradation = top.node(K.degradation).flatMap {
-            DegradationParser.parse($0, pools: pools.map(\.name), slos: slos, speculative: pools.map { $0.speculation != nil })
+            DegradationParser.parse($0, pools: pools.map(\.name), slos: slos, speculative: pools.map { $0.speculation != nil },
+                                    enforcedPolicy: top.node(K.errorBudgetPolicy) != nil)
         }
         let caches = top.node(K.caches).flatMap { GatewayParser.caches($0, classes: classes.map(\.name)) }
         let hosted = top.node(K.hosted).flatMap { GatewayParser.hosted($0) }
@@ -153,7 +155,33 @@ public enum ScenarioLoader {
         }
         if let routing { scenario.applyRouters(routing.routers, classRouters: routing.classRouters) }
         scenario.releases = releases ?? []
+        scenario.budgetPolicy = budgetPolicy
         return scenario
+    }
+
+    /// `errorBudgetPolicy: { slos, interval, minRequests }`: needs SLOs; names must be SLOs'.
+    static func parseBudgetPolicy(_ node: FieldNode, slos: [SLOSpec]) -> ErrorBudgetPolicy? {
+        typealias K = BudgetPolicyFields
+        guard let obj = node.object(K.section) else { return nil }
+        defer { obj.finish() }
+        let before = obj.sink.reportedCount
+        var watched = Array(slos.indices)
+        if let names = obj.node(K.slos)?.array(minCount: 1) {
+            watched = names.compactMap { item in
+                guard let name = item.string() else { return nil }
+                guard let s = slos.firstIndex(where: { $0.name == name }) else {
+                    item.report("no SLO named \"\(name)\"", allowed: FieldNode.known(slos.map(\.name), "SLO"))
+                    return nil
+                }
+                return s
+            }
+        } else if slos.isEmpty {
+            node.report("the scenario has no SLOs", allowed: "slos to watch; the policy acts on their error budgets")
+        }
+        let interval = obj.value(K.interval)
+        let minRequests = obj.value(K.minRequests)
+        guard obj.sink.reportedCount == before, !watched.isEmpty else { return nil }
+        return ErrorBudgetPolicy(slos: watched, interval: interval, minRequests: minRequests)
     }
 
     /// `admission: { tenants: [{ tenant, rate, burst, unit }], maxInFlightTokens }`.

@@ -22,12 +22,13 @@ enum DegradationParser {
     static let actions = LadderStepFields.actions
 
     /// `speculative`: per pool, whether it has speculative decoding (for `disableSpeculation`).
-    static func parse(_ node: FieldNode, pools: [String], slos: [SLOSpec], speculative: [Bool] = []) -> [DegradationLadder]? {
+    static func parse(_ node: FieldNode, pools: [String], slos: [SLOSpec], speculative: [Bool] = [],
+                      enforcedPolicy: Bool = false) -> [DegradationLadder]? {
         guard let items = node.array() else { return nil }
         var ladders: [DegradationLadder] = []
         var ok = true
         for item in items {
-            if let ladder = ladder(item, pools: pools, slos: slos, speculative: speculative) {
+            if let ladder = ladder(item, pools: pools, slos: slos, speculative: speculative, enforcedPolicy: enforcedPolicy) {
                 if ladders.contains(where: { $0.pool == ladder.pool }) {
                     item.sink.report("\(item.path).pool", "pool \"\(pools[ladder.pool])\" already has a ladder",
                                      allowed: "one ladder per pool")
@@ -50,7 +51,8 @@ enum DegradationParser {
         return index
     }
 
-    static func ladder(_ node: FieldNode, pools: [String], slos: [SLOSpec], speculative: [Bool] = []) -> DegradationLadder? {
+    static func ladder(_ node: FieldNode, pools: [String], slos: [SLOSpec], speculative: [Bool] = [],
+                       enforcedPolicy: Bool = false) -> DegradationLadder? {
         typealias K = LadderFields
         guard let obj = node.object(K.section) else { return nil }
         defer { obj.finish() }
@@ -72,6 +74,13 @@ enum DegradationParser {
                 }
             }
         } else {
+            if kind == "budgetPolicy" {
+                signal = .budgetPolicy
+                if !enforcedPolicy {
+                    sink.report(obj.childPath(K.signal.name), "\"budgetPolicy\" without an errorBudgetPolicy",
+                                allowed: "add a top-level errorBudgetPolicy, or another signal")
+                }
+            }
             for key in [K.slo.spec, K.window.spec] where obj.fields[key.key].map({ $0 != .null }) ?? false {
                 sink.report(obj.childPath(key.key), "applies only to signal \"burnRate\"", allowed: "remove it, or set signal: \"burnRate\"")
                 obj.accept(key)

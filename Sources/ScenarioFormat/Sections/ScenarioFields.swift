@@ -31,6 +31,8 @@ enum ScenarioFields {
                                  doc: "Request routers: classes split over pools (model tiers).")
     static let releases = Key.raw("releases", .list(.object(ReleaseFields.section), minItems: 0),
                                   doc: "Canary and blue/green releases with automatic rollback.")
+    static let errorBudgetPolicy = Key.raw("errorBudgetPolicy", .object(BudgetPolicyFields.section),
+                                           doc: "Enforce the error-budget policy during the run: freeze promotions above 25% of a budget, roll releases back above 50% (default: only reported).")
     static let variants = Key.raw("variants", .list(.object(VariantFields.section), minItems: 0),
                                   doc: "Named variants for `servesim compare`: the scenario with fields changed; `run` ignores them.")
     static let disaggregation = Key.raw("disaggregation", .list(.object(DisaggregationFields.section), minItems: 0),
@@ -41,7 +43,8 @@ enum ScenarioFields {
     static let section = Section("scenario", title: "top level", doc: "A scenario file (JSON5).", fields: [
         version.spec, name.spec, description.spec, seed.spec, duration.spec, warmup.spec, drainTimeout.spec,
         timeSeriesInterval.spec, engine.spec, workload.spec, pools.spec, slos.spec, faults.spec, admission.spec,
-        degradation.spec, caches.spec, hosted.spec, routers.spec, releases.spec, variants.spec, disaggregation.spec,
+        degradation.spec, caches.spec, hosted.spec, routers.spec, releases.spec, errorBudgetPolicy.spec, variants.spec,
+        disaggregation.spec,
         regions.spec,
     ])
 }
@@ -52,6 +55,19 @@ enum EngineFields {
         Choice("per-iteration", "every decode step an event (the reference; slower)"),
     ], default: "jump-ahead", doc: "How decode steps are simulated; both give the same requests' times.")
     static let section = Section("engine", title: "engine", doc: "How the engine simulates.", fields: [mode.spec])
+}
+
+/// `errorBudgetPolicy`: which SLOs the enforced policy watches and how often (`ErrorBudgetPolicy`).
+enum BudgetPolicyFields {
+    static let slos = Key.raw("slos", .list(.string(pattern: nil), minItems: 1), defaultNote: "every SLO",
+                              doc: "Names of the SLOs whose budgets it watches.")
+    static let interval = Key.duration("interval", min: 0, exclusiveMin: true, default: 60,
+                                       doc: "Between evaluations, from warm-up.")
+    static let minRequests = Key.integer("minRequests", min: 1, default: 100,
+                                         doc: "Requests an SLO must have counted before its budget has a say.")
+    static let section = Section("errorBudgetPolicy", title: "errorBudgetPolicy",
+                                 doc: "The error-budget policy, enforced: states from each SLO's projected consumption so far.",
+                                 fields: [slos.spec, interval.spec, minRequests.spec])
 }
 
 enum VariantFields {

@@ -188,6 +188,7 @@ enum LadderFields {
     static let pool = Key.raw("pool", .string(pattern: nil), required: "a pool name", doc: "The pool it guards.")
     static let signal = Key.oneOf("signal", [
         Choice("queueDepth", "requests waiting in the pool"), Choice("burnRate", "an SLO's burn rate over a trailing window"),
+        Choice("budgetPolicy", "the enforced errorBudgetPolicy's state: 1 freeze, 2 rollback (steps at when: 1 and 2)"),
     ], default: "queueDepth", doc: "What it watches.")
     static let slo = Key.raw("slo", .string(pattern: nil), hint: "the name of an SLO in slos", doc: "burnRate only: the SLO watched.")
     static let window = Key.duration("window", min: 0, exclusiveMin: true, default: 300, doc: "burnRate only: trailing window.")

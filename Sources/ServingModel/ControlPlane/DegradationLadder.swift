@@ -16,6 +16,8 @@ public struct DegradationLadder: Sendable, Equatable {
         /// Burn rate of `scenario.slos[slo]` over the trailing `window` seconds: the bad fraction of
         /// requests ended in the window divided by the SLO's error budget (1 - objective).
         case burnRate(slo: Int, window: Double)
+        /// The enforced error-budget policy's state (`ErrorBudgetPolicy`): 0 ok, 1 freeze, 2 rollback.
+        case budgetPolicy
     }
 
     public enum Action: Sendable, Equatable {

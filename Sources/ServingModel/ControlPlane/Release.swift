@@ -140,7 +140,8 @@ public struct WindowStats: Sendable, Equatable {
 }
 
 /// Why an analysis rolled a release back: the metric (`errorRate`, `ttftP95`, `schemaAdherence`
-/// or `safetyFlagRate`), its observed
+/// or `safetyFlagRate`; `errorBudget` when the enforced policy did, with the SLO's projected
+/// consumption, the 50% rollback level, and the SLO's counted and bad requests), its observed
 /// value and the threshold it crossed (a fraction, or seconds), and the window's counts.
 public struct RollbackReason: Codable, Sendable, Equatable {
     public var metric: String
@@ -148,6 +149,14 @@ public struct RollbackReason: Codable, Sendable, Equatable {
     public var threshold: Double
     public var attempts: Int
     public var errors: Int
+
+    public init(metric: String, observed: Double, threshold: Double, attempts: Int, errors: Int) {
+        self.metric = metric
+        self.observed = observed
+        self.threshold = threshold
+        self.attempts = attempts
+        self.errors = errors
+    }
 }
 
 /// The error budget a release cost one SLO, in requests and as a fraction of the budget.

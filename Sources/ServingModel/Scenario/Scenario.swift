@@ -49,6 +49,8 @@ public struct Scenario: Sendable {
     public var classRouters: [Int] = []
     /// Canary and blue/green releases (none by default).
     public var releases: [ReleaseSpec] = []
+    /// The error-budget policy enforced during the run (nil: only reported).
+    public var budgetPolicy: ErrorBudgetPolicy?
     /// Regions, RTTs, the pools' regions and the classes' origins and geo routing (nil: no
     /// regions; no network time is modelled).
     public var regions: RegionTopology?

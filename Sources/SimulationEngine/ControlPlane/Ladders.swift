@@ -69,6 +69,8 @@ final class Ladders: Controller, AdmissionStage, RecordSink {
             signal = Double(sim.pools[run.spec.pool].queued)
         case .burnRate(let s, _):
             signal = run.window!.burnRate(at: now, objective: sim.scenario.slos[s].objective)
+        case .budgetPolicy:
+            signal = Double(sim.features.budgetPolicy?.state.level ?? 0)
         }
         let before = run.state.level
         let after = run.state.update(signal: signal, at: now, thresholds: run.spec.steps.map(\.threshold),
@@ -149,6 +151,7 @@ final class Ladders: Controller, AdmissionStage, RecordSink {
             switch run.spec.signal {
             case .queueDepth: signal = "queueDepth"
             case .burnRate(let s, _): signal = "burnRate(\(sim.scenario.slos[s].name))"
+            case .budgetPolicy: signal = "budgetPolicy"
             }
             return DegradationReport(pool: sim.scenario.pools[run.spec.pool].name, signal: signal, steps: steps,
                                      transitions: run.transitions)

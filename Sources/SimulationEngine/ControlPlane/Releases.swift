@@ -19,6 +19,9 @@ final class Releases: Controller, AdmissionStage, AttemptObserver, RecordSink {
         var rolledBackAt: Double?, promotedAt: Double?
         var reason: RollbackReason?
         var analyses = 0
+        /// Promotions the enforced budget policy held back (freeze), and when the first was.
+        var promotionsDeferred = 0
+        var firstDeferredAt: Double?
         /// Attempts sent to the candidate by the release, and attempts ended on the candidate by
         /// outcome (indexed by `Outcome.rawValue`), whole run.
         var sent = 0
@@ -108,11 +111,27 @@ final class Releases: Controller, AdmissionStage, AttemptObserver, RecordSink {
             run.state = .rolledBack
             run.rolledBackAt = now
             run.reason = reason
+        } else if promote, let policy = sim.features.budgetPolicy, policy.state != .ok {
+            // Frozen: the promotion waits for the policy to return to ok.
+            run.promotionsDeferred += 1
+            if run.firstDeferredAt == nil { run.firstDeferredAt = now }
+            sim.events.schedule(at: now + run.spec.analysis.interval, .releasePromotion, target: i)
         } else if promote {
             run.state = .promoted
             run.promotedAt = now
         } else {
             sim.events.schedule(at: now + run.spec.analysis.interval, .releaseAnalysis, target: i)
+        }
+    }
+
+    /// The enforced budget policy entered rollback: every started release still running, or
+    /// promoted, goes back to its stable pool (attempts already on the candidate finish there).
+    func rollBack(reason: RollbackReason, _ sim: Simulation) {
+        let now = sim.events.now
+        for run in runs where run.state != .rolledBack && now >= run.spec.start {
+            run.state = .rolledBack
+            run.rolledBackAt = now
+            run.reason = reason
         }
     }
 
@@ -164,7 +183,9 @@ final class Releases: Controller, AdmissionStage, AttemptObserver, RecordSink {
                 analyses: run.analyses, candidateAttempts: run.sent,
                 candidateEnded: e.reduce(0, +), candidateCompleted: e[Outcome.completed.rawValue],
                 candidateFailures: e.reduce(0, +) - e[Outcome.completed.rawValue],
-                injectedErrors: sim.features.errors?.injected[run.spec.candidate] ?? 0, budget: budget)
+                injectedErrors: sim.features.errors?.injected[run.spec.candidate] ?? 0, budget: budget,
+                promotionsDeferred: sim.features.budgetPolicy == nil ? nil : run.promotionsDeferred,
+                firstDeferredAt: run.firstDeferredAt)
         }
     }
 }

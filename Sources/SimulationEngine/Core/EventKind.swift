@@ -58,13 +58,15 @@ package enum EventKind: UInt8, CaseIterable, Sendable {
     /// Releases: a release's analysis runs, and its promotion is due. target: release index.
     case releaseAnalysis
     case releasePromotion
+    /// Error-budget policy: an evaluation of the enforced policy. target: 0.
+    case budgetPolicyCheck
 
     /// Housekeeping events observe or steer the system and never extend the simulated end time:
     /// once nothing is left to serve, they are dropped. Every other event is work.
     package var isHousekeeping: Bool {
         switch self {
         case .autoscale, .sample, .replicaFailure, .repairDone, .spotNotice, .spotKill, .outageStart, .outageEnd,
-             .ladderCheck, .releaseAnalysis, .releasePromotion, .timeout:
+             .ladderCheck, .releaseAnalysis, .releasePromotion, .budgetPolicyCheck, .timeout:
             true
         case .arrival, .forward, .clientSend, .stepBoundary, .serviceDone, .startDone, .cacheHit, .hostedDone,
              .kvTransferLanded, .delivery:

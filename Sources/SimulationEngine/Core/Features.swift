@@ -13,7 +13,8 @@ import ServingModel
 /// - `attemptObservers`: injected errors first (they change the outcome the release sees), then
 ///   the answers' quality (drawn for completed attempts only; the release's analysis reads it).
 /// - `controllers`: their first events, in this order (event order breaks ties by insertion);
-///   closed-loop clients' first sends come first, right after the open-loop classes' arrivals.
+///   closed-loop clients' first sends come first, right after the open-loop classes' arrivals; the
+///   error-budget policy's evaluation comes before the ladders and releases that read its state.
 /// - `sinks`: the closed-loop clients last, so every other sink has seen a record before the
 ///   client's next send is drawn.
 struct Features {
@@ -29,6 +30,7 @@ struct Features {
     let errors: ErrorInjection?
     let quality: QualityOutcomes?
     let ladders: Ladders?
+    let budgetPolicy: BudgetPolicyEnforcer?
     let autoscaling: Autoscaling?
     let faults: Faults?
     let chains: PrefixChains?
@@ -59,6 +61,7 @@ struct Features {
         errors = ErrorInjection(scenario: scenario)
         quality = QualityOutcomes(scenario: scenario)
         ladders = Ladders(scenario: scenario)
+        budgetPolicy = BudgetPolicyEnforcer(scenario: scenario)
         autoscaling = Autoscaling(scenario: scenario)
         faults = Faults(scenario: scenario)
         prefixCaching = PrefixCaching(scenario: scenario, pools: pools, replicaCount: replicaCount, realServing: realServing)
@@ -75,7 +78,7 @@ struct Features {
         attemptObservers = observers.compactMap { $0 }
         let recordSinks: [(any RecordSink)?] = [quality, ladders, releases, chains, regions, loadStages, closedLoop]
         sinks = recordSinks.compactMap { $0 }
-        let drivers: [(any Controller)?] = [closedLoop, autoscaling, sampler, faults, ladders, releases]
+        let drivers: [(any Controller)?] = [closedLoop, autoscaling, sampler, faults, budgetPolicy, ladders, releases]
         controllers = drivers.compactMap { $0 }
         replicaObservers = [faults].compactMap { $0 }
     }

@@ -196,6 +196,7 @@ public final class Simulation {
         case .ladderCheck: features.ladders!.check(event.target, self)
         case .releaseAnalysis: features.releases!.analyse(event.target, promote: false, self)
         case .releasePromotion: features.releases!.analyse(event.target, promote: true, self)
+        case .budgetPolicyCheck: features.budgetPolicy!.evaluate(self)
         }
     }
 

@@ -73,6 +73,10 @@ public struct ReleaseReport: Codable, Sendable, Equatable {
     public var injectedErrors: Int
     /// Per SLO (scenario order).
     public var budget: [ReleaseBudgetReport]
+    /// With an enforced error-budget policy: promotions it held back while frozen, and when the
+    /// first was (absent without the policy, and the time absent when none was held back).
+    public var promotionsDeferred: Int? = nil
+    public var firstDeferredAt: Double? = nil
 }
 
 /// The error budget one release cost one SLO, over the measured requests the SLO covers (see

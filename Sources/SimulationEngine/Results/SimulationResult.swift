@@ -41,6 +41,8 @@ public struct SimulationResult {
     public var releases: [ReleaseReport]? = nil
     /// Per pool with `quality`, its answers' quality (nil: no pool models quality).
     public var quality: [QualityReport]? = nil
+    /// What the enforced error-budget policy did (nil: not enforced).
+    public var budgetPolicy: BudgetPolicyReport? = nil
     /// Per step of each class's rate schedule (nil: no class has one of two or more steps).
     public var stages: [StageReport]? = nil
 }
@@ -100,6 +102,7 @@ extension Simulation {
         result.routers = f.tiers?.reports(self)
         result.releases = f.releases?.reports(self)
         result.quality = f.quality?.reports(self)
+        result.budgetPolicy = f.budgetPolicy?.report(until: endTime, self)
         return result
     }
 

@@ -20,6 +20,7 @@ public enum ScenarioRunner {
         report.routers = result.routers
         report.releases = result.releases
         report.quality = result.quality
+        report.budgetPolicy = result.budgetPolicy
         report.regions = result.regions
         report.stages = result.stages
         for (i, sessions) in result.sessions.enumerated() where i < report.classes.count {
