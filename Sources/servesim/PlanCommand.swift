@@ -5,7 +5,7 @@ let planHelp = """
     USAGE: servesim plan SCENARIO [--pool NAME] [--hardware A,B] [--tensor-parallel 1,2] [--model M,N]
                          [--peak X] [--growth X] [--safety X] [--max-replicas N] [--replications N]
                          [--recheck-seeds N] [--seed N] [--slo A,B] [--set PATH=VALUE ...] [--format md,json,html] [--out DIR] [--jobs N]
-                         [--raise-limits F]
+                         [--raise-limits F] [--hosted IN,OUT | --hosted scenario]
 
     Capacity search: for each option (the product of --hardware, --tensor-parallel and --model;
     none given: the pool as it is), the smallest replica count of the pool (with autoscaling: the
@@ -28,6 +28,9 @@ let planHelp = """
       --seed N             first seed (default: the scenario's)
       --slo LIST           only these SLOs decide feasibility (default: every SLO; the others
                            are still reported)
+      --hosted PRICES      weigh the cheapest plan against a hosted API: IN,OUT in USD per million
+                           prompt and output tokens, or "scenario" for the scenario's hosted
+                           endpoint's prices; gives both monthly costs and the load where they cross
     \(setHelp(21))
                            (before the options' own changes)
     \(raiseLimitsHelp(21))
@@ -43,7 +46,7 @@ func planCommand(_ raw: [String]) -> Int32 {
     do {
         args = try Arguments.parse(raw, command: "plan", options: [
             "pool", "hardware", "tensor-parallel", "model", "peak", "growth", "safety", "max-replicas",
-            "replications", "recheck-seeds", "seed", "set", "slo", "format", "out", "jobs", "raise-limits"], flags: ["quiet"])
+            "replications", "recheck-seeds", "seed", "set", "slo", "format", "out", "jobs", "raise-limits", "hosted"], flags: ["quiet"])
     } catch let e as UsageError {
         printError(e.message); return Exit.badInput
     } catch { return Exit.badInput }
@@ -116,6 +119,23 @@ func planCommand(_ raw: [String]) -> Int32 {
             }
         }
         request.options = planOptions(pool: request.pool, hardware: hardware, tensorParallel: tps, models: models)
+        if let text = args.options["hosted"] {
+            if text == "scenario" {
+                if let h = base.hosted {
+                    request.hosted = HostedPrices(name: h.name, inputPerMillion: h.inputPricePerMillion, outputPerMillion: h.outputPricePerMillion)
+                } else {
+                    problems.append("servesim plan: --hosted: \(request.path) has no hosted endpoint (IN,OUT prices in USD per million tokens, or \"scenario\" with a hosted section)")
+                }
+            } else {
+                let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                if parts.count == 2, let input = parts[0], let output = parts[1], input >= 0, output >= 0, input.isFinite, output.isFinite,
+                   input + output > 0 {
+                    request.hosted = HostedPrices(name: "hosted API", inputPerMillion: input, outputPerMillion: output)
+                } else {
+                    problems.append("servesim plan: --hosted: \"\(text)\" is not two prices (IN,OUT: USD per million prompt and output tokens, >= 0, not both 0; or \"scenario\")")
+                }
+            }
+        }
         let sloNames = base.slos.map(\.name)
         for name in request.slos ?? [] where !sloNames.contains(name) {
             problems.append("servesim plan: --slo: no SLO \"\(name)\" in \(request.path) (\(NameMatch.didYouMean(name, among: sloNames))"

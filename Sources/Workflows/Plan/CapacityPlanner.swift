@@ -45,6 +45,8 @@ public struct PlanRequest: Sendable {
     /// The SLOs that decide feasibility (`--slo`); nil: every SLO of the scenario. The others
     /// are still run and reported, but a size may miss them.
     public var slos: [String]? = nil
+    /// A hosted API's per-token prices to weigh the cheapest plan against (`--hosted`); nil: none.
+    public var hosted: HostedPrices? = nil
 
     public init(path: String, pool: Int = 0, options: [PlanOption] = [], maxReplicas: Int = 64, peak: Double = 1,
                 growth: Double = 1, safety: Double = 1, replications: Int = 1, recheckSeeds: Int = 3,
@@ -160,6 +162,8 @@ public struct CapacityPlan: Codable, Sendable, Equatable {
     /// Feasible points no other feasible point beats on both cost per request (at the scenario's
     /// load) and p95 TTFT (at the planning load), by increasing cost: what more money buys in latency.
     public var frontier: [PlanPoint]
+    /// The cheapest plan against a hosted API (`--hosted`); absent without it, or with no feasible plan.
+    public var hosted: HostedComparison? = nil
     /// The simulator that made the plan (`servesim --version`).
     public var servesimVersion: String? = ServeSimVersion.current
 }
@@ -228,6 +232,10 @@ public enum CapacityPlanner {
         plan.sizedField = sizePath.dropFirst(2).joined(separator: ".")
         plan.requiredSLOs = request.slos ?? sloNames
         plan.ttftThresholds = base.slos.filter { $0.sli == .ttft }.map { PlanThreshold(name: $0.name, seconds: $0.threshold, objective: $0.objective) }
+        if let prices = request.hosted, let c = cheapest, let option = options.first(where: { $0.name == c.option }) {
+            plan.hosted = HostedComparison.compare(prices, option: option, replicas: c.replicas, selfHostedPerHour: c.billedCostPerHour,
+                                                   source: source, request: request, sizePath: sizePath, seed: seed)
+        }
         return plan
     }
 
@@ -239,22 +247,14 @@ public enum CapacityPlanner {
         var loadError: String?
         var gpusPerReplica = 1
         func scenario(_ n: Int, loadFactor: Double) -> Scenario? {
-            do {
-                let s = try source.scenario(overrides: request.overrides + option.overrides
-                                                + [ScenarioOverride(path: sizePath, value: .number(Double(n)))])
+            switch sized(option, replicas: n, loadFactor: loadFactor, source: source, request: request, sizePath: sizePath) {
+            case .success(let s):
                 gpusPerReplica = s.pools[request.pool].gpusPerReplica
-                let scaled = s.scalingLoad(by: loadFactor)
-                if let problem = request.limits.problem(scaled) {
-                    loadError = "at \(request.loadFactor)x the scenario's load: \(problem)"
-                    return nil
-                }
-                return scaled
-            } catch let e as InputError {
-                loadError = e.diagnostics.first?.description ?? "\(e)"
-            } catch {
-                loadError = "\(error)"
+                return s
+            case .failure(let problem):
+                loadError = problem.message
+                return nil
             }
-            return nil
         }
         func evaluate(_ n: Int, seeds: [UInt64], loadFactor: Double = request.loadFactor) -> PlanPoint? {
             request.progress?("\(n) replicas" + (loadFactor == request.loadFactor ? "" : " at the scenario's load"))
@@ -314,6 +314,28 @@ public enum CapacityPlanner {
         }
         result.evaluated = cache.keys.sorted().map { cache[$0]! }
         return result
+    }
+
+    /// Why an option's scenario cannot be built or run (its first problem).
+    struct Problem: Error { var message: String }
+
+    /// The scenario with `option`'s changes, the planned pool at `replicas` (at `sizePath`) and
+    /// arrival rates x `loadFactor`; or the first problem (a bad override, a run over the limits).
+    static func sized(_ option: PlanOption, replicas: Int, loadFactor: Double, source: ScenarioSource, request: PlanRequest,
+                      sizePath: [String]) -> Result<Scenario, Problem> {
+        do {
+            let s = try source.scenario(overrides: request.overrides + option.overrides
+                                            + [ScenarioOverride(path: sizePath, value: .number(Double(replicas)))])
+            let scaled = s.scalingLoad(by: loadFactor)
+            if let problem = request.limits.problem(scaled) {
+                return .failure(Problem(message: "at \(loadFactor)x the scenario's load: \(problem)"))
+            }
+            return .success(scaled)
+        } catch let e as InputError {
+            return .failure(Problem(message: e.diagnostics.first?.description ?? "\(e)"))
+        } catch {
+            return .failure(Problem(message: "\(error)"))
+        }
     }
 
     /// A point from its replications' reports; `measuredSpan` (seconds, duration - warmup) turns

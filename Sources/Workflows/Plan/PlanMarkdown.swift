@@ -51,6 +51,7 @@ extension CapacityPlan {
         }
         var sections = [ReportSection(id: "plan", title: "Capacity plan: \(scenario), pool \(pool)", level: 1,
                                       blocks: [.paragraph(ReportText(load)), .table(answers), .paragraph(answer)])]
+        if let h = hosted { sections.append(h.section) }
         let rejected = options.filter { $0.rejected != nil }
         if !rejected.isEmpty {
             sections.append(ReportSection(id: "rejected", title: "Rejected options",
