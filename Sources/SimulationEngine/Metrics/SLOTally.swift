@@ -17,12 +17,18 @@ public struct SLOTally: Sendable, Equatable {
     public private(set) var goodBuckets: [Int] = []
     public private(set) var badBuckets: [Int] = []
 
-    public init(spec: SLOSpec) { self.spec = spec }
+    /// Whether only completed requests count (a quality SLI), computed once: the hot path reads it.
+    public let completedOnly: Bool
+
+    public init(spec: SLOSpec) {
+        self.spec = spec
+        completedOnly = spec.sli.isQuality
+    }
 
     /// Whether the request counts for this SLO at all (class filter not applied here): every
     /// request, except that the quality SLIs count completed ones only.
     @inline(__always)
-    public func counts(_ r: RequestRecord) -> Bool { !spec.sli.isQuality || r.outcome == .completed }
+    public func counts(_ r: RequestRecord) -> Bool { !completedOnly || r.outcome == .completed }
 
     /// Whether the request is good for this SLO's SLI (class filter not applied here).
     @inline(__always)

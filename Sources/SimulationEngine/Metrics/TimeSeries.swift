@@ -104,6 +104,8 @@ public final class TimeSeriesCollector {
     public var isFull: Bool { rows.count >= maxRows - 1 }
 
     private let tallies: [SLOTally]
+    /// Per SLO: whether only completed requests count (`SLOTally.counts`, read without copying a tally).
+    private let completedOnly: [Bool]
     /// For each SLO, whether it covers each class (by index).
     private let covers: [[Bool]]
     /// Index of the open interval.
@@ -128,6 +130,7 @@ public final class TimeSeriesCollector {
         self.maxRows = Swift.max(1, maxRows)
         self.warmup = Swift.max(0, warmup)
         self.tallies = slos.map(SLOTally.init(spec:))
+        self.completedOnly = slos.map(\.sli.isQuality)
         self.covers = slos.map { slo in classNames.map(slo.covers) }
         self.sloTotal = Array(repeating: 0, count: slos.count)
         self.sloBad = Array(repeating: 0, count: slos.count)
@@ -149,7 +152,7 @@ public final class TimeSeriesCollector {
         for i in tallies.indices {
             let covered = r.classIndex >= 0 && r.classIndex < covers[i].count
                 ? covers[i][r.classIndex] : tallies[i].spec.classes.isEmpty
-            guard covered, tallies[i].counts(r) else { continue }
+            guard covered, !completedOnly[i] || r.outcome == .completed else { continue }
             sloTotal[i] += 1
             if !tallies[i].isGood(r) { sloBad[i] += 1 }
         }
